@@ -1,0 +1,111 @@
+/**
+ * Every way a liveness check can end without a verdict. Codes are stable: pages may switch on them.
+ */
+export const LIVENESS_ERROR_CODES = [
+  'FACE_NOT_DETECTED',
+  'FACE_TOO_SMALL',
+  'INVALID_IMAGE_PAYLOAD',
+  'PAYLOAD_TOO_LARGE',
+  'UNAUTHORIZED',
+  'RATE_LIMITED',
+  'SERVER_ERROR',
+  'NETWORK_ERROR',
+  'INVALID_RESPONSE',
+  'IMAGE_TOO_LARGE',
+  'CAMERA_DENIED',
+  'NO_CAMERA',
+  'CAMERA_IN_USE',
+  'UNSUPPORTED',
+  'DETECTOR_UNAVAILABLE',
+] as const;
+
+export type LivenessErrorCode = (typeof LIVENESS_ERROR_CODES)[number];
+
+/** Whether trying again (same page, same user) can help. */
+const RECOVERABLE: Record<LivenessErrorCode, boolean> = {
+  FACE_NOT_DETECTED: true,
+  FACE_TOO_SMALL: true,
+  INVALID_IMAGE_PAYLOAD: true,
+  PAYLOAD_TOO_LARGE: true,
+  UNAUTHORIZED: false,
+  RATE_LIMITED: true,
+  SERVER_ERROR: true,
+  NETWORK_ERROR: true,
+  INVALID_RESPONSE: false,
+  IMAGE_TOO_LARGE: true,
+  CAMERA_DENIED: false,
+  NO_CAMERA: false,
+  CAMERA_IN_USE: true,
+  UNSUPPORTED: false,
+  DETECTOR_UNAVAILABLE: false,
+};
+
+/** Default English messages; the UI may show localized text, but event details carry these. */
+const MESSAGES: Record<LivenessErrorCode, string> = {
+  FACE_NOT_DETECTED: 'The liveness service found no face in the captured image.',
+  FACE_TOO_SMALL: 'The liveness service found the face too small; move closer to the camera.',
+  INVALID_IMAGE_PAYLOAD: 'The liveness service could not read the captured image.',
+  PAYLOAD_TOO_LARGE: 'The captured image was larger than the liveness service accepts (10 MiB).',
+  UNAUTHORIZED: 'The liveness service refused the request: the API key or credentials are missing or wrong.',
+  RATE_LIMITED: 'The liveness service is receiving too many requests; try again shortly.',
+  SERVER_ERROR: 'The liveness service failed to answer.',
+  NETWORK_ERROR: 'The liveness service could not be reached.',
+  INVALID_RESPONSE: 'The liveness service answered with something that is not a valid liveness result.',
+  IMAGE_TOO_LARGE: 'The captured image could not be compressed under the 10 MiB request limit.',
+  CAMERA_DENIED: 'Camera access was denied.',
+  NO_CAMERA: 'No camera was found.',
+  CAMERA_IN_USE: 'The camera is in use by another application or could not be started.',
+  UNSUPPORTED: 'This browser or page cannot use the camera (a secure https page is required).',
+  DETECTOR_UNAVAILABLE: 'The face detector could not be loaded.',
+};
+
+export function isRecoverable(code: LivenessErrorCode): boolean {
+  return RECOVERABLE[code];
+}
+
+export function defaultMessage(code: LivenessErrorCode): string {
+  return MESSAGES[code];
+}
+
+/** Detail of a `liveness-error` event. */
+export interface LivenessErrorDetail {
+  readonly code: LivenessErrorCode;
+  readonly message: string;
+  readonly recoverable: boolean;
+  /** HTTP status, when the error came from the backend's answer. */
+  readonly httpStatus?: number;
+  /** The parsed JSON body or raw text of the backend's answer, when there was one. */
+  readonly response?: unknown;
+}
+
+/** An error with a stable code, thrown inside the element's pipeline and turned into a `liveness-error` event. */
+export class LivenessError extends Error {
+  readonly code: LivenessErrorCode;
+  readonly recoverable: boolean;
+  readonly httpStatus?: number;
+  readonly response?: unknown;
+
+  constructor(
+    code: LivenessErrorCode,
+    message: string = defaultMessage(code),
+    extra: { httpStatus?: number; response?: unknown; cause?: unknown } = {},
+  ) {
+    super(message, extra.cause === undefined ? undefined : { cause: extra.cause });
+    this.name = 'LivenessError';
+    this.code = code;
+    this.recoverable = isRecoverable(code);
+    if (extra.httpStatus !== undefined) this.httpStatus = extra.httpStatus;
+    if (extra.response !== undefined) this.response = extra.response;
+  }
+
+  toDetail(): LivenessErrorDetail {
+    const detail: { -readonly [K in keyof LivenessErrorDetail]: LivenessErrorDetail[K] } = {
+      code: this.code,
+      message: this.message,
+      recoverable: this.recoverable,
+    };
+    if (this.httpStatus !== undefined) detail.httpStatus = this.httpStatus;
+    if (this.response !== undefined) detail.response = this.response;
+    return detail;
+  }
+}

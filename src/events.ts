@@ -1,0 +1,114 @@
+import type { LivenessErrorDetail } from './errors.js';
+
+/** A face box in the captured image's pixels (never mirrored). */
+export interface FaceBox {
+  readonly x: number;
+  readonly y: number;
+  readonly width: number;
+  readonly height: number;
+}
+
+export interface LivenessCaptureDetail {
+  /** The JPEG that is about to be sent. */
+  readonly image: Blob;
+  readonly width: number;
+  readonly height: number;
+  readonly faceBox: FaceBox;
+}
+
+export interface LivenessResultDetail {
+  /** The backend's `prob_real`: probability that the face is live. */
+  readonly probReal: number;
+  /** The threshold it was compared with (`probReal > threshold` passes). */
+  readonly threshold: number;
+  /** The backend's `pred_idx` label (`real`, `spoof`, `spoof_replay`, ...), or null when absent. */
+  readonly predIdx: string | null;
+  /** The parsed JSON body of the backend's answer. */
+  readonly response: unknown;
+  /** A signed verdict token from the page's own server (liveness-capture/server), when it sent one. */
+  readonly token?: string;
+}
+
+/** The guidance hint codes, in the order the element checks them. */
+export type HintCode =
+  | 'no-face'
+  | 'multiple-faces'
+  | 'move-back'
+  | 'move-closer'
+  | 'center-face'
+  | 'too-dark'
+  | 'too-bright'
+  | 'too-blurry'
+  | 'face-turned'
+  | 'hold-still';
+
+export interface LivenessProgressDetail {
+  /** The one hint shown now. */
+  readonly hint: HintCode;
+  /** Share of the steady hold done, 0 to 1. */
+  readonly progress: number;
+  /** Every check passes and the hold is complete (in manual mode: the capture button is enabled). */
+  readonly ready: boolean;
+}
+
+const init = { bubbles: true, composed: true } as const;
+
+/** Fired while detecting, whenever the hint, the hold progress or readiness changes. */
+export class LivenessProgressEvent extends Event {
+  static readonly eventName = 'liveness-progress';
+  readonly detail: LivenessProgressDetail;
+  constructor(detail: LivenessProgressDetail) {
+    super(LivenessProgressEvent.eventName, init);
+    this.detail = detail;
+  }
+}
+
+/** Fired with the captured frame just before it is sent. */
+export class LivenessCaptureEvent extends Event {
+  static readonly eventName = 'liveness-capture';
+  readonly detail: LivenessCaptureDetail;
+  constructor(detail: LivenessCaptureDetail) {
+    super(LivenessCaptureEvent.eventName, init);
+    this.detail = detail;
+  }
+}
+
+/** Fired when the backend returned a valid `prob_real` strictly above the threshold. */
+export class LivenessPassEvent extends Event {
+  static readonly eventName = 'liveness-pass';
+  readonly detail: LivenessResultDetail;
+  constructor(detail: LivenessResultDetail) {
+    super(LivenessPassEvent.eventName, init);
+    this.detail = detail;
+  }
+}
+
+/** Fired when the backend returned a valid `prob_real` at or below the threshold. */
+export class LivenessFailEvent extends Event {
+  static readonly eventName = 'liveness-fail';
+  readonly detail: LivenessResultDetail;
+  constructor(detail: LivenessResultDetail) {
+    super(LivenessFailEvent.eventName, init);
+    this.detail = detail;
+  }
+}
+
+/** Fired for every outcome that is not a verdict; `detail.code` is stable. */
+export class LivenessErrorEvent extends Event {
+  static readonly eventName = 'liveness-error';
+  readonly detail: LivenessErrorDetail;
+  constructor(detail: LivenessErrorDetail) {
+    super(LivenessErrorEvent.eventName, init);
+    this.detail = detail;
+  }
+}
+
+declare global {
+  interface GlobalEventHandlersEventMap {
+    'liveness-progress': LivenessProgressEvent;
+    'liveness-capture': LivenessCaptureEvent;
+    'liveness-pass': LivenessPassEvent;
+    'liveness-fail': LivenessFailEvent;
+    'liveness-error': LivenessErrorEvent;
+  }
+}

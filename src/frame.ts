@@ -1,0 +1,37 @@
+import type { FaceBox } from './events.js';
+import { faceRegionRect, REGION_SIZE, type PixelRegion } from './quality.js';
+
+/** Draws the video's current frame at its full intrinsic size: never cropped, never mirrored. */
+export function grabFrame(video: HTMLVideoElement): HTMLCanvasElement {
+  const canvas = document.createElement('canvas');
+  canvas.width = video.videoWidth;
+  canvas.height = video.videoHeight;
+  const ctx = canvas.getContext('2d');
+  if (!ctx) throw new Error('2D canvas is not available');
+  ctx.drawImage(video, 0, 0, canvas.width, canvas.height);
+  return canvas;
+}
+
+/** Samples the face region (plus a margin) into a small reusable canvas for the quality checks. */
+export class RegionSampler {
+  #canvas: HTMLCanvasElement | OffscreenCanvas | null = null;
+  #ctx: CanvasRenderingContext2D | OffscreenCanvasRenderingContext2D | null = null;
+
+  sample(video: HTMLVideoElement, box: FaceBox): PixelRegion | null {
+    if (!this.#ctx) {
+      this.#canvas = typeof OffscreenCanvas === 'function'
+        ? new OffscreenCanvas(REGION_SIZE, REGION_SIZE)
+        : Object.assign(document.createElement('canvas'), { width: REGION_SIZE, height: REGION_SIZE });
+      this.#ctx = this.#canvas.getContext('2d', { willReadFrequently: true }) as
+        | CanvasRenderingContext2D
+        | OffscreenCanvasRenderingContext2D
+        | null;
+    }
+    const ctx = this.#ctx;
+    if (!ctx) return null;
+    const { sx, sy, sw, sh } = faceRegionRect(box, video.videoWidth, video.videoHeight);
+    if (sw <= 0 || sh <= 0) return null;
+    ctx.drawImage(video, sx, sy, sw, sh, 0, 0, REGION_SIZE, REGION_SIZE);
+    return ctx.getImageData(0, 0, REGION_SIZE, REGION_SIZE);
+  }
+}

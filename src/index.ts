@@ -1,0 +1,11 @@
+// Importing the package root registers <liveness-capture>.
+import './define.js';
+
+export { LivenessCapture } from './liveness-capture.js';
+export type { CaptureMode, QualityCheck } from './liveness-capture.js';
+export { defineLivenessCapture } from './define.js';
+export * from './events.js';
+export { LivenessError, LIVENESS_ERROR_CODES, isRecoverable } from './errors.js';
+export type { LivenessErrorCode, LivenessErrorDetail } from './errors.js';
+export type { LivenessStatus } from './status.js';
+export type { DetectorAssets } from './assets.js';

@@ -1,0 +1,499 @@
+import { LitElement, html, nothing, type PropertyDeclarations, type TemplateResult } from 'lit';
+import { assetsAt, defaultAssets, type DetectorAssets } from './assets.js';
+import { CameraController, DEFAULT_VIDEO_CONSTRAINTS } from './controllers/camera-controller.js';
+import { DetectorController } from './controllers/detector-controller.js';
+import { encodeWithinBudget } from './encoder.js';
+import { LivenessError, type LivenessErrorDetail } from './errors.js';
+import {
+  LivenessCaptureEvent,
+  LivenessErrorEvent,
+  LivenessFailEvent,
+  LivenessPassEvent,
+  LivenessProgressEvent,
+  type LivenessResultDetail,
+} from './events.js';
+import { grabFrame, RegionSampler } from './frame.js';
+import type { FaceDetection } from './gate.js';
+import { Guidance, type GuidanceState, type HintCode } from './guidance.js';
+import { format, isRtl, languageOf, messagesFor, resolveLanguage, type MessageKey, type Messages } from './i18n/localize.js';
+import { canTransition, isActive, isFinal, type LivenessStatus } from './status.js';
+import { styles } from './styles.js';
+import { submitImage } from './submit.js';
+
+export type CaptureMode = 'auto' | 'manual';
+export type QualityCheck = 'brightness' | 'sharpness' | 'pose';
+
+const ALL_CHECKS: readonly QualityCheck[] = ['brightness', 'sharpness', 'pose'];
+
+/**
+ * Passive face liveness capture: opens the camera, waits on the device for exactly one well-lit, sharp, frontal
+ * face of at least `min-face-size` pixels, captures that frame as a JPEG under the backend's 10 MiB body limit,
+ * sends it to `endpoint` and reports the verdict.
+ *
+ * @summary Camera, on-device face gate, capture and passive-liveness check in one element.
+ *
+ * @fires {LivenessProgressEvent} liveness-progress - The hint or the steady-hold progress changed.
+ * @fires {LivenessCaptureEvent} liveness-capture - A frame was captured and is about to be sent.
+ * @fires {LivenessPassEvent} liveness-pass - The backend returned a valid `prob_real` strictly above `threshold`.
+ * @fires {LivenessFailEvent} liveness-fail - The backend returned a valid `prob_real` at or below `threshold`.
+ * @fires {LivenessErrorEvent} liveness-error - Anything else; `detail.code` is stable.
+ *
+ * @slot start - Content of the idle screen, above the start button.
+ * @slot pass - Content of the pass screen.
+ * @slot fail - Content of the fail screen.
+ * @slot error - Content of the error screen.
+ *
+ * @csspart stage - The camera area (preview, guide, progress).
+ * @csspart video - The mirrored camera preview.
+ * @csspart snapshot - The captured frame shown while it is checked.
+ * @csspart guide - The oval the face should fill.
+ * @csspart progress - The steady-hold progress bar.
+ * @csspart progress-bar - The filled part of the progress bar.
+ * @csspart body - The area below the camera (hint, panels, buttons).
+ * @csspart hint - The live hint text (the element's single polite live region).
+ * @csspart panel - Each result panel (idle, pass, fail, error).
+ * @csspart result-pass - The pass panel.
+ * @csspart result-fail - The fail panel.
+ * @csspart result-error - The error panel.
+ * @csspart button - Every button.
+ * @csspart start-button - The start button.
+ * @csspart capture-button - The capture button (capture-mode="manual").
+ * @csspart retry-button - The retry button.
+ * @csspart cancel-button - The cancel button shown while the camera runs.
+ *
+ * @cssprop [--liveness-font=system-ui, sans-serif] - Font family.
+ * @cssprop [--liveness-background=#0f1115] - Background of the element.
+ * @cssprop [--liveness-foreground=#f5f6f8] - Text colour.
+ * @cssprop [--liveness-muted=#b7bcc6] - Secondary text colour.
+ * @cssprop [--liveness-accent=#3d7cf5] - Button and focus colour.
+ * @cssprop [--liveness-accent-foreground=#ffffff] - Button text colour.
+ * @cssprop [--liveness-success=#1f9d55] - Pass colour.
+ * @cssprop [--liveness-danger=#d64545] - Fail and error colour.
+ * @cssprop [--liveness-radius=16px] - Corner radius of the element.
+ * @cssprop [--liveness-button-radius=999px] - Corner radius of buttons.
+ * @cssprop [--liveness-aspect-ratio=4 / 3] - Aspect ratio of the camera area.
+ * @cssprop [--liveness-guide-width=46%] - Width of the guide.
+ * @cssprop [--liveness-guide-height=78%] - Height of the guide.
+ * @cssprop [--liveness-guide-radius=50%] - Guide shape: 50% is an oval, smaller values a rounded frame.
+ * @cssprop [--liveness-guide-color=rgba(255,255,255,0.85)] - Guide colour while searching.
+ * @cssprop [--liveness-guide-ready-color=var(--liveness-success)] - Guide colour while the face is right.
+ * @cssprop [--liveness-guide-thickness=4px] - Guide line width.
+ * @cssprop [--liveness-mask=rgba(0,0,0,0.5)] - Dimming outside the guide.
+ * @cssprop [--liveness-focus-ring=3px solid var(--liveness-accent)] - Focus outline.
+ */
+export class LivenessCapture extends LitElement {
+  static override styles = styles;
+
+  static override properties: PropertyDeclarations = {
+    endpoint: { type: String },
+    apiKey: { type: String, attribute: 'api-key' },
+    threshold: { type: Number },
+    minFaceSize: { type: Number, attribute: 'min-face-size' },
+    autostart: { type: Boolean },
+    captureMode: { type: String, attribute: 'capture-mode' },
+    checks: { attribute: 'checks', converter: { fromAttribute: parseChecks, toAttribute: (v: QualityCheck[]) => v.join(' ') } },
+    stableFrames: { type: Number, attribute: 'stable-frames' },
+    assetsBase: { type: String, attribute: 'assets-base' },
+    headers: { attribute: false },
+    messages: { attribute: false },
+    minBrightness: { type: Number, attribute: 'min-brightness' },
+    maxBrightness: { type: Number, attribute: 'max-brightness' },
+    minSharpness: { type: Number, attribute: 'min-sharpness' },
+    maxRoll: { type: Number, attribute: 'max-roll' },
+    maxYaw: { type: Number, attribute: 'max-yaw' },
+    _view: { state: true },
+  };
+
+  /** URL the captured image is POSTed to (`.../antispoofing`, `.../robust`, or your own server). Required. */
+  declare endpoint: string;
+  /** Sent as `x-api-key`. Production pages should leave it unset and let their own server add the key. */
+  declare apiKey: string | null;
+  /** Passes only when `prob_real > threshold` (strictly). */
+  declare threshold: number;
+  /** Minimum face width and height, in the captured image's pixels. */
+  declare minFaceSize: number;
+  /** Open the camera as soon as the element is connected; otherwise a start button is shown. */
+  declare autostart: boolean;
+  /** `auto` captures as soon as the face is right; `manual` enables a capture button instead. */
+  declare captureMode: CaptureMode;
+  /** Quality checks that must pass before capture (space-separated): `brightness sharpness pose`. */
+  declare checks: QualityCheck[];
+  /** Consecutive good frames required before capture. */
+  declare stableFrames: number;
+  /** Base URL of the detector's wasm and model; by default they resolve next to this module. */
+  declare assetsBase: string | null;
+  /** Extra request headers, e.g. `Authorization` for the page's own backend. */
+  declare headers: Record<string, string>;
+  /** Overrides for single UI strings, by message key (e.g. `{ 'hint.no-face': '...' }`). */
+  declare messages: Partial<Record<MessageKey, string>>;
+  /** Quality tuning (mean luma 0-255, Laplacian variance, degrees, yaw ratio); unset uses measured defaults. */
+  declare minBrightness: number | undefined;
+  declare maxBrightness: number | undefined;
+  declare minSharpness: number | undefined;
+  declare maxRoll: number | undefined;
+  declare maxYaw: number | undefined;
+  declare _view: ViewState;
+
+  #status: LivenessStatus = 'idle';
+  #run = 0;
+  #abort: AbortController | null = null;
+  #guidance: Guidance | null = null;
+  #sampler = new RegionSampler();
+  #captureRequested = false;
+  #snapshotUrl: string | null = null;
+  readonly #camera = new CameraController(this);
+  readonly #detector = new DetectorController(this);
+
+  constructor() {
+    super();
+    this.endpoint = '';
+    this.apiKey = null;
+    this.threshold = 0.55;
+    this.minFaceSize = 128;
+    this.autostart = false;
+    this.captureMode = 'auto';
+    this.checks = [...ALL_CHECKS];
+    this.stableFrames = 10;
+    this.assetsBase = null;
+    this.headers = {};
+    this.messages = {};
+    this._view = { hint: null, progress: 0, ready: false, loading: false };
+  }
+
+  /** Where the check is: `idle | starting | detecting | capturing | submitting | passed | failed | error`. */
+  get status(): LivenessStatus {
+    return this.#status;
+  }
+
+  static override get observedAttributes(): string[] {
+    return [...super.observedAttributes, 'lang'];
+  }
+
+  override attributeChangedCallback(name: string, old: string | null, value: string | null): void {
+    super.attributeChangedCallback(name, old, value);
+    if (name === 'lang') this.requestUpdate();
+  }
+
+  override connectedCallback(): void {
+    super.connectedCallback();
+    if (!this.hasAttribute('status')) this.setAttribute('status', this.#status);
+    if (this.autostart) void this.updateComplete.then(() => this.isConnected && this.#status === 'idle' && this.start());
+  }
+
+  override disconnectedCallback(): void {
+    // Controllers stop the camera and the detector; this drops every pending step so no event fires after removal.
+    this.#cancel();
+    this.#setStatus('idle');
+    super.disconnectedCallback();
+  }
+
+  /** Opens the camera and starts looking for a face. From a final status it starts a new attempt. */
+  async start(): Promise<void> {
+    if (isActive(this.#status) || this.#status === 'submitting') return;
+    if (isFinal(this.#status)) this.reset();
+    const run = ++this.#run;
+    this.#setStatus('starting');
+    this.#guidance = this.#createGuidance();
+    this._view = { hint: null, progress: 0, ready: false, loading: true };
+    try {
+      await this.updateComplete;
+      const video = this.renderRoot.querySelector('video');
+      if (!video) throw new LivenessError('UNSUPPORTED', 'The preview could not be created.');
+      const assets = this.#assets();
+      const detector = this.#detector.load(assets);
+      detector.catch(() => {}); // awaited below, after the camera
+      await this.#camera.open(video, DEFAULT_VIDEO_CONSTRAINTS);
+      if (run !== this.#run) return;
+      await detector;
+      if (run !== this.#run) return;
+      await this.#detector.start(video, assets, (faces, v) => this.#onFrame(run, faces, v));
+      if (run !== this.#run) return;
+      this._view = { ...this._view, loading: false };
+      this.#setStatus('detecting');
+    } catch (error) {
+      this.#fail(run, error);
+    }
+  }
+
+  /** Stops the camera, drops any request in flight and returns to idle without an event. */
+  stop(): void {
+    this.#cancel();
+    this.#setStatus('idle');
+  }
+
+  /** Back to idle, ready to try again. */
+  reset(): void {
+    this.stop();
+  }
+
+  /** In `capture-mode="manual"`: captures the next frame that passes every check. */
+  capture(): void {
+    if (this.#status === 'detecting') this.#captureRequested = true;
+  }
+
+  #cancel(): void {
+    this.#run++;
+    this.#abort?.abort();
+    this.#abort = null;
+    this.#detector.stop();
+    this.#camera.close();
+    this.#guidance = null;
+    this.#captureRequested = false;
+    this.#setSnapshot(null);
+    this._view = { hint: null, progress: 0, ready: false, loading: false };
+    this.#setHint(null);
+  }
+
+  #setStatus(next: LivenessStatus): void {
+    if (next === this.#status) return;
+    if (!canTransition(this.#status, next)) throw new Error(`liveness-capture: ${this.#status} -> ${next} is not allowed`);
+    this.#status = next;
+    this.setAttribute('status', next);
+    this.requestUpdate();
+  }
+
+  #setHint(hint: HintCode | null): void {
+    if (hint) this.setAttribute('hint', hint);
+    else this.removeAttribute('hint');
+  }
+
+  #assets(): DetectorAssets {
+    return this.assetsBase ? assetsAt(this.assetsBase, document.baseURI) : defaultAssets();
+  }
+
+  #createGuidance(): Guidance {
+    const on = new Set(this.checks);
+    return new Guidance({
+      minFaceSize: this.minFaceSize,
+      stableFrames: Math.max(1, Math.round(this.stableFrames) || 1),
+      brightness: on.has('brightness'),
+      sharpness: on.has('sharpness'),
+      pose: on.has('pose'),
+      ...definedOnly({
+        minBrightness: this.minBrightness,
+        maxBrightness: this.maxBrightness,
+        minSharpness: this.minSharpness,
+        maxRoll: this.maxRoll,
+        maxYaw: this.maxYaw,
+      }),
+    });
+  }
+
+  #onFrame(run: number, faces: FaceDetection[], video: HTMLVideoElement): void {
+    if (run !== this.#run || this.#status !== 'detecting' || !this.#guidance) return;
+    const needsRegion = faces.length === 1 && this.checks.length > 0;
+    const region = needsRegion ? this.#sampler.sample(video, faces[0]!.box) : null;
+    const state = this.#guidance.update(faces, video.videoWidth, video.videoHeight, region);
+    this.#showGuidance(state);
+    if (state.ready && state.face && (this.captureMode !== 'manual' || this.#captureRequested)) {
+      void this.#captureAndSubmit(run, video, state.face);
+    }
+  }
+
+  #showGuidance(state: GuidanceState): void {
+    const view = this._view;
+    const progress = Math.round(state.progress * 100) / 100;
+    if (view.hint === state.hint && view.progress === progress && view.ready === state.ready) return;
+    this._view = { hint: state.hint, progress, ready: state.ready, loading: false };
+    this.#setHint(state.hint);
+    this.dispatchEvent(new LivenessProgressEvent({ hint: state.hint, progress, ready: state.ready }));
+  }
+
+  async #captureAndSubmit(run: number, video: HTMLVideoElement, face: FaceDetection): Promise<void> {
+    this.#setStatus('capturing');
+    this.#detector.stop();
+    this.#captureRequested = false;
+    try {
+      // The same frame that passed the gate, drawn before the camera stops.
+      const frame = grabFrame(video);
+      this.#camera.close();
+      this.#abort = new AbortController();
+      const { signal } = this.#abort;
+      const encoded = await encodeWithinBudget(frame, frame.width, frame.height, {
+        faceBox: face.box,
+        minFaceSize: this.minFaceSize,
+        signal,
+      });
+      if (run !== this.#run) return;
+      this.#setSnapshot(encoded.blob);
+      this.dispatchEvent(new LivenessCaptureEvent({
+        image: encoded.blob,
+        width: encoded.width,
+        height: encoded.height,
+        faceBox: encoded.faceBox,
+      }));
+      if (run !== this.#run) return;
+      this.#setStatus('submitting');
+      const outcome = await submitImage({
+        endpoint: this.endpoint,
+        image: encoded.blob,
+        threshold: this.threshold,
+        apiKey: this.apiKey,
+        headers: this.headers,
+        signal,
+      });
+      if (run !== this.#run) return;
+      this.#abort = null;
+      if (outcome.kind === 'error') throw outcome.error;
+      this.#finish(run, outcome.passed, outcome.detail);
+    } catch (error) {
+      this.#fail(run, error);
+    }
+  }
+
+  #finish(run: number, passed: boolean, detail: LivenessResultDetail): void {
+    if (run !== this.#run) return;
+    // Fail closed: a pass needs a finite prob_real strictly above a valid threshold, checked here once more.
+    const valid = Number.isFinite(detail.probReal) && detail.probReal >= 0 && detail.probReal <= 1 &&
+      Number.isFinite(detail.threshold) && detail.threshold >= 0 && detail.threshold <= 1;
+    const pass = passed && valid && detail.probReal > detail.threshold;
+    this.#setStatus(pass ? 'passed' : 'failed');
+    this.#afterResult();
+    this.dispatchEvent(pass ? new LivenessPassEvent(detail) : new LivenessFailEvent(detail));
+  }
+
+  #fail(run: number, error: unknown): void {
+    if (run !== this.#run || !this.isConnected) return;
+    if (error instanceof DOMException && error.name === 'AbortError') return;
+    const failure = error instanceof LivenessError
+      ? error
+      : new LivenessError('INVALID_RESPONSE', error instanceof Error ? error.message : String(error), { cause: error });
+    this.#detector.stop();
+    this.#camera.close();
+    this.#abort?.abort();
+    this.#abort = null;
+    this._view = { ...this._view, error: failure.toDetail(), loading: false };
+    if (this.#status === 'idle') this.#setStatus('starting');
+    this.#setStatus('error');
+    this.#afterResult();
+    this.dispatchEvent(new LivenessErrorEvent(failure.toDetail()));
+  }
+
+  #afterResult(): void {
+    this.#detector.stop();
+    this.#camera.close();
+    this.#setHint(null);
+    void this.updateComplete.then(() => {
+      (this.renderRoot.querySelector('.panel') as HTMLElement | null)?.focus();
+    });
+  }
+
+  #setSnapshot(blob: Blob | null): void {
+    if (this.#snapshotUrl) URL.revokeObjectURL(this.#snapshotUrl);
+    this.#snapshotUrl = blob ? URL.createObjectURL(blob) : null;
+  }
+
+  #lang(): string {
+    return resolveLanguage(this.getAttribute('lang'), languageOf(this.parentElement ?? this) ?? document.documentElement.lang, navigator.languages);
+  }
+
+  override render(): TemplateResult {
+    const lang = this.#lang();
+    const t = messagesFor(lang, this.messages);
+    const status = this.#status;
+    const view = this._view;
+    const live = status === 'starting' || status === 'detecting';
+    return html`
+      <div class="root" dir=${isRtl(lang) ? 'rtl' : 'ltr'} lang=${lang}>
+        <div part="stage" class="stage" ?hidden=${status === 'idle' || isFinal(status)}>
+          <video part="video" aria-label=${t['label.preview']} muted playsinline ?hidden=${!live}></video>
+          ${this.#snapshotUrl && !live
+            ? html`<img part="snapshot" class="snapshot" alt="" src=${this.#snapshotUrl} />`
+            : nothing}
+          <div part="guide" class="guide" ?data-ready=${view.ready || view.progress > 0} aria-hidden="true"></div>
+          ${status === 'detecting' && view.progress > 0
+            ? html`<div part="progress" class="progress" role="progressbar" aria-label=${t['label.guide']}
+                  aria-valuemin="0" aria-valuemax="100" aria-valuenow=${Math.round(view.progress * 100)}>
+                  <span part="progress-bar" style="width:${Math.round(view.progress * 100)}%"></span>
+                </div>`
+            : nothing}
+        </div>
+        <div part="body" class="body">
+          <p part="hint" class="hint" role="status" aria-live="polite" aria-atomic="true">${this.#hintText(t)}</p>
+          ${this.#renderPanel(t)}
+        </div>
+      </div>
+    `;
+  }
+
+  #hintText(t: Messages): string {
+    const status = this.#status;
+    const view = this._view;
+    if (status === 'starting') return view.loading ? t['state.loading'] : t['state.starting'];
+    if (status === 'capturing') return t['state.capturing'];
+    if (status === 'submitting') return t['state.submitting'];
+    if (status === 'detecting') {
+      if (!view.hint) return t['state.detecting'];
+      if (view.hint === 'hold-still' && this.captureMode === 'manual' && view.ready) return t['state.capturing'];
+      return view.hint === 'hold-still'
+        ? format(t['countdown'], { seconds: Math.max(1, Math.ceil((1 - view.progress) * 3)) })
+        : t[`hint.${view.hint}` as MessageKey];
+    }
+    return '';
+  }
+
+  #renderPanel(t: Messages): TemplateResult | typeof nothing {
+    const status = this.#status;
+    const button = (part: string, label: string, onClick: () => void, extra = {} as { disabled?: boolean; secondary?: boolean }) =>
+      html`<button part="button ${part}" class=${extra.secondary ? 'secondary' : ''} ?disabled=${extra.disabled ?? false}
+        @click=${onClick}>${label}</button>`;
+    if (status === 'idle') {
+      return html`<div part="panel" class="panel" data-kind="idle">
+        <slot name="start"><p>${t['state.idle']}</p></slot>
+        ${button('start-button', t['button.start'], () => void this.start())}
+      </div>`;
+    }
+    if (status === 'detecting' || status === 'starting') {
+      return html`<div class="actions">
+        ${this.captureMode === 'manual'
+          ? button('capture-button', t['button.capture'], () => this.capture(), { disabled: !this._view.ready })
+          : nothing}
+        ${button('cancel-button', t['button.cancel'], () => this.stop(), { secondary: true })}
+      </div>`;
+    }
+    if (status === 'passed' || status === 'failed') {
+      const kind = status === 'passed' ? 'pass' : 'fail';
+      return html`<section part="panel result-${kind}" class="panel" data-kind=${kind} tabindex="-1"
+          aria-labelledby="result-title">
+        <slot name=${kind}>
+          <h2 id="result-title">${t[`result.${kind}.title`]}</h2>
+          <p>${t[`result.${kind}.body`]}</p>
+        </slot>
+        ${kind === 'fail' ? button('retry-button', t['button.retry'], () => void this.start()) : nothing}
+      </section>`;
+    }
+    if (status === 'error') {
+      const error = this._view.error;
+      return html`<section part="panel result-error" class="panel" data-kind="error" tabindex="-1"
+          aria-labelledby="result-title">
+        <slot name="error">
+          <h2 id="result-title">${t['result.error.title']}</h2>
+          <p>${error ? t[`error.${error.code}` as MessageKey] : ''}</p>
+        </slot>
+        ${error?.recoverable ? button('retry-button', t['button.retry'], () => void this.start()) : nothing}
+      </section>`;
+    }
+    return nothing;
+  }
+}
+
+interface ViewState {
+  hint: HintCode | null;
+  progress: number;
+  ready: boolean;
+  loading: boolean;
+  error?: LivenessErrorDetail;
+}
+
+function parseChecks(value: string | null): QualityCheck[] {
+  if (value === null) return [...ALL_CHECKS];
+  return value.split(/[\s,]+/).filter((c): c is QualityCheck => (ALL_CHECKS as readonly string[]).includes(c));
+}
+
+function definedOnly<T extends Record<string, number | undefined>>(values: T): Partial<Record<keyof T, number>> {
+  const out: Partial<Record<keyof T, number>> = {};
+  for (const [key, value] of Object.entries(values)) {
+    if (typeof value === 'number' && Number.isFinite(value)) out[key as keyof T] = value;
+  }
+  return out;
+}

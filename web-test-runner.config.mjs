@@ -1,0 +1,74 @@
+// @web/test-runner in Debian's Chromium, headless. Each camera group launches its own Chromium whose fake
+// capture device plays a video made from a real photo (scripts/make-fixtures.mjs).
+import { esbuildPlugin } from '@web/dev-server-esbuild';
+import { chromeLauncher } from '@web/test-runner-chrome';
+import { defaultReporter } from '@web/test-runner';
+import { writeFileSync } from 'node:fs';
+import { makeFixtures } from './scripts/make-fixtures.mjs';
+import { mockBackend } from './test/support/mock-backend.mjs';
+
+const videos = makeFixtures();
+const chromium = process.env.CHROME_PATH ?? '/usr/bin/chromium';
+
+const baseArgs = [
+  '--headless=new', '--no-sandbox', '--disable-gpu', '--enable-unsafe-swiftshader', '--disable-quic',
+  '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync',
+  '--disable-dev-shm-usage', '--autoplay-policy=no-user-gesture-required',
+];
+
+/** A Chromium whose camera plays `video` (a name from scripts/make-fixtures.mjs), or the built-in pattern. */
+export function browserWithCamera(video) {
+  const args = [...baseArgs, '--use-fake-ui-for-media-stream', '--use-fake-device-for-media-stream'];
+  if (video) args.push(`--use-file-for-fake-video-capture=${videos[video]}`);
+  return chromeLauncher({ launchOptions: { executablePath: chromium, headless: true, args } });
+}
+
+/** Counts leaf tests across all sessions and writes {passed, failed, skipped} for scripts/test.mjs. */
+function countingReporter(file) {
+  return {
+    onTestRunFinished({ sessions }) {
+      const counts = { passed: 0, failed: 0, skipped: 0, errors: 0 };
+      const walk = (suite) => {
+        for (const t of suite?.tests ?? []) {
+          if (t.skipped) counts.skipped++;
+          else if (t.passed) counts.passed++;
+          else counts.failed++;
+        }
+        for (const s of suite?.suites ?? []) walk(s);
+      };
+      for (const s of sessions) {
+        walk(s.testResults);
+        // A file that failed to load or threw outside a test counts as one failure.
+        if (!s.passed && (s.errors?.length ?? 0) > 0) counts.errors++;
+        if (!s.passed && !s.testResults?.tests?.length && !s.testResults?.suites?.length) counts.failed++;
+      }
+      if (file) writeFileSync(file, JSON.stringify(counts));
+    },
+  };
+}
+
+// Groups: files under test/camera/<video>/ run in a Chromium whose camera plays that video.
+const cameraGroups = ['face', 'noface', 'small', 'offcentre', 'edge', 'two', 'dark', 'blurred'].map((video) => ({
+  name: video,
+  files: `test/camera/${video}/**/*.test.ts`,
+  browsers: [browserWithCamera(video)],
+}));
+
+export default {
+  files: ['test/unit/**/*.test.ts'],
+  nodeResolve: { exportConditions: ['browser', 'development'] },
+  browsers: [browserWithCamera(null)],
+  groups: [
+    { name: 'unit', files: 'test/unit/**/*.test.ts', browsers: [browserWithCamera(null)] },
+    ...cameraGroups,
+  ],
+  concurrency: 1,
+  concurrentBrowsers: 1,
+  browserStartTimeout: 120_000,
+  testsStartTimeout: 120_000,
+  testsFinishTimeout: 600_000,
+  testFramework: { config: { timeout: 90_000 } },
+  plugins: [esbuildPlugin({ ts: true, target: 'es2022', tsconfig: 'tsconfig.json' })],
+  middleware: [mockBackend()],
+  reporters: [defaultReporter(), countingReporter(process.env.WTR_COUNTS_FILE)],
+};
