@@ -25,8 +25,8 @@ export const VIDEOS = {
   face: { input: astronaut, filter: `${faceCrop},${pad()}` },
   // No face at all: a cup of coffee.
   noface: { input: coffee, filter: 'scale=1280:-2,crop=1280:720' },
-  // A small face: the whole 512 photo scaled to 300 px tall gives a face of about 60 px.
-  small: { input: astronaut, filter: `scale=300:300,${pad()}` },
+  // A face too small for guidance (about 195 px): still found by the detector, which loses faces under ~175 px.
+  small: { input: astronaut, filter: `crop=250:240:100:0,scale=500:480,${pad()}` },
   // One face of full size, well away from the centre (left third of the frame), still wholly inside it.
   offcentre: { input: astronaut, filter: `${faceCrop},${pad('0')}` },
   // A big face cut by the left edge of the frame.

@@ -1,0 +1,106 @@
+#!/usr/bin/env node
+// The whole test suite, as `npm test` runs it:
+//   1. build (tsc for the element and the server, assets into dist/) and type-check the tests,
+//   2. project checks: the model asset rebuilds byte for byte, custom-elements.json is current,
+//   3. Node tests (node:test): model asset, server handler, local backend, consumer package check,
+//   4. browser tests (@web/test-runner in Debian's Chromium, fake camera groups),
+// then prints one closing line: `N passed, N failed` (also written to .cache/test-summary.txt).
+// Usage: node scripts/test.mjs [--only node|browser|checks] [wtr args...]
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync, existsSync, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join, relative } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const cache = join(root, '.cache');
+mkdirSync(cache, { recursive: true });
+const args = process.argv.slice(2);
+const onlyIndex = args.indexOf('--only');
+const only = onlyIndex >= 0 ? args[onlyIndex + 1] : null;
+const total = { passed: 0, failed: 0, skipped: 0 };
+const failures = [];
+
+function run(cmd, cmdArgs, options = {}) {
+  console.log(`\n$ ${cmd} ${cmdArgs.join(' ')}`);
+  return spawnSync(cmd, cmdArgs, { cwd: root, stdio: 'inherit', ...options });
+}
+
+function check(name, ok, detail = '') {
+  if (ok) total.passed++;
+  else {
+    total.failed++;
+    failures.push(`${name}${detail ? `: ${detail}` : ''}`);
+  }
+  console.log(`${ok ? 'ok  ' : 'FAIL'} ${name}${!ok && detail ? ` (${detail})` : ''}`);
+}
+
+function addCounts(file, label) {
+  if (!existsSync(file)) {
+    check(`${label} produced results`, false, 'the runner wrote no counts (crashed?)');
+    return;
+  }
+  const lines = readFileSync(file, 'utf8').trim().split('\n').filter(Boolean);
+  const counts = JSON.parse(lines.at(-1));
+  total.passed += counts.passed;
+  total.failed += counts.failed + (counts.errors ?? 0);
+  total.skipped += counts.skipped ?? 0;
+  if (counts.failed || counts.errors) failures.push(`${label}: ${counts.failed} failed${counts.errors ? `, ${counts.errors} files errored` : ''}`);
+  if (counts.passed + counts.failed === 0) check(`${label} ran tests`, false, 'no test executed');
+}
+
+function listTests(dir, pattern) {
+  const out = [];
+  if (!existsSync(dir)) return out;
+  for (const name of readdirSync(dir)) {
+    const file = join(dir, name);
+    if (statSync(file).isDirectory()) out.push(...listTests(file, pattern));
+    else if (pattern.test(name)) out.push(relative(root, file));
+  }
+  return out.sort();
+}
+
+// 1. Build and type-check.
+if (only !== 'browser' || !existsSync(join(root, 'dist'))) {
+  check('build (npm run build)', run('npm', ['run', '--silent', 'build']).status === 0);
+}
+if (!only || only === 'checks') {
+  check('type-check (tsc, strict)', run('npm', ['run', '--silent', 'typecheck']).status === 0);
+
+  // 2. Project checks.
+  check('model asset rebuilds byte for byte from @mediapipe/face_detection',
+    run('node', ['scripts/build-model.mjs', '--check']).status === 0);
+  const tmp = mkdtempSync(join(tmpdir(), 'cem-'));
+  const analyzed = run('npx', ['--no-install', 'cem', 'analyze', '--litelement', '--globs', 'src/**/*.ts', '--outdir', tmp]);
+  const fresh = analyzed.status === 0 && existsSync(join(tmp, 'custom-elements.json'))
+    ? readFileSync(join(tmp, 'custom-elements.json'), 'utf8') : null;
+  const committed = existsSync(join(root, 'custom-elements.json')) ? readFileSync(join(root, 'custom-elements.json'), 'utf8') : '';
+  check('custom-elements.json is current (npm run analyze)', fresh !== null && fresh === committed,
+    fresh === null ? 'analyzer failed' : 'stale: run npm run analyze and commit it');
+  rmSync(tmp, { recursive: true, force: true });
+}
+
+// 3. Node tests.
+if (!only || only === 'node') {
+  const files = listTests(join(root, 'test'), /\.test\.mjs$/);
+  const countsFile = join(cache, 'node-counts.json');
+  rmSync(countsFile, { force: true });
+  run('node', ['--test', '--test-concurrency=1', '--test-reporter=spec', '--test-reporter-destination=stdout',
+    `--test-reporter=${join(root, 'scripts', 'count-reporter.mjs')}`, `--test-reporter-destination=${countsFile}`, ...files]);
+  addCounts(countsFile, 'node tests');
+}
+
+// 4. Browser tests.
+if (!only || only === 'browser') {
+  const countsFile = join(cache, 'wtr-counts.json');
+  rmSync(countsFile, { force: true });
+  const extra = only === 'browser' ? args.filter((a, i) => i !== onlyIndex && i !== onlyIndex + 1) : [];
+  run('npx', ['--no-install', 'wtr', ...extra], { env: { ...process.env, WTR_COUNTS_FILE: countsFile } });
+  addCounts(countsFile, 'browser tests');
+}
+
+if (failures.length) console.log(`\nFailures:\n${failures.map((f) => `- ${f}`).join('\n')}`);
+const summary = `${total.passed} passed, ${total.failed} failed${total.skipped ? `, ${total.skipped} skipped` : ''}`;
+writeFileSync(join(cache, 'test-summary.txt'), `${summary}\n`);
+console.log(`\n${summary}`);
+process.exit(total.failed > 0 || total.passed === 0 ? 1 : 0);
