@@ -1,0 +1,185 @@
+#!/usr/bin/env node
+// liveness-capture-server: serves the liveness handler on a port. See --help.
+
+import { parseArgs } from 'node:util';
+import { HOSTED_BASE_URL, VARIANTS, type Variant } from './contract.js';
+import { createLivenessHandler, type LivenessHandlerOptions } from './handler.js';
+import { createNodeServer } from './node.js';
+
+const HELP = `Usage: liveness-capture-server [options]
+
+Serves a SpoofSense-compatible liveness endpoint for <liveness-capture>:
+  POST /              the default model (--variant)
+  POST /antispoofing  POST /robust   that model
+  GET  /healthz       {"ok":true,"mode":...}
+Every request is logged as one JSON line on stdout (errors on stderr); start-up notes go to stderr.
+
+Modes
+  proxy   when SPOOFSENSE_API_KEY is set: forwards to the hosted API with that key
+  local   otherwise: in-process reference models (development and evaluation only,
+          not a certified presentation-attack-detection decision)
+
+Options (environment variable in brackets)
+  --port <n>               port to listen on [PORT] (default 8787)
+  --host <addr>            address to bind [HOST] (default 127.0.0.1; 0.0.0.0 in a container)
+  --mode <proxy|local>     force a mode (default: proxy when a key is set)
+  --variant <name>         antispoofing | robust, the model of POST / (default antispoofing)
+  --base-url <url>         upstream base URL [SPOOFSENSE_BASE_URL]
+                           (default ${HOSTED_BASE_URL})
+  --threshold <x>          pass threshold in [0, 1] for both models
+                           (default 0.55 antispoofing, 0.50 robust; prob_real > x passes)
+  --allowed-origins <list> comma-separated origins allowed cross-origin, e.g. http://localhost:5173
+                           (default none: same-origin browser requests only)
+  --rate-limit <n>         requests per minute per client address, per instance (default off)
+  --timeout <ms>           upstream timeout in proxy mode (default 20000)
+  --trust-proxy            client address and public origin from X-Forwarded-* headers
+  --quiet                  no per-request log lines
+  -h, --help               this text
+
+Secrets come only from the environment, never from flags (flags show up in process lists):
+  SPOOFSENSE_API_KEY       the hosted API key (proxy mode)
+  LIVENESS_VERDICT_SECRET  signs verdict tokens (at least 16 bytes; e.g. \`openssl rand -base64 32\`)
+`;
+
+function fail(message: string): never {
+  process.stderr.write(`liveness-capture-server: ${message}\nTry --help.\n`);
+  process.exit(2);
+}
+
+function number(value: string | undefined, name: string): number | undefined {
+  if (value === undefined) return undefined;
+  const n = Number(value);
+  if (value.trim() === '' || !Number.isFinite(n)) fail(`${name} must be a number, got "${value}"`);
+  return n;
+}
+
+async function main(): Promise<void> {
+  let values: Record<string, string | boolean | undefined>;
+  try {
+    ({ values } = parseArgs({
+      options: {
+        port: { type: 'string' },
+        host: { type: 'string' },
+        mode: { type: 'string' },
+        variant: { type: 'string' },
+        'base-url': { type: 'string' },
+        threshold: { type: 'string' },
+        'allowed-origins': { type: 'string' },
+        'rate-limit': { type: 'string' },
+        timeout: { type: 'string' },
+        'trust-proxy': { type: 'boolean' },
+        quiet: { type: 'boolean' },
+        help: { type: 'boolean', short: 'h' },
+      },
+      strict: true,
+      allowPositionals: false,
+    }));
+  } catch (error) {
+    fail(error instanceof Error ? error.message : String(error));
+  }
+  if (values['help']) {
+    process.stdout.write(HELP);
+    return;
+  }
+  const str = (name: string): string | undefined => values[name] as string | undefined;
+  const env = process.env;
+
+  const port = number(str('port') ?? env['PORT'], '--port') ?? 8787;
+  if (!Number.isInteger(port) || port < 0 || port > 65535) fail(`--port must be 0..65535, got ${port}`);
+  const host = str('host') ?? env['HOST'] ?? '127.0.0.1';
+  const mode = str('mode');
+  if (mode !== undefined && mode !== 'proxy' && mode !== 'local') fail(`--mode must be proxy or local, got "${mode}"`);
+  const variant = str('variant');
+  if (variant !== undefined && !(VARIANTS as readonly string[]).includes(variant)) {
+    fail(`--variant must be antispoofing or robust, got "${variant}"`);
+  }
+  const threshold = number(str('threshold'), '--threshold');
+  const origins = (str('allowed-origins') ?? '')
+    .split(',')
+    .map((s) => s.trim().replace(/\/+$/, ''))
+    .filter(Boolean);
+  const perMinute = number(str('rate-limit'), '--rate-limit');
+  if (perMinute !== undefined && !(perMinute > 0)) fail('--rate-limit must be > 0');
+  const timeout = number(str('timeout'), '--timeout');
+
+  const options: LivenessHandlerOptions = {
+    ...(mode ? { mode: mode as 'proxy' | 'local' } : {}),
+    ...(variant ? { variant: variant as Variant } : {}),
+    ...(str('base-url') ? { baseUrl: str('base-url') } : {}),
+    ...(threshold !== undefined ? { threshold } : {}),
+    allowedOrigins: origins,
+    ...(perMinute !== undefined ? { rateLimit: { requestsPerMinute: perMinute } } : {}),
+    ...(timeout !== undefined ? { upstreamTimeoutMs: timeout } : {}),
+    basePath: '/',
+    ...(values['quiet'] ? { log: false as const } : {}),
+  };
+
+  let handler;
+  try {
+    handler = createLivenessHandler(options);
+  } catch (error) {
+    fail(error instanceof Error ? error.message : String(error));
+  }
+  const { config } = handler;
+  const note = (line: string): void => {
+    process.stderr.write(`liveness-capture-server: ${line}\n`);
+  };
+
+  if (config.mode === 'proxy') {
+    note(`proxy mode: forwarding to ${config.upstream}/{antispoofing,robust} with the server's SPOOFSENSE_API_KEY`);
+  } else if (env['SPOOFSENSE_API_KEY']?.trim()) {
+    note('local mode (forced by --mode local; SPOOFSENSE_API_KEY is set but unused)');
+  } else {
+    note('local mode: no SPOOFSENSE_API_KEY set; answering with the in-process reference models');
+    note('  (for development and evaluation only, not a certified presentation-attack-detection decision)');
+  }
+  const t = config.thresholds;
+  note(
+    config.verdict
+      ? `verdict tokens on: prob_real > ${t.antispoofing} (antispoofing), > ${t.robust} (robust) passes`
+      : 'verdict tokens off: LIVENESS_VERDICT_SECRET not set',
+  );
+  note(
+    config.allowedOrigins.length > 0
+      ? `cross-origin browsers allowed from: ${config.allowedOrigins.join(', ')}`
+      : 'same-origin browser requests only: pages on other origins need --allowed-origins',
+  );
+  note(config.rateLimit ? `rate limit: ${perMinute} requests/minute per client address (this instance)` : 'rate limit off');
+
+  if (config.mode === 'local') {
+    note('loading the local models...');
+    const started = performance.now();
+    try {
+      await handler.warmUp();
+    } catch (error) {
+      note(`the local models failed to load: ${error instanceof Error ? error.message : String(error)}`);
+      process.exit(1);
+    }
+    note(`models ready in ${Math.round(performance.now() - started)} ms`);
+  }
+
+  const server = createNodeServer(handler, { trustProxy: values['trust-proxy'] === true });
+  server.on('error', (error) => {
+    note(`cannot listen on ${host}:${port}: ${error.message}`);
+    process.exit(1);
+  });
+  server.listen(port, host, () => {
+    const address = server.address();
+    const shown = typeof address === 'object' && address ? `${host.includes(':') ? `[${host}]` : host}:${address.port}` : `${host}:${port}`;
+    note(`listening on http://${shown}  (POST / = ${config.variant}, /antispoofing, /robust; GET /healthz)`);
+  });
+
+  const stop = (): void => {
+    note('shutting down');
+    server.close(() => process.exit(0));
+    server.closeIdleConnections();
+    setTimeout(() => process.exit(0), 5000).unref();
+  };
+  process.once('SIGINT', stop);
+  process.once('SIGTERM', stop);
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`liveness-capture-server: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+  process.exit(1);
+});

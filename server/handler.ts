@@ -1,0 +1,344 @@
+// createLivenessHandler: a web-standard `(request) => Promise<Response>` liveness endpoint that speaks the
+// backend contract, in proxy mode (hosted API, server-held key) or local mode (in-process reference models).
+
+import { parseImagePayload, readLimitedBody } from './body.js';
+import {
+  BODY_LIMIT_BYTES,
+  DEFAULT_THRESHOLDS,
+  HOSTED_BASE_URL,
+  MIN_FACE_SIZE,
+  VARIANTS,
+  failure,
+  invalidImage,
+  json,
+  tooLarge,
+  type Variant,
+} from './contract.js';
+import {
+  checkOrigin,
+  corsHeaders,
+  createRateLimiter,
+  preflightHeaders,
+  type RateLimitOptions,
+  type RateLimiter,
+} from './guard.js';
+import { answerLocally, localBackendSource } from './local.js';
+import type { LocalBackend } from './local-backend.js';
+import { consoleLogger, type LivenessLogger, type LivenessLogRecord, type Mode, type Outcome } from './log.js';
+import { forward } from './proxy.js';
+import { assertSecret, decideVerdict, type Decision, type Secret, type VerdictField } from './verdict.js';
+
+export interface LivenessHandlerOptions {
+  /** Default: `proxy` when an API key is configured, else `local`. */
+  mode?: Mode;
+  /** The hosted API's key (proxy mode). Default `env.SPOOFSENSE_API_KEY`. Never logged, never sent to browsers. */
+  apiKey?: string;
+  /** Default `env.SPOOFSENSE_BASE_URL`, else the hosted base URL of the contract. */
+  baseUrl?: string;
+  /** The model a POST to the mount path itself uses. Default `antispoofing`. */
+  variant?: Variant;
+  /**
+   * Pass threshold (`prob_real > threshold`). A number applies to both models. Default 0.55 for
+   * `antispoofing`, 0.50 for `robust`.
+   */
+  threshold?: number | Partial<Record<Variant, number>>;
+  /** Signs verdicts when set. Default `env.LIVENESS_VERDICT_SECRET`. At least 16 bytes. */
+  verdictSecret?: Secret;
+  /** Cross-origin browser origins allowed to call (exact `scheme://host[:port]`, or `"*"`). Default none. */
+  allowedOrigins?: readonly string[];
+  /** Per-client token-bucket rate limit (per instance). Default off. */
+  rateLimit?: RateLimitOptions | RateLimiter;
+  /** Upstream call timeout in proxy mode. Default 20 000 ms. */
+  upstreamTimeoutMs?: number;
+  /**
+   * When set (e.g. `/api/liveness`), only `basePath`, `basePath/antispoofing`, `basePath/robust` and
+   * `basePath/healthz` are served; other paths get 404. When unset, any path is served and its last segment
+   * picks the model (`…/antispoofing`, `…/robust`) or the health check (`…/healthz`).
+   */
+  basePath?: string;
+  /** Local mode: a backend to use instead of loading `./local-backend.js` (shared across handlers; not closed). */
+  localBackend?: LocalBackend | Promise<LocalBackend>;
+  /** Local mode: face-size floor in pixels. Default 128 (the contract's). */
+  minFaceSize?: number;
+  /** One record per request. Default: a JSON line on the console. `false` turns logging off. */
+  log?: LivenessLogger | false;
+  /** Where the `SPOOFSENSE_*` / `LIVENESS_*` defaults come from. Default `process.env`. */
+  env?: Readonly<Record<string, string | undefined>>;
+  /** The fetch used for upstream calls. Default the global fetch. */
+  fetch?: typeof fetch;
+}
+
+/** What an adapter knows about the connection that a `Request` does not carry. */
+export interface RequestContext {
+  /** The client's IP address, used as the default rate-limit key. */
+  clientAddress?: string;
+}
+
+export interface LivenessHandler {
+  (request: Request, context?: RequestContext): Promise<Response>;
+  readonly mode: Mode;
+  /** The effective configuration, without secrets. */
+  readonly config: Readonly<{
+    mode: Mode;
+    variant: Variant;
+    thresholds: Readonly<Record<Variant, number>>;
+    upstream?: string;
+    verdict: boolean;
+    allowedOrigins: readonly string[];
+    rateLimit: boolean;
+    basePath?: string;
+    upstreamTimeoutMs: number;
+  }>;
+  /** Local mode: loads the models now instead of on the first request. No-op in proxy mode. */
+  warmUp(): Promise<void>;
+  /** Frees the local backend if this handler loaded it. */
+  close(): Promise<void>;
+}
+
+interface Answer {
+  response: Response;
+  outcome: Outcome;
+  level?: 'info' | 'warn' | 'error' | undefined;
+  detail?: string | undefined;
+  variant?: Variant | undefined;
+  bodyBytes?: number;
+  upstreamStatus?: number | undefined;
+  upstreamMs?: number | undefined;
+  decision?: Decision | undefined;
+}
+
+function nonEmpty(value: string | undefined): string | undefined {
+  const trimmed = value?.trim();
+  return trimmed ? trimmed : undefined;
+}
+
+function checkThreshold(value: number, name: string): number {
+  if (typeof value !== 'number' || !Number.isFinite(value) || value < 0 || value > 1) {
+    throw new Error(`${name} must be a number in [0, 1], got ${String(value)}`);
+  }
+  return value;
+}
+
+function normalizePath(path: string): string {
+  const trimmed = path.replace(/\/+$/, '');
+  return trimmed === '' ? '/' : trimmed.startsWith('/') ? trimmed : `/${trimmed}`;
+}
+
+function isRateLimiter(value: RateLimitOptions | RateLimiter): value is RateLimiter {
+  return typeof (value as RateLimiter).take === 'function';
+}
+
+export function createLivenessHandler(options: LivenessHandlerOptions = {}): LivenessHandler {
+  const env = options.env ?? process.env;
+  const apiKey = nonEmpty(options.apiKey) ?? nonEmpty(env['SPOOFSENSE_API_KEY']);
+  const mode: Mode = options.mode ?? (apiKey ? 'proxy' : 'local');
+  if (mode !== 'proxy' && mode !== 'local') throw new Error(`mode must be "proxy" or "local", got ${String(mode)}`);
+  if (mode === 'proxy' && !apiKey) throw new Error('proxy mode needs an API key (apiKey or SPOOFSENSE_API_KEY)');
+
+  const baseUrl = (nonEmpty(options.baseUrl) ?? nonEmpty(env['SPOOFSENSE_BASE_URL']) ?? HOSTED_BASE_URL).replace(/\/+$/, '');
+  if (mode === 'proxy') {
+    const protocol = new URL(baseUrl).protocol;
+    if (protocol !== 'https:' && protocol !== 'http:') throw new Error(`baseUrl must be http(s), got ${baseUrl}`);
+  }
+
+  const variant = options.variant ?? 'antispoofing';
+  if (!VARIANTS.includes(variant)) throw new Error(`variant must be "antispoofing" or "robust", got ${String(variant)}`);
+  const given = options.threshold;
+  const thresholds: Record<Variant, number> = { ...DEFAULT_THRESHOLDS };
+  for (const v of VARIANTS) {
+    const t = typeof given === 'number' ? given : given?.[v];
+    if (t !== undefined) thresholds[v] = checkThreshold(t, `threshold (${v})`);
+  }
+
+  const secret = options.verdictSecret ?? nonEmpty(env['LIVENESS_VERDICT_SECRET']);
+  if (secret !== undefined) assertSecret(secret);
+
+  const allowedOrigins = [...(options.allowedOrigins ?? [])];
+  const limiter = options.rateLimit
+    ? isRateLimiter(options.rateLimit)
+      ? options.rateLimit
+      : createRateLimiter(options.rateLimit)
+    : undefined;
+  const keyOf = options.rateLimit && !isRateLimiter(options.rateLimit) ? options.rateLimit.key : undefined;
+  const timeoutMs = options.upstreamTimeoutMs ?? 20_000;
+  if (!(timeoutMs > 0)) throw new Error('upstreamTimeoutMs must be > 0');
+  const basePath = options.basePath === undefined ? undefined : normalizePath(options.basePath);
+  const minFaceSize = options.minFaceSize ?? MIN_FACE_SIZE;
+  const log = options.log === false ? undefined : (options.log ?? consoleLogger);
+  const fetchFn = options.fetch ?? globalThis.fetch;
+  const local = mode === 'local' ? localBackendSource(options.localBackend, options.minFaceSize) : undefined;
+
+  const sign = (v: Variant, image: Uint8Array) =>
+    secret === undefined
+      ? undefined
+      : (probReal: unknown): VerdictField => decideVerdict({ probReal, threshold: thresholds[v], variant: v, image }, secret);
+
+  /** The route a path names, or null when it is outside `basePath`. */
+  function route(pathname: string): { kind: 'health' } | { kind: 'check'; variant: Variant } | null {
+    const path = normalizePath(pathname);
+    const last = path.slice(path.lastIndexOf('/') + 1);
+    if (basePath !== undefined) {
+      const parent = path.slice(0, path.lastIndexOf('/')) || '/';
+      if (path === basePath) return { kind: 'check', variant };
+      if (parent !== basePath) return null;
+    }
+    if (last === 'healthz') return { kind: 'health' };
+    if (last === 'antispoofing' || last === 'robust') return { kind: 'check', variant: last };
+    return basePath === undefined ? { kind: 'check', variant } : null;
+  }
+
+  async function answer(request: Request, context: RequestContext | undefined, pathname: string): Promise<Answer> {
+    const target = route(pathname);
+    if (!target) return { response: failure(404, 'Not found', 'NOT_FOUND'), outcome: 'not-found' };
+    if (target.kind === 'health') {
+      if (request.method !== 'GET' && request.method !== 'HEAD') {
+        return {
+          response: failure(405, 'Method not allowed', 'METHOD_NOT_ALLOWED', { allow: 'GET, HEAD' }),
+          outcome: 'method-not-allowed',
+        };
+      }
+      return { response: json(200, { ok: true, mode, variant }), outcome: 'health' };
+    }
+
+    const origin = checkOrigin(request, allowedOrigins);
+    if (origin.kind === 'rejected') {
+      return {
+        response: failure(403, 'This origin may not call the liveness endpoint', 'ORIGIN_NOT_ALLOWED'),
+        outcome: 'origin-rejected',
+        level: 'warn',
+        detail: `origin ${origin.origin.slice(0, 200)} is neither same-origin nor in allowedOrigins`,
+      };
+    }
+    if (request.method === 'OPTIONS') {
+      return { response: new Response(null, { status: 204, headers: preflightHeaders(origin) }), outcome: 'preflight' };
+    }
+    if (request.method !== 'POST') {
+      return {
+        response: failure(405, 'Method not allowed', 'METHOD_NOT_ALLOWED', { allow: 'POST, OPTIONS' }),
+        outcome: 'method-not-allowed',
+      };
+    }
+
+    if (limiter) {
+      const key = keyOf?.(request, context?.clientAddress) ?? context?.clientAddress ?? 'unknown';
+      const wait = limiter.take(key);
+      if (wait > 0) {
+        return {
+          response: failure(429, 'Too many requests; try again later', 'RATE_LIMITED', {
+            'retry-after': String(wait),
+          }),
+          outcome: 'rate-limited',
+          level: 'warn',
+          variant: target.variant,
+        };
+      }
+    }
+
+    const body = await readLimitedBody(request, BODY_LIMIT_BYTES);
+    if (!body.ok) {
+      return {
+        response: tooLarge(),
+        outcome: 'too-large',
+        variant: target.variant,
+        bodyBytes: body.size,
+        detail: body.declared ? 'declared Content-Length over the limit' : 'body over the limit while reading',
+      };
+    }
+    const image = parseImagePayload(body.bytes);
+    const common = { variant: target.variant, bodyBytes: body.size };
+
+    if (mode === 'local') {
+      const result = await answerLocally(image, local!, minFaceSize, image ? sign(target.variant, image) : undefined);
+      return { ...common, ...result };
+    }
+
+    // Proxy: a body the API would refuse is refused here, without spending a paid call.
+    if (!image) {
+      return { ...common, response: invalidImage(), outcome: 'invalid-image-payload', detail: 'refused before upstream' };
+    }
+    const result = await forward(
+      body.bytes,
+      { url: `${baseUrl}/${target.variant}`, apiKey: apiKey!, timeoutMs, fetch: fetchFn },
+      request.signal,
+      sign(target.variant, image),
+    );
+    return { ...common, ...result };
+  }
+
+  const handler = async (request: Request, context?: RequestContext): Promise<Response> => {
+    const started = performance.now();
+    let pathname = '/';
+    try {
+      pathname = new URL(request.url).pathname;
+    } catch {
+      // keep '/'
+    }
+    let result: Answer;
+    try {
+      result = await answer(request, context, pathname);
+    } catch (error) {
+      const aborted = request.signal.aborted;
+      result = {
+        response: aborted
+          ? failure(499, 'Client closed the request', 'CLIENT_ABORTED')
+          : failure(500, 'The liveness endpoint failed', 'INTERNAL_ERROR'),
+        outcome: aborted ? 'client-aborted' : 'internal-error',
+        level: aborted ? 'info' : 'error',
+        detail: error instanceof Error ? error.message : String(error),
+      };
+    }
+
+    // Every answer to an allowed cross-origin request carries its CORS headers, errors included.
+    const cors = corsHeaders(checkOrigin(request, allowedOrigins));
+    for (const [name, value] of Object.entries(cors)) result.response.headers.set(name, value);
+
+    if (log) {
+      const record: LivenessLogRecord = {
+        time: new Date().toISOString(),
+        level: result.level ?? (result.response.status >= 500 ? 'error' : 'info'),
+        event: 'liveness-request',
+        mode,
+        method: request.method,
+        path: pathname.slice(0, 200),
+        ...(result.variant ? { variant: result.variant } : {}),
+        status: result.response.status,
+        outcome: result.outcome,
+        latencyMs: Math.round((performance.now() - started) * 10) / 10,
+        bodyBytes: result.bodyBytes ?? 0,
+        ...(result.decision ? { decision: result.decision } : {}),
+        ...(result.upstreamStatus !== undefined ? { upstreamStatus: result.upstreamStatus } : {}),
+        ...(result.upstreamMs !== undefined ? { upstreamMs: result.upstreamMs } : {}),
+        ...(result.detail ? { detail: result.detail } : {}),
+      };
+      try {
+        log(record);
+      } catch {
+        // A failing logger must not fail the request.
+      }
+    }
+    return result.response;
+  };
+
+  const config: LivenessHandler['config'] = {
+    mode,
+    variant,
+    thresholds,
+    ...(mode === 'proxy' ? { upstream: baseUrl } : {}),
+    verdict: secret !== undefined,
+    allowedOrigins,
+    rateLimit: limiter !== undefined,
+    ...(basePath !== undefined ? { basePath } : {}),
+    upstreamTimeoutMs: timeoutMs,
+  };
+
+  return Object.assign(handler, {
+    mode,
+    config,
+    async warmUp() {
+      if (local) await local.get();
+    },
+    async close() {
+      await local?.close();
+    },
+  });
+}

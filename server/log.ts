@@ -1,0 +1,60 @@
+// One structured log line per request. Records never hold image bytes, request bodies, headers or keys.
+
+import type { Variant } from './contract.js';
+import type { Decision } from './verdict.js';
+
+export type Mode = 'proxy' | 'local';
+
+export type Outcome =
+  | 'scored'
+  | 'face-not-detected'
+  | 'face-too-small'
+  | 'invalid-image-payload'
+  | 'unscored'
+  | 'too-large'
+  | 'origin-rejected'
+  | 'rate-limited'
+  | 'preflight'
+  | 'health'
+  | 'not-found'
+  | 'method-not-allowed'
+  | 'client-aborted'
+  | 'upstream-auth'
+  | 'upstream-throttled'
+  | 'upstream-error'
+  | 'upstream-timeout'
+  | 'upstream-unreachable'
+  | 'upstream-bad-response'
+  | 'local-backend-error'
+  | 'internal-error';
+
+export interface LivenessLogRecord {
+  readonly time: string;
+  readonly level: 'info' | 'warn' | 'error';
+  readonly event: 'liveness-request';
+  readonly mode: Mode;
+  readonly method: string;
+  readonly path: string;
+  readonly variant?: Variant;
+  readonly status: number;
+  readonly outcome: Outcome;
+  /** Milliseconds from receiving the request to having the answer. */
+  readonly latencyMs: number;
+  /** Body bytes read (a refused body counts only what was read before refusing it). */
+  readonly bodyBytes: number;
+  readonly decision?: Decision;
+  readonly upstreamStatus?: number;
+  readonly upstreamMs?: number;
+  /** A short human explanation for the operator (never user data). */
+  readonly detail?: string;
+}
+
+export type LivenessLogger = (record: LivenessLogRecord) => void;
+
+/** Writes each record as one JSON line: errors to stderr, the rest to stdout. */
+export const consoleLogger: LivenessLogger = (record) => {
+  const line = JSON.stringify(record);
+  if (record.level === 'error') console.error(line);
+  else if (record.level === 'warn') console.warn(line);
+  else console.log(line);
+};

@@ -1,0 +1,222 @@
+// Adapters from the web-standard handler to Node's `http` module and Connect-style middleware
+// (Express, Vite's dev server, Connect itself).
+
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { createLivenessHandler, type LivenessHandler, type LivenessHandlerOptions, type RequestContext } from './handler.js';
+
+export interface NodeAdapterOptions {
+  /**
+   * Serve only this path and what is below it (e.g. `/api/liveness` also serves `/api/liveness/robust`);
+   * other requests go to `next()` (or get 404 without one). Matched against `req.originalUrl ?? req.url`, so it
+   * works with and without a Connect/Express mount path. Default: every request.
+   */
+  path?: string;
+  /**
+   * Behind a reverse proxy you trust: take the client address from the last `X-Forwarded-For` entry and the
+   * public origin from `X-Forwarded-Proto` / `X-Forwarded-Host`. Default false (the socket's address, the
+   * `Host` header). Never enable it without such a proxy: the headers are client-controlled.
+   */
+  trustProxy?: boolean;
+}
+
+export type NextFunction = (error?: unknown) => void;
+export type NodeMiddleware = (req: IncomingMessage, res: ServerResponse, next?: NextFunction) => void;
+
+type ConnectRequest = IncomingMessage & { originalUrl?: string; body?: unknown };
+
+function first(value: string | string[] | undefined): string | undefined {
+  const text = Array.isArray(value) ? value[0] : value;
+  return text?.split(',')[0]?.trim() || undefined;
+}
+
+function publicUrl(req: ConnectRequest, trustProxy: boolean): URL {
+  const path = req.originalUrl ?? req.url ?? '/';
+  const encrypted = (req.socket as { encrypted?: boolean }).encrypted === true;
+  const proto = (trustProxy && first(req.headers['x-forwarded-proto'])) || (encrypted ? 'https' : 'http');
+  const host =
+    (trustProxy && first(req.headers['x-forwarded-host'])) ||
+    req.headers.host ||
+    first(req.headers[':authority']) ||
+    'localhost';
+  try {
+    return new URL(path.startsWith('/') ? path : `/${path}`, `${proto === 'https' ? 'https' : 'http'}://${host}`);
+  } catch {
+    return new URL(path.startsWith('/') ? path : `/${path}`, 'http://localhost');
+  }
+}
+
+function clientAddress(req: IncomingMessage, trustProxy: boolean): string | undefined {
+  if (trustProxy) {
+    const forwarded = req.headers['x-forwarded-for'];
+    const list = (Array.isArray(forwarded) ? forwarded.join(',') : forwarded ?? '').split(',');
+    const last = list.map((s) => s.trim()).filter(Boolean).pop();
+    if (last) return last;
+  }
+  return req.socket.remoteAddress;
+}
+
+const HOP_BY_HOP = new Set(['connection', 'keep-alive', 'transfer-encoding', 'upgrade', 'te', 'trailer', 'proxy-connection']);
+
+function requestHeaders(req: IncomingMessage): Headers {
+  const headers = new Headers();
+  const raw = req.rawHeaders;
+  for (let i = 0; i + 1 < raw.length; i += 2) {
+    const name = raw[i]!.toLowerCase();
+    if (name.startsWith(':') || HOP_BY_HOP.has(name)) continue;
+    try {
+      headers.append(name, raw[i + 1]!);
+    } catch {
+      // A header value fetch's Headers refuses is dropped.
+    }
+  }
+  return headers;
+}
+
+/**
+ * The request body as a web stream that reads from Node only when asked (backpressure) and, when cancelled
+ * (e.g. over the size limit), stops reading without destroying the socket, so the answer can still be sent.
+ */
+function bodyStream(req: IncomingMessage): ReadableStream<Uint8Array> {
+  let cleanup = (): void => undefined;
+  return new ReadableStream<Uint8Array>({
+    start(controller) {
+      const onData = (chunk: Buffer): void => {
+        controller.enqueue(new Uint8Array(chunk.buffer, chunk.byteOffset, chunk.byteLength));
+        if ((controller.desiredSize ?? 0) <= 0) req.pause();
+      };
+      const onEnd = (): void => {
+        cleanup();
+        controller.close();
+      };
+      const onError = (error: unknown): void => {
+        cleanup();
+        controller.error(error);
+      };
+      const onClose = (): void => {
+        if (!req.complete) onError(new Error('client closed the request before sending the whole body'));
+      };
+      cleanup = () => {
+        req.off('data', onData);
+        req.off('end', onEnd);
+        req.off('error', onError);
+        req.off('close', onClose);
+      };
+      req.on('data', onData);
+      req.on('end', onEnd);
+      req.on('error', onError);
+      req.on('close', onClose);
+      req.pause();
+    },
+    pull() {
+      req.resume();
+    },
+    cancel() {
+      cleanup();
+      req.pause();
+    },
+  });
+}
+
+function requestBody(req: ConnectRequest): BodyInit | undefined {
+  if (req.method === 'GET' || req.method === 'HEAD') return undefined;
+  // A body parser ran before this middleware (mount it before them): use what it kept.
+  if (req.readableEnded && req.body !== undefined) {
+    const body = req.body;
+    if (typeof body === 'string') return body;
+    if (body instanceof Uint8Array) return body as Uint8Array<ArrayBuffer>;
+    return JSON.stringify(body);
+  }
+  return bodyStream(req);
+}
+
+function matches(req: ConnectRequest, path: string | undefined): boolean {
+  if (path === undefined) return true;
+  const base = path.replace(/\/+$/, '');
+  const pathname = (req.originalUrl ?? req.url ?? '/').split('?')[0]!;
+  return pathname === base || pathname === `${base}/` || pathname.startsWith(`${base}/`) || base === '';
+}
+
+/** Writes a web Response to a Node response. Closes the connection when the request body was not read whole. */
+async function send(req: IncomingMessage, res: ServerResponse, response: Response): Promise<void> {
+  res.statusCode = response.status;
+  response.headers.forEach((value, name) => {
+    if (name !== 'set-cookie') res.setHeader(name, value);
+  });
+  const cookies = response.headers.getSetCookie();
+  if (cookies.length > 0) res.setHeader('set-cookie', cookies);
+  // An unread body (refused over the limit) is not drained through this connection: close it after the answer.
+  if (!req.complete) res.setHeader('connection', 'close');
+  const body = response.body ? Buffer.from(await response.arrayBuffer()) : undefined;
+  res.end(body);
+}
+
+/** Serves `handler` as Connect-style middleware: `app.use(toNodeMiddleware(handler, { path: '/api/liveness' }))`. */
+export function toNodeMiddleware(
+  handler: (request: Request, context?: RequestContext) => Promise<Response>,
+  options: NodeAdapterOptions = {},
+): NodeMiddleware {
+  const trustProxy = options.trustProxy ?? false;
+  return (incoming, res, next) => {
+    const req = incoming as ConnectRequest;
+    if (!matches(req, options.path)) {
+      if (next) next();
+      else {
+        res.statusCode = 404;
+        res.setHeader('content-type', 'application/json; charset=utf-8');
+        res.end(JSON.stringify({ success: false, message: 'Not found', error_code: 'NOT_FOUND' }));
+      }
+      return;
+    }
+    // The handler's request.signal aborts when the client goes away before the answer is sent. Registered
+    // before the body stream's listeners so the signal is already aborted when that stream errors.
+    const aborter = new AbortController();
+    const abandoned = (): void => {
+      if (!res.writableFinished && !aborter.signal.aborted) aborter.abort();
+    };
+    req.on('close', () => {
+      if (!req.complete) abandoned();
+    });
+    res.on('close', abandoned);
+    const body = requestBody(req);
+    const init: RequestInit & { duplex?: 'half' } = {
+      method: req.method ?? 'GET',
+      headers: requestHeaders(req),
+      signal: aborter.signal,
+      ...(body !== undefined ? { body, duplex: 'half' } : {}),
+    };
+    Promise.resolve()
+      .then(() => handler(new Request(publicUrl(req, trustProxy), init), { clientAddress: clientAddress(req, trustProxy) }))
+      .then((response) => send(req, res, response))
+      .catch((error: unknown) => {
+        if (next) return next(error);
+        if (!res.headersSent) {
+          res.statusCode = 500;
+          res.setHeader('content-type', 'application/json; charset=utf-8');
+          res.setHeader('connection', 'close');
+          res.end(JSON.stringify({ success: false, message: 'The liveness endpoint failed', error_code: 'INTERNAL_ERROR' }));
+        } else {
+          res.destroy();
+        }
+      });
+  };
+}
+
+export interface NodeServerOptions extends LivenessHandlerOptions, NodeAdapterOptions {}
+
+/**
+ * A `node:http` server for a handler (or for the options to make one). Requests outside `path` get 404 JSON.
+ * Call `server.listen(port)`; `server.close()` also closes the handler's local backend.
+ */
+export function createNodeServer(
+  handlerOrOptions: LivenessHandler | NodeServerOptions = {},
+  adapterOptions: NodeAdapterOptions = {},
+): Server & { handler: LivenessHandler } {
+  const handler = typeof handlerOrOptions === 'function' ? handlerOrOptions : createLivenessHandler(handlerOrOptions);
+  const adapter = typeof handlerOrOptions === 'function' ? adapterOptions : { ...handlerOrOptions, ...adapterOptions };
+  const middleware = toNodeMiddleware(handler, adapter);
+  const server = createServer((req, res) => middleware(req, res));
+  server.on('close', () => {
+    void handler.close();
+  });
+  return Object.assign(server, { handler });
+}
