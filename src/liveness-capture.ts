@@ -177,7 +177,11 @@ export class LivenessCapture extends LitElement {
   override connectedCallback(): void {
     super.connectedCallback();
     if (!this.hasAttribute('status')) this.setAttribute('status', this.#status);
-    if (this.autostart) void this.updateComplete.then(() => this.isConnected && this.#status === 'idle' && this.start());
+    if (this.autostart) {
+      void this.updateComplete.then(() => {
+        if (this.isConnected && this.#status === 'idle') void this.start();
+      });
+    }
   }
 
   override disconnectedCallback(): void {
@@ -197,6 +201,7 @@ export class LivenessCapture extends LitElement {
     this._view = { hint: null, progress: 0, ready: false, loading: true };
     try {
       await this.updateComplete;
+      if (run !== this.#run) return;
       const video = this.renderRoot.querySelector('video');
       if (!video) throw new LivenessError('UNSUPPORTED', 'The preview could not be created.');
       const assets = this.#assets();

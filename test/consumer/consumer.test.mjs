@@ -1,0 +1,101 @@
+// The consumer check: a fresh Vite app installs the `npm pack` tarball (whose prepack builds it), only does
+// `import 'liveness-capture'`, is built with Vite with no extra configuration, and — served from loopback and
+// opened in Debian's Chromium with the fake camera playing a real face — detects the face and submits it.
+// Every request the page makes must go to its own origin.
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, mkdirSync, readFileSync, rmSync, writeFileSync, existsSync, statSync } from 'node:fs';
+import { createServer } from 'node:http';
+import { tmpdir } from 'node:os';
+import { dirname, extname, join, normalize } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import puppeteer from 'puppeteer-core';
+import { makeFixtures } from '../../scripts/make-fixtures.mjs';
+import { jpegSize } from '../support/mock-backend.mjs';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
+const work = mkdtempSync(join(tmpdir(), 'liveness-consumer-'));
+const app = join(work, 'app');
+const LIVE = JSON.stringify({ success: true, message: 'Process finished successfully', model_output: { pred_idx: 'real', prob_real: 0.98 } });
+const TYPES = { '.html': 'text/html', '.js': 'text/javascript', '.mjs': 'text/javascript', '.wasm': 'application/wasm', '.css': 'text/css', '.tflite': 'application/octet-stream' };
+
+let server;
+let browser;
+const received = [];
+
+before(async () => {
+  const tarball = execFileSync('npm', ['pack', '--silent', '--pack-destination', work], { cwd: root, encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] })
+    .trim().split('\n').at(-1);
+  const vite = JSON.parse(readFileSync(join(root, 'node_modules', 'vite', 'package.json'), 'utf8')).version;
+  mkdirSync(app, { recursive: true });
+  writeFileSync(join(app, 'package.json'), JSON.stringify({
+    name: 'consumer-app', private: true, type: 'module',
+    dependencies: { 'liveness-capture': `file:${join(work, tarball)}` },
+    devDependencies: { vite },
+  }, null, 2));
+  writeFileSync(join(app, 'index.html'), `<!doctype html><html lang="en"><body>
+<liveness-capture endpoint="/backend/antispoofing" autostart></liveness-capture>
+<script type="module" src="./main.js"></script></body></html>`);
+  writeFileSync(join(app, 'main.js'), `import 'liveness-capture';
+const el = document.querySelector('liveness-capture');
+for (const t of ['liveness-pass', 'liveness-fail', 'liveness-error']) el.addEventListener(t, (e) => { window.__result = { type: t, detail: { code: e.detail.code, probReal: e.detail.probReal } }; });
+`);
+  execFileSync('npm', ['install', '--prefer-offline', '--no-audit', '--no-fund', '--loglevel=error'], { cwd: app, stdio: 'inherit', env: { ...process.env, PUPPETEER_SKIP_DOWNLOAD: '1' } });
+  execFileSync('npx', ['--no-install', 'vite', 'build', '--logLevel', 'warn'], { cwd: app, stdio: 'inherit' });
+
+  const dist = join(app, 'dist');
+  server = createServer((req, res) => {
+    const url = new URL(req.url, 'http://x');
+    if (url.pathname === '/backend/antispoofing') {
+      const chunks = [];
+      req.on('data', (c) => chunks.push(c));
+      req.on('end', () => {
+        const body = Buffer.concat(chunks);
+        const data = JSON.parse(body.toString('utf8')).data;
+        received.push({ bytes: body.length, contentType: req.headers['content-type'], jpeg: jpegSize(Buffer.from(data, 'base64')) });
+        res.writeHead(200, { 'content-type': 'application/json' }).end(LIVE);
+      });
+      return;
+    }
+    const file = normalize(join(dist, url.pathname === '/' ? 'index.html' : decodeURIComponent(url.pathname)));
+    if (!file.startsWith(dist) || !existsSync(file) || statSync(file).isDirectory()) {
+      res.writeHead(404).end();
+      return;
+    }
+    res.writeHead(200, { 'content-type': TYPES[extname(file)] ?? 'application/octet-stream' }).end(readFileSync(file));
+  });
+  await new Promise((r) => server.listen(0, '127.0.0.1', r));
+});
+
+after(async () => {
+  await browser?.close();
+  server?.close();
+  rmSync(work, { recursive: true, force: true });
+});
+
+test('a fresh Vite app that only imports the package detects a face and submits it', async () => {
+  const { face } = makeFixtures();
+  browser = await puppeteer.launch({
+    executablePath: process.env.CHROME_PATH ?? '/usr/bin/chromium',
+    headless: true,
+    args: ['--headless=new', '--no-sandbox', '--disable-gpu', '--enable-unsafe-swiftshader', '--disable-quic', '--no-first-run',
+      '--disable-background-networking', '--disable-component-update', '--disable-sync', '--disable-dev-shm-usage',
+      '--use-fake-ui-for-media-stream', '--use-fake-device-for-media-stream', `--use-file-for-fake-video-capture=${face}`],
+  });
+  const page = await browser.newPage();
+  const origin = `http://127.0.0.1:${server.address().port}`;
+  const requested = [];
+  page.on('request', (r) => requested.push(r.url()));
+  await page.goto(`${origin}/`);
+  await page.waitForFunction(() => window.__result, { timeout: 120_000, polling: 100 });
+  const result = await page.evaluate(() => window.__result);
+  assert.equal(result.type, 'liveness-pass', JSON.stringify(result));
+  assert.equal(received.length, 1);
+  assert.match(received[0].contentType, /^application\/json/);
+  assert.deepEqual(received[0].jpeg, { width: 1280, height: 720 });
+  const foreign = requested.filter((u) => !u.startsWith(origin) && !u.startsWith('blob:') && !u.startsWith('data:'));
+  assert.deepEqual(foreign, [], 'every request stays on the page origin');
+  assert.ok(requested.some((u) => u.endsWith('.wasm')), 'the wasm came from the app itself');
+  assert.ok(requested.some((u) => u.endsWith('.tflite')), 'the model came from the app itself');
+});
