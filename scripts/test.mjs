@@ -7,8 +7,7 @@
 // then prints one closing line: `N passed, N failed` (also written to .cache/test-summary.txt).
 // Usage: node scripts/test.mjs [--only node|browser|checks] [wtr args...]
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync, existsSync, mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync, existsSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -70,8 +69,10 @@ if (!only || only === 'checks') {
   // 2. Project checks.
   check('model asset rebuilds byte for byte from @mediapipe/face_detection',
     run('node', ['scripts/build-model.mjs', '--check']).status === 0);
-  const tmp = mkdtempSync(join(tmpdir(), 'cem-'));
-  const analyzed = run('npx', ['--no-install', 'cem', 'analyze', '--litelement', '--globs', 'src/**/*.ts', '--outdir', tmp]);
+  // The analyzer takes --outdir relative to the working directory.
+  const tmp = join(cache, 'cem');
+  rmSync(tmp, { recursive: true, force: true });
+  const analyzed = run('npx', ['--no-install', 'cem', 'analyze', '--litelement', '--globs', 'src/**/*.ts', '--outdir', relative(root, tmp)]);
   const fresh = analyzed.status === 0 && existsSync(join(tmp, 'custom-elements.json'))
     ? readFileSync(join(tmp, 'custom-elements.json'), 'utf8') : null;
   const committed = existsSync(join(root, 'custom-elements.json')) ? readFileSync(join(root, 'custom-elements.json'), 'utf8') : '';

@@ -1,22 +1,24 @@
-import { LitElement, html, nothing, type PropertyDeclarations, type TemplateResult } from 'lit';
+import { LitElement, type PropertyDeclarations, type TemplateResult } from 'lit';
 import { assetsAt, defaultAssets, type DetectorAssets } from './assets.js';
 import { CameraController, DEFAULT_VIDEO_CONSTRAINTS } from './controllers/camera-controller.js';
 import { DetectorController } from './controllers/detector-controller.js';
 import { encodeWithinBudget } from './encoder.js';
-import { LivenessError, type LivenessErrorDetail } from './errors.js';
+import { LivenessError } from './errors.js';
 import {
   LivenessCaptureEvent,
   LivenessErrorEvent,
   LivenessFailEvent,
   LivenessPassEvent,
   LivenessProgressEvent,
+  type HintCode,
   type LivenessResultDetail,
 } from './events.js';
 import { grabFrame, RegionSampler } from './frame.js';
 import type { FaceDetection } from './gate.js';
-import { Guidance, type GuidanceState, type HintCode } from './guidance.js';
-import { format, isRtl, languageOf, messagesFor, resolveLanguage, type MessageKey, type Messages } from './i18n/localize.js';
+import { Guidance, type GuidanceState } from './guidance.js';
+import { isRtl, languageOf, messagesFor, resolveLanguage, type MessageKey } from './i18n/localize.js';
 import { canTransition, isActive, isFinal, type LivenessStatus } from './status.js';
+import { renderView, type ViewState } from './view.js';
 import { styles } from './styles.js';
 import { submitImage } from './submit.js';
 
@@ -132,6 +134,7 @@ export class LivenessCapture extends LitElement {
   declare minSharpness: number | undefined;
   declare maxRoll: number | undefined;
   declare maxYaw: number | undefined;
+  /** @ignore */
   declare _view: ViewState;
 
   #status: LivenessStatus = 'idle';
@@ -274,13 +277,11 @@ export class LivenessCapture extends LitElement {
       brightness: on.has('brightness'),
       sharpness: on.has('sharpness'),
       pose: on.has('pose'),
-      ...definedOnly({
-        minBrightness: this.minBrightness,
-        maxBrightness: this.maxBrightness,
-        minSharpness: this.minSharpness,
-        maxRoll: this.maxRoll,
-        maxYaw: this.maxYaw,
-      }),
+      minBrightness: this.minBrightness,
+      maxBrightness: this.maxBrightness,
+      minSharpness: this.minSharpness,
+      maxRoll: this.maxRoll,
+      maxYaw: this.maxYaw,
     });
   }
 
@@ -394,111 +395,22 @@ export class LivenessCapture extends LitElement {
 
   override render(): TemplateResult {
     const lang = this.#lang();
-    const t = messagesFor(lang, this.messages);
-    const status = this.#status;
-    const view = this._view;
-    const live = status === 'starting' || status === 'detecting';
-    return html`
-      <div class="root" dir=${isRtl(lang) ? 'rtl' : 'ltr'} lang=${lang}>
-        <div part="stage" class="stage" ?hidden=${status === 'idle' || isFinal(status)}>
-          <video part="video" aria-label=${t['label.preview']} muted playsinline ?hidden=${!live}></video>
-          ${this.#snapshotUrl && !live
-            ? html`<img part="snapshot" class="snapshot" alt="" src=${this.#snapshotUrl} />`
-            : nothing}
-          <div part="guide" class="guide" ?data-ready=${view.ready || view.progress > 0} aria-hidden="true"></div>
-          ${status === 'detecting' && view.progress > 0
-            ? html`<div part="progress" class="progress" role="progressbar" aria-label=${t['label.guide']}
-                  aria-valuemin="0" aria-valuemax="100" aria-valuenow=${Math.round(view.progress * 100)}>
-                  <span part="progress-bar" style="width:${Math.round(view.progress * 100)}%"></span>
-                </div>`
-            : nothing}
-        </div>
-        <div part="body" class="body">
-          <p part="hint" class="hint" role="status" aria-live="polite" aria-atomic="true">${this.#hintText(t)}</p>
-          ${this.#renderPanel(t)}
-        </div>
-      </div>
-    `;
+    return renderView(
+      {
+        status: this.#status,
+        lang,
+        rtl: isRtl(lang),
+        t: messagesFor(lang, this.messages),
+        captureMode: this.captureMode,
+        snapshotUrl: this.#snapshotUrl,
+        ...this._view,
+      },
+      { start: () => void this.start(), stop: () => this.stop(), capture: () => this.capture() },
+    );
   }
-
-  #hintText(t: Messages): string {
-    const status = this.#status;
-    const view = this._view;
-    if (status === 'starting') return view.loading ? t['state.loading'] : t['state.starting'];
-    if (status === 'capturing') return t['state.capturing'];
-    if (status === 'submitting') return t['state.submitting'];
-    if (status === 'detecting') {
-      if (!view.hint) return t['state.detecting'];
-      if (view.hint === 'hold-still' && this.captureMode === 'manual' && view.ready) return t['state.capturing'];
-      return view.hint === 'hold-still'
-        ? format(t['countdown'], { seconds: Math.max(1, Math.ceil((1 - view.progress) * 3)) })
-        : t[`hint.${view.hint}` as MessageKey];
-    }
-    return '';
-  }
-
-  #renderPanel(t: Messages): TemplateResult | typeof nothing {
-    const status = this.#status;
-    const button = (part: string, label: string, onClick: () => void, extra = {} as { disabled?: boolean; secondary?: boolean }) =>
-      html`<button part="button ${part}" class=${extra.secondary ? 'secondary' : ''} ?disabled=${extra.disabled ?? false}
-        @click=${onClick}>${label}</button>`;
-    if (status === 'idle') {
-      return html`<div part="panel" class="panel" data-kind="idle">
-        <slot name="start"><p>${t['state.idle']}</p></slot>
-        ${button('start-button', t['button.start'], () => void this.start())}
-      </div>`;
-    }
-    if (status === 'detecting' || status === 'starting') {
-      return html`<div class="actions">
-        ${this.captureMode === 'manual'
-          ? button('capture-button', t['button.capture'], () => this.capture(), { disabled: !this._view.ready })
-          : nothing}
-        ${button('cancel-button', t['button.cancel'], () => this.stop(), { secondary: true })}
-      </div>`;
-    }
-    if (status === 'passed' || status === 'failed') {
-      const kind = status === 'passed' ? 'pass' : 'fail';
-      return html`<section part="panel result-${kind}" class="panel" data-kind=${kind} tabindex="-1"
-          aria-labelledby="result-title">
-        <slot name=${kind}>
-          <h2 id="result-title">${t[`result.${kind}.title`]}</h2>
-          <p>${t[`result.${kind}.body`]}</p>
-        </slot>
-        ${kind === 'fail' ? button('retry-button', t['button.retry'], () => void this.start()) : nothing}
-      </section>`;
-    }
-    if (status === 'error') {
-      const error = this._view.error;
-      return html`<section part="panel result-error" class="panel" data-kind="error" tabindex="-1"
-          aria-labelledby="result-title">
-        <slot name="error">
-          <h2 id="result-title">${t['result.error.title']}</h2>
-          <p>${error ? t[`error.${error.code}` as MessageKey] : ''}</p>
-        </slot>
-        ${error?.recoverable ? button('retry-button', t['button.retry'], () => void this.start()) : nothing}
-      </section>`;
-    }
-    return nothing;
-  }
-}
-
-interface ViewState {
-  hint: HintCode | null;
-  progress: number;
-  ready: boolean;
-  loading: boolean;
-  error?: LivenessErrorDetail;
 }
 
 function parseChecks(value: string | null): QualityCheck[] {
   if (value === null) return [...ALL_CHECKS];
   return value.split(/[\s,]+/).filter((c): c is QualityCheck => (ALL_CHECKS as readonly string[]).includes(c));
-}
-
-function definedOnly<T extends Record<string, number | undefined>>(values: T): Partial<Record<keyof T, number>> {
-  const out: Partial<Record<keyof T, number>> = {};
-  for (const [key, value] of Object.entries(values)) {
-    if (typeof value === 'number' && Number.isFinite(value)) out[key as keyof T] = value;
-  }
-  return out;
 }

@@ -117,6 +117,10 @@ export const styles = css`
     margin: 0;
     color: var(--liveness-muted);
   }
+  .panel .code {
+    font-size: 0.8rem;
+    font-family: ui-monospace, monospace;
+  }
   .panel[data-kind='pass'] h2 {
     color: var(--liveness-success);
   }
