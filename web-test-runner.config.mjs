@@ -8,6 +8,44 @@ import { makeFixtures } from './scripts/make-fixtures.mjs';
 import { mockBackend } from './test/support/mock-backend.mjs';
 
 const videos = makeFixtures();
+
+/**
+ * The server companion (liveness-capture/server, built into dist/server by `npm test`) in local mode, mounted at
+ * /api/liveness with verdict tokens on, and /api/verify checking a token as a page's own server would.
+ */
+async function companion() {
+  let server;
+  try {
+    server = await import('./dist/server/index.js');
+  } catch {
+    return [];
+  }
+  const secret = 'test-verdict-secret-0123456789abcdef';
+  const handler = server.createLivenessHandler({ mode: 'local', verdictSecret: secret, log: false });
+  const node = server.toNodeMiddleware(handler);
+  const nonceStore = server.createNonceStore();
+  return [
+    async (ctx, next) => {
+      if (ctx.path === '/api/verify' && ctx.method === 'POST') {
+        const chunks = [];
+        for await (const c of ctx.req) chunks.push(c);
+        const { token } = JSON.parse(Buffer.concat(chunks).toString('utf8'));
+        ctx.type = 'application/json';
+        ctx.body = JSON.stringify(server.verifyVerdict(token, secret, { maxAgeSeconds: 300, nonceStore }));
+        return;
+      }
+      if (!ctx.path.startsWith('/api/liveness')) return next();
+      ctx.respond = false;
+      await new Promise((resolve) => {
+        ctx.res.once('close', resolve);
+        node(ctx.req, ctx.res, () => {
+          ctx.res.statusCode = 404;
+          ctx.res.end();
+        });
+      });
+    },
+  ];
+}
 const chromium = process.env.CHROME_PATH ?? '/usr/bin/chromium';
 
 const baseArgs = [
@@ -70,6 +108,6 @@ export default {
   testsFinishTimeout: 600_000,
   testFramework: { config: { timeout: 90_000 } },
   plugins: [esbuildPlugin({ ts: true, target: 'es2022', tsconfig: 'tsconfig.json' })],
-  middleware: [mockBackend()],
+  middleware: [mockBackend(), ...(await companion())],
   reporters: [defaultReporter(), countingReporter(process.env.WTR_COUNTS_FILE)],
 };
