@@ -203,6 +203,9 @@ export class LivenessCapture extends LitElement {
     this.#guidance = this.#createGuidance();
     this._view = { hint: null, progress: 0, ready: false, loading: true };
     try {
+      if (!this.endpoint) {
+        throw new LivenessError('UNSUPPORTED', 'liveness-capture needs an endpoint attribute: the URL the image is sent to.');
+      }
       await this.updateComplete;
       if (run !== this.#run) return;
       const video = this.renderRoot.querySelector('video');
@@ -293,6 +296,9 @@ export class LivenessCapture extends LitElement {
     this.#showGuidance(state);
     if (state.ready && state.face && (this.captureMode !== 'manual' || this.#captureRequested)) {
       void this.#captureAndSubmit(run, video, state.face);
+    } else if (!state.ready) {
+      // A manual capture applies to the frame right after the click, never to a later one.
+      this.#captureRequested = false;
     }
   }
 
