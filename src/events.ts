@@ -51,55 +51,52 @@ export interface LivenessProgressDetail {
   readonly ready: boolean;
 }
 
-const init = { bubbles: true, composed: true } as const;
+/** Base of the element's events: bubbling, composed, with a typed readonly `detail`. */
+export abstract class LivenessEvent<T> extends Event {
+  readonly detail: T;
+  protected constructor(type: string, detail: T) {
+    super(type, { bubbles: true, composed: true });
+    this.detail = detail;
+  }
+}
 
 /** Fired while detecting, whenever the hint, the hold progress or readiness changes. */
-export class LivenessProgressEvent extends Event {
+export class LivenessProgressEvent extends LivenessEvent<LivenessProgressDetail> {
   static readonly eventName = 'liveness-progress';
-  readonly detail: LivenessProgressDetail;
   constructor(detail: LivenessProgressDetail) {
-    super(LivenessProgressEvent.eventName, init);
-    this.detail = detail;
+    super(LivenessProgressEvent.eventName, detail);
   }
 }
 
 /** Fired with the captured frame just before it is sent. */
-export class LivenessCaptureEvent extends Event {
+export class LivenessCaptureEvent extends LivenessEvent<LivenessCaptureDetail> {
   static readonly eventName = 'liveness-capture';
-  readonly detail: LivenessCaptureDetail;
   constructor(detail: LivenessCaptureDetail) {
-    super(LivenessCaptureEvent.eventName, init);
-    this.detail = detail;
+    super(LivenessCaptureEvent.eventName, detail);
   }
 }
 
 /** Fired when the backend returned a valid `prob_real` strictly above the threshold. */
-export class LivenessPassEvent extends Event {
+export class LivenessPassEvent extends LivenessEvent<LivenessResultDetail> {
   static readonly eventName = 'liveness-pass';
-  readonly detail: LivenessResultDetail;
   constructor(detail: LivenessResultDetail) {
-    super(LivenessPassEvent.eventName, init);
-    this.detail = detail;
+    super(LivenessPassEvent.eventName, detail);
   }
 }
 
 /** Fired when the backend returned a valid `prob_real` at or below the threshold. */
-export class LivenessFailEvent extends Event {
+export class LivenessFailEvent extends LivenessEvent<LivenessResultDetail> {
   static readonly eventName = 'liveness-fail';
-  readonly detail: LivenessResultDetail;
   constructor(detail: LivenessResultDetail) {
-    super(LivenessFailEvent.eventName, init);
-    this.detail = detail;
+    super(LivenessFailEvent.eventName, detail);
   }
 }
 
 /** Fired for every outcome that is not a verdict; `detail.code` is stable. */
-export class LivenessErrorEvent extends Event {
+export class LivenessErrorEvent extends LivenessEvent<LivenessErrorDetail> {
   static readonly eventName = 'liveness-error';
-  readonly detail: LivenessErrorDetail;
   constructor(detail: LivenessErrorDetail) {
-    super(LivenessErrorEvent.eventName, init);
-    this.detail = detail;
+    super(LivenessErrorEvent.eventName, detail);
   }
 }
 

@@ -6,12 +6,24 @@ import '../../src/index.js';
 import type { HintCode, LivenessProgressDetail, LivenessProgressEvent } from '../../src/events.js';
 import { en } from '../../src/i18n/catalog.js';
 import type { LivenessCapture } from '../../src/liveness-capture.js';
-import { Backend, createElement, frames, until } from '../support/helpers.js';
+import { Backend, createElement, frames } from '../support/helpers.js';
 
 const LIVE = { body: { success: true, message: 'Process finished successfully', model_output: { pred_idx: 'real', prob_real: 0.99 } } };
 
 /** Frames watched after the hint appeared: 3 s of the 15 fps video, many times `stable-frames` (10). */
 export const WATCH_FRAMES = 45;
+
+/**
+ * Resolves once `predicate` holds, checking after each new preview frame, and fails after `max` frames with
+ * `what` in the message (a bound in frames, not in time: the detector sees every one of them).
+ */
+export async function withinFrames(el: LivenessCapture, max: number, predicate: () => boolean, what: string | (() => string)): Promise<void> {
+  for (let i = 0; i <= max; i++) {
+    if (predicate()) return;
+    await frames(el, 1);
+  }
+  expect.fail(`${typeof what === 'function' ? what() : what} did not happen within ${max} frames`);
+}
 
 export function guidanceCase(video: string, expected: HintCode, description: string): void {
   describe(`<liveness-capture> guidance with ${description} (${video})`, () => {
@@ -36,7 +48,8 @@ export function guidanceCase(video: string, expected: HintCode, description: str
 
       await el.start();
       expect(el.status).to.equal('detecting');
-      await until(() => el!.getAttribute('hint') === expected, `the '${expected}' hint`);
+      await withinFrames(el, 90, () => el!.getAttribute('hint') === expected,
+        () => `the '${expected}' hint (seen: ${events.map((e) => e.hint).join(' ')})`);
       await el.updateComplete;
 
       // The hint as attribute, event and text in the one live region.
@@ -73,7 +86,7 @@ export function guidanceCase(video: string, expected: HintCode, description: str
       const captures: Event[] = [];
       el.addEventListener('liveness-capture', (e) => captures.push(e));
       await el.start();
-      await until(() => el!.getAttribute('hint') === expected, `the '${expected}' hint`);
+      await withinFrames(el, 90, () => el!.getAttribute('hint') === expected, `the '${expected}' hint`);
       await el.updateComplete;
       const button = el.shadowRoot!.querySelector<HTMLButtonElement>('[part~="capture-button"]')!;
       expect(button).to.exist;

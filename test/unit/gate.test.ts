@@ -1,20 +1,11 @@
 // The face gate (src/gate.ts): the issue-2 capture rules, frame by frame. Pure logic on detector-shaped numbers; the
 // same rules on real detector output from the fake-camera frames are in quality.test.ts.
 import { expect } from '@open-wc/testing';
-import { checkFrame, faceInsideFrame, FaceGate, type FaceDetection, type Point } from '../../src/gate.js';
+import { face } from '../support/faces.js';
+import { checkFrame, faceInsideFrame, FaceGate } from '../../src/gate.js';
 
 const W = 1280;
 const H = 720;
-
-/** A face box with keypoints placed like the astronaut's (as the detector reports them, relative to the box). */
-function face(x: number, y: number, width: number, height = width): FaceDetection {
-  const k = (fx: number, fy: number): Point => ({ x: x + fx * width, y: y + fy * height });
-  return {
-    box: { x, y, width, height },
-    score: 0.95,
-    keypoints: [k(0.27, 0.27), k(0.7, 0.27), k(0.485, 0.52), k(0.485, 0.72), k(0.05, 0.33), k(0.97, 0.36)],
-  };
-}
 
 describe('checkFrame', () => {
   it('passes exactly one face inside the frame and large enough', () => {

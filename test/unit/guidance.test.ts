@@ -2,22 +2,13 @@
 // keeps hints from flickering. Pure logic on detector-shaped numbers and small pixel arrays; the same on real
 // camera frames through the real detector is in quality.test.ts.
 import { expect } from '@open-wc/testing';
+import { face } from '../support/faces.js';
 import { checkFrame, type FaceDetection, type Point } from '../../src/gate.js';
 import { frameHint, Guidance, GUIDANCE_DEFAULTS, type GuidanceState, type HintCode } from '../../src/guidance.js';
 import type { PixelRegion } from '../../src/quality.js';
 
 const W = 1280;
 const H = 720;
-
-/** A frontal face with keypoints placed like the astronaut's (as the detector reports them, relative to the box). */
-function face(x: number, y: number, width: number, height = width): FaceDetection {
-  const k = (fx: number, fy: number): Point => ({ x: x + fx * width, y: y + fy * height });
-  return {
-    box: { x, y, width, height },
-    score: 0.95,
-    keypoints: [k(0.27, 0.27), k(0.7, 0.27), k(0.485, 0.52), k(0.485, 0.72), k(0.05, 0.33), k(0.97, 0.36)],
-  };
-}
 
 /** A face of `size` px centred on (cx, cy). */
 function centred(size = 300, cx = W / 2, cy = H / 2): FaceDetection {
