@@ -1,7 +1,0 @@
-import { expect } from '@open-wc/testing';
-
-describe('smoke', () => {
-  it('runs in Chromium', () => {
-    expect(navigator.userAgent).to.contain('Chrome');
-  });
-});
