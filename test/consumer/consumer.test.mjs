@@ -4,7 +4,7 @@
 // Every request the page makes must go to its own origin.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { mkdtempSync, mkdirSync, readFileSync, rmSync, writeFileSync, existsSync, statSync } from 'node:fs';
 import { createServer } from 'node:http';
 import { tmpdir } from 'node:os';
@@ -74,17 +74,22 @@ after(async () => {
   rmSync(work, { recursive: true, force: true });
 });
 
-test('a fresh Vite app that only imports the package detects a face and submits it', async () => {
+async function launch() {
   const { face } = makeFixtures();
-  browser = await puppeteer.launch({
+  browser ??= await puppeteer.launch({
     executablePath: process.env.CHROME_PATH ?? '/usr/bin/chromium',
     headless: true,
     args: ['--headless=new', '--no-sandbox', '--disable-gpu', '--enable-unsafe-swiftshader', '--disable-quic', '--no-first-run',
       '--disable-background-networking', '--disable-component-update', '--disable-sync', '--disable-dev-shm-usage',
       '--use-fake-ui-for-media-stream', '--use-fake-device-for-media-stream', `--use-file-for-fake-video-capture=${face}`],
   });
-  const page = await browser.newPage();
-  const origin = `http://127.0.0.1:${server.address().port}`;
+  return browser;
+}
+
+/** Opens the app at `origin`, waits for the element's result, and checks what was sent and what was fetched. */
+async function checkApp(origin) {
+  received.length = 0;
+  const page = await (await launch()).newPage();
   const requested = [];
   page.on('request', (r) => requested.push(r.url()));
   await page.goto(`${origin}/`);
@@ -98,4 +103,42 @@ test('a fresh Vite app that only imports the package detects a face and submits 
   assert.deepEqual(foreign, [], 'every request stays on the page origin');
   assert.ok(requested.some((u) => u.endsWith('.wasm')), 'the wasm came from the app itself');
   assert.ok(requested.some((u) => u.endsWith('.tflite')), 'the model came from the app itself');
+  await page.close();
+}
+
+test('a fresh Vite app that only imports the package, built with vite build, detects a face and submits it', async () => {
+  await checkApp(`http://127.0.0.1:${server.address().port}`);
+});
+
+test('the same app on the Vite dev server (dependency pre-bundling on) works with no configuration', async () => {
+  // The test's backend route is mounted by a plugin of the test's own; nothing configures the package.
+  writeFileSync(join(app, 'vite.config.js'), `export default { plugins: [{ name: 'test-backend', configureServer(s) {
+    s.middlewares.use('/backend/antispoofing', (req, res) => { const c = []; req.on('data', (d) => c.push(d));
+      req.on('end', () => { res.setHeader('content-type', 'application/json'); res.end(${JSON.stringify(LIVE)}); }); });
+  } }] };`);
+  const dev = spawn('npx', ['--no-install', 'vite', '--host', '127.0.0.1', '--port', '0'], { cwd: app, stdio: ['ignore', 'pipe', 'inherit'], detached: true });
+  try {
+    const origin = await new Promise((resolve, reject) => {
+      let out = '';
+      dev.stdout.on('data', (d) => {
+        out += d;
+        const m = /http:\/\/127\.0\.0\.1:(\d+)/.exec(out.replace(/\x1b\[[0-9;]*m/g, ''));
+        if (m) resolve(`http://127.0.0.1:${m[1]}`);
+      });
+      dev.on('exit', (code) => reject(new Error(`vite exited ${code}: ${out}`)));
+    });
+    const page = await (await launch()).newPage();
+    const requested = [];
+    page.on('request', (r) => requested.push(r.url()));
+    await page.goto(`${origin}/`);
+    await page.waitForFunction(() => window.__result, { timeout: 180_000, polling: 100 });
+    const result = await page.evaluate(() => window.__result);
+    assert.equal(result.type, 'liveness-pass', JSON.stringify(result));
+    const foreign = requested.filter((u) => !u.startsWith(origin) && !u.startsWith('blob:') && !u.startsWith('data:'));
+    assert.deepEqual(foreign, [], 'every request stays on the page origin');
+    assert.ok(requested.some((u) => u.endsWith('.wasm')), 'the wasm came from the app itself');
+    await page.close();
+  } finally {
+    process.kill(-dev.pid, 'SIGTERM');
+  }
 });
