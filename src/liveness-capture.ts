@@ -95,6 +95,7 @@ export class LivenessCapture extends LitElement {
     captureMode: { type: String, attribute: 'capture-mode' },
     checks: { attribute: 'checks', converter: { fromAttribute: parseChecks, toAttribute: (v: QualityCheck[]) => v.join(' ') } },
     stableFrames: { type: Number, attribute: 'stable-frames' },
+    requestTimeout: { type: Number, attribute: 'request-timeout' },
     assetsBase: { type: String, attribute: 'assets-base' },
     headers: { attribute: false },
     messages: { attribute: false },
@@ -122,6 +123,8 @@ export class LivenessCapture extends LitElement {
   declare checks: QualityCheck[];
   /** Consecutive good frames required before capture. */
   declare stableFrames: number;
+  /** Milliseconds to wait for the backend's answer before a NETWORK_ERROR (0: no limit). */
+  declare requestTimeout: number;
   /** Base URL of the detector's wasm and model; by default they resolve next to this module. */
   declare assetsBase: string | null;
   /** Extra request headers, e.g. `Authorization` for the page's own backend. */
@@ -157,6 +160,7 @@ export class LivenessCapture extends LitElement {
     this.captureMode = 'auto';
     this.checks = [...ALL_CHECKS];
     this.stableFrames = 10;
+    this.requestTimeout = 30_000;
     this.assetsBase = null;
     this.headers = {};
     this.messages = {};
@@ -343,6 +347,7 @@ export class LivenessCapture extends LitElement {
         apiKey: this.apiKey,
         headers: this.headers,
         signal,
+        timeoutMs: this.requestTimeout,
       });
       if (run !== this.#run) return;
       this.#abort = null;

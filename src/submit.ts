@@ -1,48 +1,126 @@
 import { LivenessError } from './errors.js';
 import { blobToBase64 } from './encoder.js';
-import { interpretResponse, type Outcome } from './response.js';
+import { assertThreshold, interpretResponse } from './response.js';
+import type { Outcome } from './response.js';
 
 export interface SubmitOptions {
+  /** The liveness endpoint, absolute or relative to the document. Must be http(s). */
   endpoint: string;
+  /** The JPEG to check. */
   image: Blob;
+  /** `prob_real` must be strictly greater than this to pass; a finite number in [0, 1]. */
   threshold: number;
-  /** Sent as `x-api-key` when set. */
+  /** Sent as `x-api-key` when set (non-empty). Takes precedence over an `x-api-key` in `headers`. */
   apiKey?: string | null;
-  /** Extra headers (e.g. Authorization). They cannot replace `Content-Type`. */
+  /** Extra headers (e.g. Authorization). They cannot replace `Content-Type`, which is always `application/json`. */
   headers?: Record<string, string>;
+  /** Aborting cancels the request; `submitImage` then rejects with the AbortError. */
   signal?: AbortSignal;
+  /**
+   * Give up when the answer (status and body) has not arrived within this many milliseconds: the request is
+   * aborted and the outcome is a `NETWORK_ERROR`. Absent, 0 or not finite: no timeout of our own.
+   */
+  timeoutMs?: number;
 }
 
 /**
- * POSTs `{"data": "<base64>"}` to the endpoint and interprets the answer. A network failure is a NETWORK_ERROR
- * outcome; an abort rethrows the AbortError (the caller drops it). Redirects are refused (`redirect: 'error'`)
- * so a misconfigured endpoint cannot send the face image somewhere else; cookies go only to the same origin.
+ * POSTs `{"data":"<base64>"}` to the endpoint and interprets the answer with {@link interpretResponse}.
+ *
+ * - Resolves with a verdict or an error outcome; a network failure (including a refused redirect and an
+ *   endpoint that is not a valid http(s) URL) is a `NETWORK_ERROR` outcome.
+ * - A `timeoutMs` that expires aborts the request and resolves with a `NETWORK_ERROR` outcome.
+ * - Rejects with the abort reason (an AbortError) when `signal` aborts; the caller drops it silently.
+ * - Throws TypeError/RangeError before any request when `threshold` is not a finite number in [0, 1].
+ *
+ * Request policy: `redirect: 'error'` — a redirect (for a POST, a 307/308 would resend the body) must never
+ * carry the face image to a place the page did not name, so any redirect is refused and reported as a network
+ * error; `credentials: 'same-origin'` — cookies only go to the page's own backend, never to a third-party
+ * endpoint; `cache: 'no-store'`; `referrerPolicy: 'strict-origin-when-cross-origin'`.
  */
 export async function submitImage(options: SubmitOptions): Promise<Outcome> {
-  const headers = new Headers(options.headers ?? {});
-  headers.set('Content-Type', 'application/json');
+  const { signal } = options;
+  assertThreshold(options.threshold);
+  signal?.throwIfAborted();
+
+  const url = resolveEndpoint(options.endpoint);
+  if (!url) {
+    return networkError(`The liveness endpoint is not a valid http(s) URL: ${JSON.stringify(String(options.endpoint))}.`);
+  }
+
+  const headers = new Headers();
+  for (const [name, value] of Object.entries(options.headers ?? {})) {
+    try {
+      headers.set(name, value);
+    } catch (cause) {
+      throw new TypeError(`Invalid request header ${JSON.stringify(name)}`, { cause });
+    }
+  }
   if (options.apiKey) headers.set('x-api-key', options.apiKey);
+  headers.set('Content-Type', 'application/json');
+
+  // Base64 needs no JSON escaping, so this is exactly JSON.stringify({ data }) without a second 10 MB copy.
   const body = `{"data":"${await blobToBase64(options.image)}"}`;
-  options.signal?.throwIfAborted();
+  signal?.throwIfAborted();
+
+  const timeoutMs = options.timeoutMs;
+  const timed = typeof timeoutMs === 'number' && Number.isFinite(timeoutMs) && timeoutMs > 0;
+  const request = new AbortController();
+  let timedOut = false;
+  const onAbort = () => request.abort(signal?.reason);
+  signal?.addEventListener('abort', onAbort, { once: true });
+  const timer = timed
+    ? setTimeout(() => {
+        timedOut = true;
+        request.abort(new DOMException('The liveness service did not answer in time.', 'TimeoutError'));
+      }, timeoutMs)
+    : undefined;
+
   let response: Response;
   let text: string;
   try {
-    response = await fetch(options.endpoint, {
+    response = await fetch(url, {
       method: 'POST',
       headers,
       body,
-      signal: options.signal ?? null,
+      signal: request.signal,
+      mode: 'cors',
       credentials: 'same-origin',
       cache: 'no-store',
       redirect: 'error',
+      referrerPolicy: 'strict-origin-when-cross-origin',
     });
     text = await response.text();
   } catch (cause) {
-    if (options.signal?.aborted) throw options.signal.reason ?? new DOMException('Aborted', 'AbortError');
-    return { kind: 'error', error: new LivenessError('NETWORK_ERROR', undefined, { cause }) };
+    if (signal?.aborted) throw signal.reason ?? new DOMException('The request was aborted.', 'AbortError');
+    if (timedOut) return networkError(`The liveness service did not answer within ${timeoutMs} ms.`, cause);
+    if (cause instanceof DOMException && cause.name === 'AbortError') throw cause;
+    return networkError(undefined, cause);
+  } finally {
+    clearTimeout(timer);
+    signal?.removeEventListener('abort', onAbort);
   }
   return interpretResponse(
-    { status: response.status, contentType: response.headers.get('content-type'), text, retryAfter: response.headers.get('retry-after') },
+    {
+      status: response.status,
+      contentType: response.headers.get('content-type'),
+      text,
+      retryAfter: response.headers.get('retry-after'),
+    },
     options.threshold,
   );
+}
+
+function resolveEndpoint(endpoint: string): string | null {
+  if (typeof endpoint !== 'string' || endpoint.trim() === '') return null;
+  try {
+    const base = typeof document !== 'undefined' ? document.baseURI : globalThis.location?.href;
+    const url = new URL(endpoint, base);
+    return url.protocol === 'https:' || url.protocol === 'http:' ? url.href : null;
+  } catch {
+    return null;
+  }
+}
+
+function networkError(message?: string, cause?: unknown): Outcome {
+  return { kind: 'error', error: new LivenessError('NETWORK_ERROR', message, cause === undefined ? {} : { cause }) };
 }

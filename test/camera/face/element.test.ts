@@ -130,6 +130,18 @@ describe('<liveness-capture> with a face in front of the camera', () => {
     expect(event.detail.recoverable).to.equal(true);
   });
 
+  it('gives up with NETWORK_ERROR when the backend does not answer within request-timeout', async () => {
+    const { backend, result } = await run({ hang: true }, { 'request-timeout': '300' });
+    expect(result.type).to.equal('liveness-error');
+    expect(result.detail.code).to.equal('NETWORK_ERROR');
+    expect(result.detail.message).to.contain('did not answer');
+    const [req] = await until(async () => {
+      const list = await backend.requests();
+      return list[0]?.aborted ? list : null;
+    }, 'the request to be aborted');
+    expect(req.aborted).to.equal(true);
+  });
+
   it('aborts the request and stops the camera when removed mid-flight; no event after removal', async () => {
     const backend = await new Backend().script({ hang: true });
     el = await createElement({ endpoint: backend.endpoint });
