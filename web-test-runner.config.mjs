@@ -94,9 +94,7 @@ const cameraGroups = Object.keys(videos).filter((video) => hasTests(`test/camera
 }));
 
 export default {
-  files: ['test/unit/**/*.test.ts'],
   nodeResolve: { exportConditions: ['browser', 'development'] },
-  browsers: [browserWithCamera(null)],
   groups: [
     { name: 'unit', files: 'test/unit/**/*.test.ts', browsers: [browserWithCamera(null)] },
     ...cameraGroups,
@@ -105,7 +103,7 @@ export default {
   concurrentBrowsers: 1,
   browserStartTimeout: 120_000,
   testsStartTimeout: 120_000,
-  testsFinishTimeout: 600_000,
+  testsFinishTimeout: 1_800_000,
   testFramework: { config: { timeout: 90_000 } },
   plugins: [esbuildPlugin({ ts: true, target: 'es2022', tsconfig: 'tsconfig.json' })],
   middleware: [mockBackend(), ...(await companion())],

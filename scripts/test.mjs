@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // The whole test suite, as `npm test` runs it:
-//   1. build (tsc for the element and the server, assets into dist/) and type-check the tests,
+//   1. build (tsc for the element and the server, assets into dist/), type-check the tests and lint (eslint),
 //   2. project checks: the model asset rebuilds byte for byte, custom-elements.json is current,
 //   3. Node tests (node:test): model asset, server handler, local backend, consumer package check,
 //   4. browser tests (@web/test-runner in Debian's Chromium, fake camera groups),
@@ -65,6 +65,7 @@ if (only !== 'browser' || !existsSync(join(root, 'dist'))) {
 }
 if (!only || only === 'checks') {
   check('type-check (tsc, strict)', run('npm', ['run', '--silent', 'typecheck']).status === 0);
+  check('lint (eslint: typescript, lit, web components)', run('npm', ['run', '--silent', 'lint']).status === 0);
 
   // 2. Project checks.
   check('model asset rebuilds byte for byte from @mediapipe/face_detection',

@@ -67,7 +67,7 @@ const ALL_CHECKS: readonly QualityCheck[] = ['brightness', 'sharpness', 'pose'];
  * @cssprop [--liveness-background=#0f1115] - Background of the element.
  * @cssprop [--liveness-foreground=#f5f6f8] - Text colour.
  * @cssprop [--liveness-muted=#b7bcc6] - Secondary text colour.
- * @cssprop [--liveness-accent=#3d7cf5] - Button and focus colour.
+ * @cssprop [--liveness-accent=#2563eb] - Button and focus colour.
  * @cssprop [--liveness-accent-foreground=#ffffff] - Button text colour.
  * @cssprop [--liveness-success=#1f9d55] - Pass colour.
  * @cssprop [--liveness-danger=#d64545] - Fail and error colour.
@@ -204,6 +204,8 @@ export class LivenessCapture extends LitElement {
     if (isFinal(this.#status)) this.reset();
     const run = ++this.#run;
     this.#setStatus('starting');
+    // The start or retry button goes away: keep keyboard focus on the element (the cancel button stays while detecting).
+    this.#focus('[part~="cancel-button"]');
     this.#guidance = this.#createGuidance();
     this._view = { hint: null, progress: 0, ready: false, loading: true };
     try {
@@ -390,8 +392,14 @@ export class LivenessCapture extends LitElement {
     this.#detector.stop();
     this.#camera.close();
     this.#setHint(null);
+    this.#focus('.panel');
+  }
+
+  /** Keeps keyboard and screen-reader users on the element when the control they used goes away. */
+  #focus(selector: string): void {
+    const inside = this.matches(':focus-within') || document.activeElement === document.body;
     void this.updateComplete.then(() => {
-      (this.renderRoot.querySelector('.panel') as HTMLElement | null)?.focus();
+      if (inside) (this.renderRoot.querySelector(selector) as HTMLElement | null)?.focus();
     });
   }
 

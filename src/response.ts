@@ -1,12 +1,24 @@
-import { LivenessError, type LivenessErrorCode } from './errors.js';
+import { LivenessError, defaultMessage } from './errors.js';
+import type { LivenessErrorCode } from './errors.js';
 import type { LivenessResultDetail } from './events.js';
 
-/** What came back from the backend, before interpretation. */
+/**
+ * Maps a backend answer to an outcome, exactly as the backend contract says
+ * (`../shared/spec/backend-contract.md`). Pure: no DOM, no network.
+ *
+ * Fail closed: the only path that yields `passed: true` is HTTP 200 with `success === true` and a
+ * `model_output.prob_real` that is a finite number in [0, 1] strictly greater than a valid threshold.
+ */
+
+/** What arrived from the backend, before any interpretation. */
 export interface RawResponse {
+  /** HTTP status code. */
   status: number;
+  /** The `Content-Type` header, or null. Informational only: the body is validated on its own merits. */
   contentType: string | null;
+  /** The body, read as text. */
   text: string;
-  /** The `Retry-After` header, when present. */
+  /** The `Retry-After` header, when the answer had one (kept in the RATE_LIMITED message). */
   retryAfter?: string | null;
 }
 
@@ -14,95 +26,155 @@ export type Outcome =
   | { kind: 'verdict'; passed: boolean; detail: LivenessResultDetail }
   | { kind: 'error'; error: LivenessError };
 
-const BACKEND_CODES: readonly LivenessErrorCode[] = ['FACE_NOT_DETECTED', 'FACE_TOO_SMALL', 'INVALID_IMAGE_PAYLOAD'];
+/** The error codes the backend itself may send (`error_code`), and nothing else. */
+const BACKEND_CODES: ReadonlySet<string> = new Set(['FACE_NOT_DETECTED', 'FACE_TOO_SMALL', 'INVALID_IMAGE_PAYLOAD']);
 
-/** Messages of answers without `error_code` (older deployments, and the new messages on their own). */
-const LEGACY_MESSAGES: readonly [RegExp, LivenessErrorCode][] = [
-  [/^face not detected$/i, 'FACE_NOT_DETECTED'],
-  [/^face detection failed$/i, 'FACE_NOT_DETECTED'],
-  [/^invalid base64 string$/i, 'INVALID_IMAGE_PAYLOAD'],
-  [/^invalid input image payload$/i, 'INVALID_IMAGE_PAYLOAD'],
-  [/^detected face box: \d+x\d+ smaller than minimum required size: \d+x\d+$/i, 'FACE_TOO_SMALL'],
-];
+/** Messages of current and older deployments, lower-cased and trimmed, for answers without `error_code`. */
+const MESSAGE_CODES: ReadonlyMap<string, LivenessErrorCode> = new Map([
+  ['face detection failed', 'FACE_NOT_DETECTED'],
+  ['face not detected', 'FACE_NOT_DETECTED'],
+  ['invalid input image payload', 'INVALID_IMAGE_PAYLOAD'],
+  ['invalid base64 string', 'INVALID_IMAGE_PAYLOAD'],
+]);
 
-/** Whether `threshold` can be used for a decision at all: a finite number in [0, 1]. */
-export function isValidThreshold(threshold: number): boolean {
-  return typeof threshold === 'number' && Number.isFinite(threshold) && threshold >= 0 && threshold <= 1;
-}
+const NUM = String.raw`\d+(?:\.\d+)?`;
+/** `Detected face box: {Height}x{Width} smaller than minimum required size: 128x128` */
+const FACE_TOO_SMALL_MESSAGE = new RegExp(
+  String.raw`^detected face box:\s*${NUM}\s*x\s*${NUM}\s+smaller than minimum required size:\s*${NUM}\s*x\s*${NUM}\.?$`,
+  'i',
+);
 
-function isProbability(value: unknown): value is number {
-  return typeof value === 'number' && Number.isFinite(value) && value >= 0 && value <= 1;
-}
+/** Backend text kept in messages is cut to this many characters. */
+const MAX_QUOTE = 200;
 
-function parseJson(text: string): unknown {
-  try {
-    return JSON.parse(text);
-  } catch {
-    return undefined;
+/**
+ * Throws unless `threshold` is a finite number in [0, 1]. A bad threshold is a programming or page
+ * configuration error, never a verdict: it throws `TypeError` (not a number) or `RangeError` (NaN, infinite,
+ * outside [0, 1]) so that it can never produce a pass.
+ */
+export function assertThreshold(threshold: unknown): asserts threshold is number {
+  if (typeof threshold !== 'number') {
+    throw new TypeError(`liveness threshold must be a number, got ${typeof threshold}`);
   }
-}
-
-function isObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
-function error(code: LivenessErrorCode, raw: RawResponse, response: unknown, message?: string): Outcome {
-  return { kind: 'error', error: new LivenessError(code, message, { httpStatus: raw.status, response }) };
+  if (!Number.isFinite(threshold) || threshold < 0 || threshold > 1) {
+    throw new RangeError(`liveness threshold must be a finite number in [0, 1], got ${String(threshold)}`);
+  }
 }
 
 /**
- * Maps a backend answer to a verdict or a typed error, exactly as the backend contract says. Fails closed: only a
- * 2xx JSON object with `success: true` and a `model_output.prob_real` that is a finite number in [0, 1] is a
- * verdict, and it passes only when `prob_real > threshold`. A threshold that is not a finite number in [0, 1]
- * throws a RangeError (a configuration mistake must never turn into a pass).
+ * Interprets one backend answer.
+ *
+ * - 200, `success: true`, `model_output.prob_real` finite in [0, 1] → verdict, `passed = probReal > threshold`.
+ * - 200, `success: false` with a known `error_code` (or, for older deployments, a known `message`) →
+ *   `FACE_NOT_DETECTED`, `FACE_TOO_SMALL` or `INVALID_IMAGE_PAYLOAD`.
+ * - 413 → `PAYLOAD_TOO_LARGE`; 401/403 → `UNAUTHORIZED`; 429 → `RATE_LIMITED`; any other non-2xx → `SERVER_ERROR`.
+ * - Anything else → `INVALID_RESPONSE`.
+ *
+ * @throws TypeError | RangeError when `threshold` is not a finite number in [0, 1] (see {@link assertThreshold}).
  */
 export function interpretResponse(raw: RawResponse, threshold: number): Outcome {
-  if (!isValidThreshold(threshold)) throw new RangeError(`threshold must be a number in [0, 1], got ${threshold}`);
-  const parsed = parseJson(raw.text);
-  const body = parsed === undefined ? raw.text : parsed;
+  assertThreshold(threshold);
+  const { status, text } = raw;
 
-  if (raw.status < 200 || raw.status > 299) {
-    if (raw.status === 413) return error('PAYLOAD_TOO_LARGE', raw, body);
-    if (raw.status === 401 || raw.status === 403) return error('UNAUTHORIZED', raw, body);
-    if (raw.status === 429) {
-      const wait = raw.retryAfter ? ` Retry after ${raw.retryAfter} s.` : '';
-      return error('RATE_LIMITED', raw, body, `The liveness service is receiving too many requests; try again shortly.${wait}`);
+  if (!Number.isInteger(status) || status < 200 || status > 299) {
+    const body = parseLoose(text);
+    if (status === 413) return fail('PAYLOAD_TOO_LARGE', defaultMessage('PAYLOAD_TOO_LARGE'), status, body);
+    if (status === 401 || status === 403) {
+      return fail('UNAUTHORIZED', withQuote(defaultMessage('UNAUTHORIZED'), status, backendMessage(body)), status, body);
     }
-    return error('SERVER_ERROR', raw, body, `The liveness service failed to answer (HTTP ${raw.status}).`);
+    if (status === 429) {
+      const retry = raw.retryAfter?.trim();
+      const message = retry
+        ? `${defaultMessage('RATE_LIMITED')} (Retry-After: ${quote(retry)})`
+        : defaultMessage('RATE_LIMITED');
+      return fail('RATE_LIMITED', message, status, body);
+    }
+    return fail('SERVER_ERROR', withQuote(defaultMessage('SERVER_ERROR'), status, backendMessage(body)), status, body);
   }
 
-  if (!isObject(parsed)) return error('INVALID_RESPONSE', raw, body);
+  if (status !== 200) return invalid(`HTTP ${status} is not an answer of the contract`, status, parseLoose(text));
 
-  if (parsed.success === true) {
-    const output = parsed.model_output;
-    if (!isObject(output) || !isProbability(output.prob_real)) {
-      return error('INVALID_RESPONSE', raw, parsed, 'The liveness service answered without a valid prob_real.');
-    }
+  let body: unknown;
+  try {
+    body = JSON.parse(text);
+  } catch {
+    return invalid('the body is not JSON', status, text);
+  }
+  if (!isPlainObject(body)) return invalid('the body is not a JSON object', status, body);
+
+  if (body.success === true) {
+    const output = body.model_output;
+    if (!isPlainObject(output)) return invalid('model_output is missing', status, body);
     const probReal = output.prob_real;
-    const verdict = parsed.verdict;
-    const token = isObject(verdict) && typeof verdict.token === 'string' && verdict.token ? verdict.token : undefined;
-    const detail: LivenessResultDetail = {
-      probReal,
-      threshold,
-      predIdx: typeof output.pred_idx === 'string' ? output.pred_idx : null,
-      response: parsed,
-      ...(token ? { token } : {}),
-    };
+    if (typeof probReal !== 'number' || !Number.isFinite(probReal) || probReal < 0 || probReal > 1) {
+      return invalid('model_output.prob_real is not a finite number in [0, 1]', status, body);
+    }
+    const predIdx = typeof output.pred_idx === 'string' ? output.pred_idx : null;
+    const verdict = body.verdict;
+    const token = isPlainObject(verdict) && typeof verdict.token === 'string' && verdict.token !== '' ? verdict.token : undefined;
+    const detail: LivenessResultDetail =
+      token === undefined
+        ? { probReal, threshold, predIdx, response: body }
+        : { probReal, threshold, predIdx, response: body, token };
     return { kind: 'verdict', passed: probReal > threshold, detail };
   }
 
-  if (parsed.success === false) {
-    const message = typeof parsed.message === 'string' ? parsed.message.trim() : '';
-    const code = typeof parsed.error_code === 'string' ? parsed.error_code : null;
-    let known: LivenessErrorCode | undefined;
-    if (code !== null) known = BACKEND_CODES.find((c) => c === code);
-    else known = LEGACY_MESSAGES.find(([pattern]) => pattern.test(message))?.[1];
-    if (known) {
-      const detailMessage = known === 'FACE_TOO_SMALL' && message
-        ? `The liveness service found the face too small (${message}); move closer to the camera.`
-        : undefined;
-      return error(known, raw, parsed, detailMessage);
-    }
+  if (body.success === false) {
+    const message = typeof body.message === 'string' ? body.message : null;
+    const code = backendErrorCode(body.error_code, message);
+    if (code === null) return invalid('success is false with an unknown error', status, body);
+    return fail(code, withQuote(defaultMessage(code), undefined, message), status, body);
   }
-  return error('INVALID_RESPONSE', raw, parsed);
+
+  return invalid('success is missing or not a boolean', status, body);
+}
+
+/** The backend's own error code: `error_code` when it is one of the contract's, else the message of a known shape. */
+function backendErrorCode(errorCode: unknown, message: string | null): LivenessErrorCode | null {
+  if (typeof errorCode === 'string' && BACKEND_CODES.has(errorCode)) return errorCode as LivenessErrorCode;
+  if (message === null) return null;
+  const normalized = message.trim().toLowerCase();
+  const known = MESSAGE_CODES.get(normalized);
+  if (known) return known;
+  if (FACE_TOO_SMALL_MESSAGE.test(normalized)) return 'FACE_TOO_SMALL';
+  return null;
+}
+
+function fail(code: LivenessErrorCode, message: string, httpStatus: number, response: unknown): Outcome {
+  return { kind: 'error', error: new LivenessError(code, message, { httpStatus, response }) };
+}
+
+function invalid(reason: string, httpStatus: number, response: unknown): Outcome {
+  return fail('INVALID_RESPONSE', `${defaultMessage('INVALID_RESPONSE')} (${reason})`, httpStatus, response);
+}
+
+/** JSON when the text parses, else the text itself. */
+function parseLoose(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return text;
+  }
+}
+
+/** `message` of a JSON error body, e.g. API Gateway's `{"message":"Forbidden"}`. */
+function backendMessage(body: unknown): string | null {
+  if (isPlainObject(body) && typeof body.message === 'string') return body.message;
+  return null;
+}
+
+function withQuote(base: string, status: number | undefined, said: string | null): string {
+  const parts: string[] = [];
+  if (status !== undefined) parts.push(`HTTP ${status}`);
+  const trimmed = said?.trim();
+  if (trimmed) parts.push(`service said: "${quote(trimmed)}"`);
+  return parts.length ? `${base} (${parts.join('; ')})` : base;
+}
+
+function quote(text: string): string {
+  return text.length > MAX_QUOTE ? `${text.slice(0, MAX_QUOTE)}…` : text;
+}
+
+function isPlainObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }

@@ -30,7 +30,8 @@ export interface SubmitOptions {
  *   endpoint that is not a valid http(s) URL) is a `NETWORK_ERROR` outcome.
  * - A `timeoutMs` that expires aborts the request and resolves with a `NETWORK_ERROR` outcome.
  * - Rejects with the abort reason (an AbortError) when `signal` aborts; the caller drops it silently.
- * - Throws TypeError/RangeError before any request when `threshold` is not a finite number in [0, 1].
+ * - Throws before any request, as programming errors: TypeError/RangeError when `threshold` is not a finite
+ *   number in [0, 1], TypeError for a header name or value the Fetch API refuses.
  *
  * Request policy: `redirect: 'error'` — a redirect (for a POST, a 307/308 would resend the body) must never
  * carry the face image to a place the page did not name, so any redirect is refused and reported as a network

@@ -94,9 +94,10 @@ function renderPanel(m: ViewModel, actions: ViewActions): TemplateResult | typeo
     case 'passed':
     case 'failed': {
       const kind = m.status === 'passed' ? 'pass' : 'fail';
-      return html`<section part="panel result-${kind}" class="panel" data-kind=${kind} tabindex="-1" aria-labelledby="result-title">
+      return html`<section part="panel result-${kind}" class="panel" data-kind=${kind} tabindex="-1"
+          aria-label=${t[`result.${kind}.title`]}>
         <slot name=${kind}>
-          <h2 id="result-title">${t[`result.${kind}.title`]}</h2>
+          <h2>${t[`result.${kind}.title`]}</h2>
           <p>${t[`result.${kind}.body`]}</p>
         </slot>
         ${kind === 'fail' ? button('retry-button', t['button.retry'], actions.start) : nothing}
@@ -104,9 +105,10 @@ function renderPanel(m: ViewModel, actions: ViewActions): TemplateResult | typeo
     }
     case 'error': {
       const error = m.error;
-      return html`<section part="panel result-error" class="panel" data-kind="error" tabindex="-1" aria-labelledby="result-title">
+      return html`<section part="panel result-error" class="panel" data-kind="error" tabindex="-1"
+          aria-label=${t['result.error.title']}>
         <slot name="error">
-          <h2 id="result-title">${t['result.error.title']}</h2>
+          <h2>${t['result.error.title']}</h2>
           <p>${error ? t[`error.${error.code}` as MessageKey] : ''}</p>
           ${error ? html`<p class="code">${format(t['label.error-code'], { code: error.code })}</p>` : nothing}
         </slot>

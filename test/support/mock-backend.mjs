@@ -107,8 +107,10 @@ export function mockBackend() {
     }
     const record = { path: action, headers: { ...ctx.req.headers }, bodyBytes: 0, aborted: false };
     s.requests.push(record);
-    ctx.req.on('close', () => {
-      if (!ctx.res.writableEnded) record.aborted = true;
+    // Node fires the request's 'close' as soon as its body is read; the response's 'close' before it finished
+    // writing is what an abort by the client looks like.
+    ctx.res.on('close', () => {
+      if (!ctx.res.writableFinished) record.aborted = true;
     });
     const { buffer, size, over } = await readBody(ctx.req, LIMIT);
     record.bodyBytes = size;
@@ -122,7 +124,7 @@ export function mockBackend() {
     const script = s.script ?? { status: 500, body: 'no script for this session', contentType: 'text/plain' };
     if (script.hang) {
       // Never answer: the test removes the element and expects the request to be aborted.
-      await new Promise((resolve) => ctx.req.on('close', resolve));
+      await new Promise((resolve) => ctx.res.on('close', resolve));
       record.aborted = true;
       ctx.respond = false;
       return;

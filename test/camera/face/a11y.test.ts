@@ -1,0 +1,261 @@
+// Accessibility of the real element in each visible state, with Chromium's fake camera playing a real face: an axe
+// audit (`accessible()` from @open-wc/testing) in the default and the restyled look, keyboard operation with real
+// key presses (sendKeys), visible focus, reduced motion and forced colours.
+import { expect } from '@open-wc/testing';
+import { emulateMedia, sendKeys } from '@web/test-runner-commands';
+import '../../../src/index.js';
+import type { LivenessProgressEvent } from '../../../src/events.js';
+import type { LivenessCapture } from '../../../src/liveness-capture.js';
+import { Backend, createElement, nextResult, until } from '../../support/helpers.js';
+import { withinFrames } from '../guidance-case.js';
+
+const LIVE = { body: { success: true, message: 'Process finished successfully', model_output: { pred_idx: 'real', prob_real: 0.9997915625572205 } } };
+const SPOOF = { body: { success: true, message: 'Process finished successfully', model_output: { pred_idx: 'spoof', prob_real: 0.00045343424235454 } } };
+const FORBIDDEN = { status: 403, body: { message: 'Forbidden' } };
+const THROTTLED = { status: 429, body: { message: 'Too Many Requests' } };
+
+/** The demo's restyled look (demo/demo.css, `liveness-capture.branded`): custom properties and ::part rules only. */
+const RESTYLED_CSS = `
+  liveness-capture.branded {
+    --liveness-font: Georgia, 'Times New Roman', serif;
+    --liveness-background: #fffaf2;
+    --liveness-foreground: #2b2118;
+    --liveness-muted: #6b5d50;
+    --liveness-accent: #7a3e9d;
+    --liveness-success: #2e7d32;
+    --liveness-danger: #b3261e;
+    --liveness-radius: 4px;
+    --liveness-button-radius: 6px;
+    --liveness-guide-radius: 28px;
+    --liveness-guide-width: 52%;
+    --liveness-guide-height: 80%;
+    --liveness-guide-color: #f2c14e;
+    --liveness-guide-ready-color: #2e7d32;
+    --liveness-mask: rgba(43, 33, 24, 0.6);
+    border: 2px solid #7a3e9d;
+  }
+  liveness-capture.branded::part(hint) { font-style: italic; }
+  liveness-capture.branded::part(button) { text-transform: uppercase; letter-spacing: 0.06em; }
+`;
+
+const part = <T extends Element = HTMLElement>(el: LivenessCapture, name: string): T | null =>
+  el.shadowRoot!.querySelector<T>(`[part~="${name}"]`);
+
+/** Every state an audit covers, reached with the real camera and the scripted backend. */
+type State = 'idle' | 'detecting' | 'submitting' | 'passed' | 'failed' | 'error';
+
+async function reach(state: State, attrs: Record<string, string> = {}): Promise<{ el: LivenessCapture; backend: Backend }> {
+  const scripts: Record<State, object> = {
+    idle: LIVE,
+    detecting: LIVE,
+    submitting: { hang: true },
+    passed: LIVE,
+    failed: SPOOF,
+    error: FORBIDDEN,
+  };
+  const backend = await new Backend().script(scripts[state]);
+  // Detecting is held with capture-mode="manual": the face is right, the hint shows, nothing is captured.
+  const el = await createElement({ endpoint: backend.endpoint, ...(state === 'detecting' ? { 'capture-mode': 'manual' } : {}), ...attrs });
+  if (state === 'idle') return { el, backend };
+  const result = nextResult(el);
+  const ready = new Promise<void>((resolve) => {
+    el.addEventListener('liveness-progress', (e: LivenessProgressEvent) => e.detail.ready && resolve());
+  });
+  await el.start();
+  if (state === 'detecting') {
+    await ready;
+  } else if (state === 'submitting') {
+    await until(() => el.status === 'submitting', 'status submitting');
+  } else {
+    await result;
+    expect(el.status).to.equal(state);
+  }
+  await el.updateComplete;
+  return { el, backend };
+}
+
+describe('<liveness-capture> accessibility', () => {
+  let el: LivenessCapture | undefined;
+  let style: HTMLStyleElement | undefined;
+
+  afterEach(async () => {
+    el?.remove();
+    el = undefined;
+    style?.remove();
+    style = undefined;
+    await emulateMedia({ reducedMotion: 'no-preference' });
+  });
+
+  const states: State[] = ['idle', 'detecting', 'submitting', 'passed', 'failed', 'error'];
+  for (const look of ['default', 'restyled'] as const) {
+    describe(`axe audit, ${look} look`, () => {
+      for (const state of states) {
+        it(`passes in ${state}`, async () => {
+          if (look === 'restyled') {
+            style = document.createElement('style');
+            style.textContent = RESTYLED_CSS;
+            document.head.append(style);
+          }
+          ({ el } = await reach(state, { lang: 'en', ...(look === 'restyled' ? { class: 'branded' } : {}) }));
+          expect(el.status).to.equal(state);
+          if (state === 'detecting') {
+            expect(el.getAttribute('hint')).to.equal('hold-still');
+            expect(part(el, 'hint')!.textContent!.trim()).to.not.equal('');
+            expect(part(el, 'progress')).to.exist;
+            expect(part<HTMLButtonElement>(el, 'capture-button')!.disabled).to.equal(false);
+          }
+          await expect(el).to.be.accessible();
+        });
+      }
+    });
+  }
+
+  it('passes in Arabic (right to left) while detecting', async () => {
+    ({ el } = await reach('detecting', { lang: 'ar' }));
+    await expect(el).to.be.accessible();
+  });
+
+  it('passes with a recoverable error (retry button shown)', async () => {
+    const backend = await new Backend().script(THROTTLED);
+    el = await createElement({ endpoint: backend.endpoint, lang: 'en' });
+    const result = nextResult(el);
+    await el.start();
+    expect((await result).detail.code).to.equal('RATE_LIMITED');
+    await el.updateComplete;
+    expect(part(el, 'retry-button')).to.exist;
+    await expect(el).to.be.accessible();
+  });
+
+  it('passes with slotted content in the result panel', async () => {
+    const backend = await new Backend().script(LIVE);
+    el = document.createElement('liveness-capture');
+    el.setAttribute('endpoint', backend.endpoint);
+    el.setAttribute('lang', 'en');
+    el.innerHTML = '<div slot="pass"><h2>All set</h2><p>You can continue.</p></div>';
+    document.body.append(el);
+    const result = nextResult(el);
+    await el.start();
+    expect((await result).type).to.equal('liveness-pass');
+    await el.updateComplete;
+    await expect(el).to.be.accessible();
+  });
+
+  describe('keyboard', () => {
+    /** Focus nothing, so that the next Tab starts at the top of the page. */
+    function blurAll() {
+      let active: Element | null = document.activeElement;
+      while (active?.shadowRoot?.activeElement) active = active.shadowRoot.activeElement;
+      (active as HTMLElement | null)?.blur();
+      (document.activeElement as HTMLElement | null)?.blur();
+    }
+
+    function expectVisibleFocus(button: HTMLElement) {
+      expect(el!.shadowRoot!.activeElement).to.equal(button);
+      expect(button.matches(':focus-visible')).to.equal(true);
+      const css = getComputedStyle(button);
+      expect(css.outlineStyle).to.not.equal('none');
+      expect(parseFloat(css.outlineWidth)).to.be.at.least(2);
+    }
+
+    it('every button is a real, tabbable <button> with a visible focus ring; the whole flow works from the keyboard', async () => {
+      const backend = await new Backend().script(SPOOF);
+      el = await createElement({ endpoint: backend.endpoint, 'capture-mode': 'manual', lang: 'en' });
+      const progress: boolean[] = [];
+      el.addEventListener('liveness-progress', (e: LivenessProgressEvent) => progress.push(e.detail.ready));
+
+      // Idle: Tab reaches the start button; not focused, it has no ring.
+      const start = part<HTMLButtonElement>(el, 'start-button')!;
+      expect(start.tagName).to.equal('BUTTON');
+      expect(getComputedStyle(start).outlineStyle).to.equal('none');
+      blurAll();
+      await sendKeys({ press: 'Tab' });
+      expectVisibleFocus(start);
+
+      // Enter starts the camera; the start button goes away and focus moves to cancel, which stays while detecting.
+      await sendKeys({ press: 'Enter' });
+      await until(() => el!.status === 'detecting', 'status detecting');
+      await withinFrames(el, 150, () => progress.includes(true), 'ready');
+      await el.updateComplete;
+      const capture = part<HTMLButtonElement>(el, 'capture-button')!;
+      const cancel = part<HTMLButtonElement>(el, 'cancel-button')!;
+      expect(capture.tagName).to.equal('BUTTON');
+      expect(cancel.tagName).to.equal('BUTTON');
+      expectVisibleFocus(cancel);
+
+      // Detecting, ready: Shift+Tab reaches the capture button, Tab goes back to cancel.
+      await sendKeys({ down: 'Shift' });
+      await sendKeys({ press: 'Tab' });
+      await sendKeys({ up: 'Shift' });
+      expectVisibleFocus(capture);
+      await sendKeys({ press: 'Tab' });
+      expectVisibleFocus(cancel);
+      await sendKeys({ down: 'Shift' });
+      await sendKeys({ press: 'Tab' });
+      await sendKeys({ up: 'Shift' });
+      expectVisibleFocus(capture);
+
+      // Enter on the capture button captures; the fail panel takes focus, and Tab reaches retry.
+      const result = nextResult(el);
+      await sendKeys({ press: 'Enter' });
+      expect((await result).type).to.equal('liveness-fail');
+      await el.updateComplete;
+      expect(el.shadowRoot!.activeElement).to.equal(part(el, 'result-fail'));
+      await sendKeys({ press: 'Tab' });
+      const retry = part<HTMLButtonElement>(el, 'retry-button')!;
+      expect(retry.tagName).to.equal('BUTTON');
+      expectVisibleFocus(retry);
+      expect((await backend.requests()).length).to.equal(1);
+
+      // Space on retry starts again; Enter on cancel returns to idle.
+      await sendKeys({ press: 'Space' });
+      await until(() => el!.status === 'detecting', 'status detecting again');
+      await el.updateComplete;
+      // Focus moved from the vanished retry button to cancel.
+      expectVisibleFocus(part(el, 'cancel-button')!);
+      await sendKeys({ press: 'Enter' });
+      await until(() => el!.status === 'idle', 'status idle');
+    });
+
+    it('a disabled capture button is skipped by Tab', async () => {
+      const backend = new Backend();
+      el = await createElement({ endpoint: backend.endpoint, 'capture-mode': 'manual', lang: 'en' }, { stableFrames: 100000 });
+      await el.start();
+      await el.updateComplete;
+      expect(part<HTMLButtonElement>(el, 'capture-button')!.disabled).to.equal(true);
+      // From a button placed before the element, Tab skips the disabled capture button and lands on cancel.
+      const before = document.createElement('button');
+      before.textContent = 'before';
+      el.before(before);
+      try {
+        before.focus();
+        await sendKeys({ press: 'Tab' });
+        expect(el.shadowRoot!.activeElement).to.equal(part(el, 'cancel-button'));
+      } finally {
+        before.remove();
+      }
+    });
+  });
+
+  describe('motion and colours', () => {
+    it('prefers-reduced-motion removes the guide and progress transitions', async () => {
+      el = await createElement({ endpoint: new Backend().endpoint });
+      const guide = part(el, 'guide')!;
+      expect(parseFloat(getComputedStyle(guide).transitionDuration)).to.be.greaterThan(0);
+      await emulateMedia({ reducedMotion: 'reduce' });
+      expect(getComputedStyle(guide).transitionDuration).to.equal('0s');
+    });
+
+    it('has no animations at all (nothing flashes) and a forced-colors rule that keeps the guide visible', async () => {
+      ({ el } = await reach('detecting', { lang: 'en' }));
+      // Transitions may run (they are short colour/width changes); no keyframe animation exists.
+      const animations = el.shadowRoot!.getAnimations().filter((a) => !(a instanceof CSSTransition));
+      expect(animations).to.deep.equal([]);
+      const rules = el.shadowRoot!.adoptedStyleSheets.flatMap((s) => [...s.cssRules]);
+      expect(rules.some((r) => r instanceof CSSKeyframesRule)).to.equal(false);
+      const forced = rules.find((r): r is CSSMediaRule => r instanceof CSSMediaRule && r.conditionText.includes('forced-colors: active'));
+      expect(forced, 'a forced-colors media rule').to.exist;
+      const guideRule = [...forced!.cssRules].find((r): r is CSSStyleRule => r instanceof CSSStyleRule && r.selectorText === '.guide');
+      expect(guideRule?.style.getPropertyValue('border-color')).to.equal('canvastext');
+    });
+  });
+});
