@@ -1,25 +1,13 @@
 import { expect } from '@open-wc/testing';
-import { LivenessError } from '../../src/errors.js';
+import { error, verdict } from '../support/outcome.js';
 import type { LivenessErrorCode } from '../../src/errors.js';
 import { assertThreshold, interpretResponse } from '../../src/response.js';
-import type { Outcome, RawResponse } from '../../src/response.js';
+import type { RawResponse } from '../../src/response.js';
 
 const JSON_TYPE = 'application/json';
 
 function raw(status: number, body: unknown, contentType: string | null = JSON_TYPE): RawResponse {
   return { status, contentType, text: typeof body === 'string' ? body : JSON.stringify(body) };
-}
-
-function verdict(outcome: Outcome) {
-  if (outcome.kind !== 'verdict') throw new Error(`expected a verdict, got ${outcome.error.code}: ${outcome.error.message}`);
-  return outcome;
-}
-
-function error(outcome: Outcome, code: LivenessErrorCode): LivenessError {
-  if (outcome.kind !== 'error') throw new Error(`expected error ${code}, got a verdict (passed=${outcome.passed})`);
-  expect(outcome.error).to.be.instanceOf(LivenessError);
-  expect(outcome.error.code).to.equal(code);
-  return outcome.error;
 }
 
 describe('interpretResponse: contract rows, verbatim', () => {

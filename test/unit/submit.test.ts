@@ -1,10 +1,9 @@
 // submitImage against the real HTTP handler mounted on the test server (test/support/mock-backend.mjs),
 // which speaks the backend contract with an answer scripted per session.
 import { expect } from '@open-wc/testing';
-import { LivenessError } from '../../src/errors.js';
+import { error, verdict } from '../support/outcome.js';
 import type { LivenessErrorCode } from '../../src/errors.js';
 import { BODY_LIMIT, encodeWithinBudget, requestBodyBytes } from '../../src/encoder.js';
-import type { Outcome } from '../../src/response.js';
 import { submitImage } from '../../src/submit.js';
 
 interface RecordedRequest {
@@ -62,18 +61,6 @@ before(async () => {
   const encoded = await encodeWithinBudget(canvas, 1280, 720, { faceBox: { x: 500, y: 150, width: 300, height: 300 }, minFaceSize: 128 });
   jpeg = { blob: encoded.blob, width: encoded.width, height: encoded.height };
 });
-
-function verdict(outcome: Outcome) {
-  if (outcome.kind !== 'verdict') throw new Error(`expected a verdict, got ${outcome.error.code}: ${outcome.error.message}`);
-  return outcome;
-}
-
-function error(outcome: Outcome, code: LivenessErrorCode): LivenessError {
-  if (outcome.kind !== 'error') throw new Error(`expected error ${code}, got a verdict (passed=${outcome.passed})`);
-  expect(outcome.error).to.be.instanceOf(LivenessError);
-  expect(outcome.error.code).to.equal(code);
-  return outcome.error;
-}
 
 async function rejection(promise: Promise<unknown>): Promise<unknown> {
   try {

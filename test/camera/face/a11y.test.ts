@@ -14,29 +14,6 @@ const SPOOF = { body: { success: true, message: 'Process finished successfully',
 const FORBIDDEN = { status: 403, body: { message: 'Forbidden' } };
 const THROTTLED = { status: 429, body: { message: 'Too Many Requests' } };
 
-/** The demo's restyled look (demo/demo.css, `liveness-capture.branded`): custom properties and ::part rules only. */
-const RESTYLED_CSS = `
-  liveness-capture.branded {
-    --liveness-font: Georgia, 'Times New Roman', serif;
-    --liveness-background: #fffaf2;
-    --liveness-foreground: #2b2118;
-    --liveness-muted: #6b5d50;
-    --liveness-accent: #7a3e9d;
-    --liveness-success: #2e7d32;
-    --liveness-danger: #b3261e;
-    --liveness-radius: 4px;
-    --liveness-button-radius: 6px;
-    --liveness-guide-radius: 28px;
-    --liveness-guide-width: 52%;
-    --liveness-guide-height: 80%;
-    --liveness-guide-color: #f2c14e;
-    --liveness-guide-ready-color: #2e7d32;
-    --liveness-mask: rgba(43, 33, 24, 0.6);
-    border: 2px solid #7a3e9d;
-  }
-  liveness-capture.branded::part(hint) { font-style: italic; }
-  liveness-capture.branded::part(button) { text-transform: uppercase; letter-spacing: 0.06em; }
-`;
 
 const part = <T extends Element = HTMLElement>(el: LivenessCapture, name: string): T | null =>
   el.shadowRoot!.querySelector<T>(`[part~="${name}"]`);
@@ -76,7 +53,7 @@ async function reach(state: State, attrs: Record<string, string> = {}): Promise<
 
 describe('<liveness-capture> accessibility', () => {
   let el: LivenessCapture | undefined;
-  let style: HTMLStyleElement | undefined;
+  let style: HTMLElement | undefined;
 
   afterEach(async () => {
     el?.remove();
@@ -92,9 +69,14 @@ describe('<liveness-capture> accessibility', () => {
       for (const state of states) {
         it(`passes in ${state}`, async () => {
           if (look === 'restyled') {
-            style = document.createElement('style');
-            style.textContent = RESTYLED_CSS;
-            document.head.append(style);
+            // The demo's restyled look (demo/demo.css, `liveness-capture.branded`): custom properties and ::part only.
+            const link = document.createElement('link');
+            link.rel = 'stylesheet';
+            link.href = '/demo/demo.css';
+            const loaded = new Promise((resolve) => link.addEventListener('load', resolve, { once: true }));
+            document.head.append(link);
+            await loaded;
+            style = link;
           }
           ({ el } = await reach(state, { lang: 'en', ...(look === 'restyled' ? { class: 'branded' } : {}) }));
           expect(el.status).to.equal(state);
