@@ -303,7 +303,8 @@ export class LivenessCapture extends LitElement {
 
   #onFrame(run: number, faces: FaceDetection[], video: HTMLVideoElement): void {
     if (run !== this.#run || this.#status !== 'detecting' || !this.#guidance) return;
-    const needsRegion = faces.length === 1 && this.checks.length > 0;
+    // Only the brightness and sharpness checks read pixels; the pose check uses the detector's keypoints.
+    const needsRegion = faces.length === 1 && this.checks.some((c) => c !== 'pose');
     const region = needsRegion ? this.#sampler.sample(video, faces[0]!.box) : null;
     const state = this.#guidance.update(faces, video.videoWidth, video.videoHeight, region);
     this.#showGuidance(state);
@@ -384,15 +385,13 @@ export class LivenessCapture extends LitElement {
     const failure = error instanceof LivenessError
       ? error
       : new LivenessError('INVALID_RESPONSE', error instanceof Error ? error.message : String(error), { cause: error });
-    this.#detector.stop();
-    this.#camera.close();
+    const detail = failure.toDetail();
     this.#abort?.abort();
     this.#abort = null;
-    this._view = { ...this._view, error: failure.toDetail(), loading: false };
-    if (this.#status === 'idle') this.#setStatus('starting');
+    this._view = { ...this._view, error: detail, loading: false };
     this.#setStatus('error');
     this.#afterResult();
-    this.dispatchEvent(new LivenessErrorEvent(failure.toDetail()));
+    this.dispatchEvent(new LivenessErrorEvent(detail));
   }
 
   #afterResult(): void {

@@ -15,3 +15,13 @@ export function error(outcome: Outcome, code: LivenessErrorCode): LivenessError 
   expect(outcome.error.code).to.equal(code);
   return outcome.error;
 }
+
+/** What `promise` rejected with; throws when it resolved. */
+export async function rejection(promise: Promise<unknown>): Promise<unknown> {
+  try {
+    await promise;
+  } catch (error) {
+    return error;
+  }
+  throw new Error('expected a rejection');
+}

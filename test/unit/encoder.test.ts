@@ -1,4 +1,5 @@
 import { expect } from '@open-wc/testing';
+import { rejection } from '../support/outcome.js';
 import { LivenessError } from '../../src/errors.js';
 import {
   BODY_LIMIT,
@@ -85,14 +86,6 @@ async function loadBitmap(url: string): Promise<ImageBitmap> {
   return createImageBitmap(await response.blob());
 }
 
-async function rejection(promise: Promise<unknown>): Promise<unknown> {
-  try {
-    await promise;
-  } catch (error) {
-    return error;
-  }
-  throw new Error('expected a rejection');
-}
 
 describe('requestBodyBytes', () => {
   it('is exactly the UTF-8 size of JSON.stringify({data: base64}) for every length 0..64 and larger ones', async () => {

@@ -1,7 +1,7 @@
 // submitImage against the real HTTP handler mounted on the test server (test/support/mock-backend.mjs),
 // which speaks the backend contract with an answer scripted per session.
 import { expect } from '@open-wc/testing';
-import { error, verdict } from '../support/outcome.js';
+import { error, rejection, verdict } from '../support/outcome.js';
 import type { LivenessErrorCode } from '../../src/errors.js';
 import { BODY_LIMIT, encodeWithinBudget, requestBodyBytes } from '../../src/encoder.js';
 import { submitImage } from '../../src/submit.js';
@@ -62,14 +62,6 @@ before(async () => {
   jpeg = { blob: encoded.blob, width: encoded.width, height: encoded.height };
 });
 
-async function rejection(promise: Promise<unknown>): Promise<unknown> {
-  try {
-    await promise;
-  } catch (e) {
-    return e;
-  }
-  throw new Error('expected a rejection');
-}
 
 const LIVE = { success: true, message: 'Process finished successfully', model_output: { pred_idx: 'real', prob_real: 0.9997915625572205 } };
 const SPOOF = { success: true, message: 'Process finished successfully', model_output: { pred_idx: 'spoof', prob_real: 0.00045343424235454 } };
