@@ -1,4 +1,4 @@
-import { LitElement, type PropertyDeclarations, type TemplateResult } from 'lit';
+import { isServer, LitElement, type PropertyDeclarations, type TemplateResult } from 'lit';
 import { assetsAt, defaultAssets, type DetectorAssets } from './assets.js';
 import { CameraController, DEFAULT_VIDEO_CONSTRAINTS } from './controllers/camera-controller.js';
 import { DetectorController } from './controllers/detector-controller.js';
@@ -415,6 +415,8 @@ export class LivenessCapture extends LitElement {
   }
 
   #lang(): string {
+    // Server rendering has no document or browser languages: the element's own `lang`, else the default.
+    if (isServer) return resolveLanguage(this.getAttribute('lang'), null, []);
     return resolveLanguage(this.getAttribute('lang'), languageOf(this.parentElement ?? this) ?? document.documentElement.lang, navigator.languages);
   }
 

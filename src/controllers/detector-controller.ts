@@ -118,8 +118,21 @@ async function createDetector(assets: DetectorAssets): Promise<FaceDetector> {
       },
     );
   } catch (error) {
-    const reason = error instanceof Error ? error.message : String(error);
-    throw new LivenessError('DETECTOR_UNAVAILABLE', `The face detector could not be loaded: ${reason}`, { cause: error });
+    // A loader <script> that fails rejects with its error Event, not an Error: name the file that is missing.
+    const urls = [assets.wasmLoaderPath, assets.wasmBinaryPath, assets.modelAssetPath];
+    const failed: string[] = [];
+    for (const url of urls) {
+      const status = await fetch(url, { method: 'HEAD', cache: 'no-store' }).then((r) => (r.ok ? null : `HTTP ${r.status}`), () => 'unreachable');
+      if (status) failed.push(`${url} (${status})`);
+    }
+    const target = (error as { target?: { src?: unknown } } | null)?.target;
+    const reason = error instanceof Error
+      ? error.message.replace(/\.$/, '')
+      : typeof target?.src === 'string' ? `${target.src} did not load` : 'the detector files did not load';
+    const message = failed.length
+      ? `not found: ${failed.join(', ')}. Serve the files of the package's dist/assets/ folder and set assets-base to that folder's URL`
+      : reason;
+    throw new LivenessError('DETECTOR_UNAVAILABLE', `The face detector could not be loaded: ${message}.`, { cause: error });
   }
 }
 

@@ -1,0 +1,49 @@
+#!/usr/bin/env node
+// After tsc: two esbuild bundles beside the ES modules in dist/.
+//   dist/standalone.js   for pages without a bundler: Lit inlined, the detector (MediaPipe) a lazy chunk next to
+//                        it, the wasm and model in dist/assets/ (resolved from the bundle's own URL).
+//   dist/ssr/*.js        what Node resolves when a server bundle also asks for the `browser` condition: Lit's
+//                        browser build cannot load without a DOM, so these inline Lit's server build instead.
+import { build } from 'esbuild';
+import { readdirSync, rmSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const dist = join(root, 'dist');
+const banner = { js: '/* liveness-capture (MIT). Bundles Lit (BSD-3-Clause) and @mediapipe/tasks-vision (Apache-2.0). */' };
+
+rmSync(join(dist, 'ssr'), { recursive: true, force: true });
+for (const name of readdirSync(dist)) if (name.startsWith('standalone')) rmSync(join(dist, name));
+await Promise.all([
+  build({
+    absWorkingDir: root,
+    entryPoints: { standalone: 'src/index.ts' },
+    outdir: dist,
+    chunkNames: 'standalone-[name]-[hash]',
+    bundle: true,
+    splitting: true,
+    format: 'esm',
+    platform: 'browser',
+    target: 'es2022',
+    minify: true,
+    legalComments: 'none',
+    banner,
+    logLevel: 'warning',
+  }),
+  build({
+    absWorkingDir: root,
+    entryPoints: { index: 'src/index.ts', 'liveness-capture': 'src/liveness-capture.ts', react: 'src/react.ts' },
+    outdir: join(dist, 'ssr'),
+    chunkNames: 'shared-[hash]',
+    bundle: true,
+    splitting: true,
+    format: 'esm',
+    platform: 'node',
+    conditions: ['node'],
+    target: 'node20',
+    external: ['@mediapipe/tasks-vision', 'react', '@lit/react'],
+    banner,
+    logLevel: 'warning',
+  }),
+]);

@@ -1,0 +1,208 @@
+// What the example-app tests share: the packed package, a fresh install of an app from examples/ into a temp
+// directory, a static server on loopback that also answers the backend contract, and Debian's Chromium whose fake
+// camera plays a real face (or whose getUserMedia is stubbed to reject, for the camera errors).
+import assert from 'node:assert/strict';
+import { execFileSync, spawnSync } from 'node:child_process';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:http';
+import { tmpdir } from 'node:os';
+import { dirname, extname, join, normalize } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import puppeteer from 'puppeteer-core';
+import { makeFixtures } from '../../scripts/make-fixtures.mjs';
+import { jpegSize } from './mock-backend.mjs';
+
+export const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
+const LIVE = JSON.stringify({ success: true, message: 'Process finished successfully', model_output: { pred_idx: 'real', prob_real: 0.98 } });
+const TYPES = {
+  '.html': 'text/html', '.js': 'text/javascript', '.mjs': 'text/javascript', '.wasm': 'application/wasm', '.css': 'text/css',
+  '.tflite': 'application/octet-stream', '.json': 'application/json', '.svg': 'image/svg+xml', '.ico': 'image/x-icon',
+};
+
+/** Times each step and prints it, so the cost of every app shows in the test log. */
+export function timed(label, fn) {
+  const start = process.hrtime.bigint();
+  try {
+    return fn();
+  } finally {
+    console.log(`# ${label}: ${(Number(process.hrtime.bigint() - start) / 1e9).toFixed(1)} s`);
+  }
+}
+
+/**
+ * The package as npm would publish it. scripts/test.mjs packs once (LIVENESS_TARBALL); a test run on its own packs
+ * into its temp directory (prepack builds first).
+ */
+export function tarball(work) {
+  const packed = process.env.LIVENESS_TARBALL;
+  if (packed && existsSync(packed)) return packed;
+  const name = execFileSync('npm', ['pack', '--silent', '--pack-destination', work], { cwd: root, encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] })
+    .trim().split('\n').at(-1);
+  return join(work, name);
+}
+
+/** A temp directory for one app test, removed by `cleanup()`. */
+export function workdir(name) {
+  const dir = mkdtempSync(join(tmpdir(), `liveness-${name}-`));
+  return { dir, cleanup: () => rmSync(dir, { recursive: true, force: true }) };
+}
+
+/**
+ * Copies examples/<name> into `work/app`, points its `liveness-capture` dependency at the tarball and runs
+ * `npm install` from the registry. Returns the app directory.
+ */
+export function installExample(name, work) {
+  const app = join(work, 'app');
+  cpSync(join(root, 'examples', name), app, { recursive: true, filter: (src) => !/node_modules|[\\/]dist$|\.angular/.test(src) });
+  const pkgFile = join(app, 'package.json');
+  const pkg = JSON.parse(readFileSync(pkgFile, 'utf8'));
+  pkg.dependencies['liveness-capture'] = `file:${tarball(work)}`;
+  writeFileSync(pkgFile, JSON.stringify(pkg, null, 2));
+  timed(`${name}: npm install`, () => execFileSync('npm', ['install', '--prefer-offline', '--no-audit', '--no-fund', '--loglevel=error'], {
+    cwd: app, stdio: 'inherit', env: { ...process.env, PUPPETEER_SKIP_DOWNLOAD: '1' },
+  }));
+  return app;
+}
+
+/** Runs an npm script of the app; returns { status, output } (output: stdout and stderr together). */
+export function npmRun(app, script, label) {
+  const result = timed(label ?? script, () => spawnSync('npm', ['run', '--silent', script], { cwd: app, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1', FORCE_COLOR: '0' } }));
+  const output = `${result.stdout ?? ''}${result.stderr ?? ''}`;
+  return { status: result.status, output };
+}
+
+/**
+ * Serves `dir` on 127.0.0.1 (index.html for unknown paths without an extension, as single-page apps expect) and
+ * answers POST /backend/antispoofing with the contract's live body. `received` lists what the backend got.
+ */
+export async function serve(dir) {
+  const received = [];
+  const server = createServer((req, res) => {
+    const url = new URL(req.url, 'http://x');
+    if (url.pathname === '/backend/antispoofing' && req.method === 'POST') {
+      const chunks = [];
+      req.on('data', (c) => chunks.push(c));
+      req.on('end', () => {
+        const body = Buffer.concat(chunks);
+        const data = JSON.parse(body.toString('utf8')).data;
+        received.push({ bytes: body.length, contentType: req.headers['content-type'], headers: req.headers, jpeg: jpegSize(Buffer.from(data, 'base64')) });
+        res.writeHead(200, { 'content-type': 'application/json' }).end(LIVE);
+      });
+      return;
+    }
+    let file = normalize(join(dir, decodeURIComponent(url.pathname)));
+    if (existsSync(file) && statSync(file).isDirectory()) file = join(file, 'index.html');
+    if (!existsSync(file) && !extname(file)) file = join(dir, 'index.html');
+    if (!file.startsWith(dir) || !existsSync(file)) {
+      res.writeHead(404).end();
+      return;
+    }
+    res.writeHead(200, { 'content-type': TYPES[extname(file)] ?? 'application/octet-stream' }).end(readFileSync(file));
+  });
+  await new Promise((r) => server.listen(0, '127.0.0.1', r));
+  return { origin: `http://127.0.0.1:${server.address().port}`, received, close: () => server.close() };
+}
+
+let browser;
+
+/** Debian's Chromium, headless, whose fake camera plays a real face (the `face` video). */
+export async function chromium() {
+  const { face } = makeFixtures();
+  browser ??= await puppeteer.launch({
+    executablePath: process.env.CHROME_PATH ?? '/usr/bin/chromium',
+    headless: true,
+    args: ['--headless=new', '--no-sandbox', '--disable-gpu', '--enable-unsafe-swiftshader', '--disable-quic', '--no-first-run',
+      '--disable-background-networking', '--disable-component-update', '--disable-sync', '--disable-dev-shm-usage',
+      '--use-fake-ui-for-media-stream', '--use-fake-device-for-media-stream', `--use-file-for-fake-video-capture=${face}`],
+  });
+  return browser;
+}
+
+export async function closeChromium() {
+  await browser?.close();
+  browser = undefined;
+}
+
+/** A page whose getUserMedia rejects as a user's "Block" does. */
+const DENY_CAMERA = `navigator.mediaDevices.getUserMedia = () => Promise.reject(new DOMException('Permission denied', 'NotAllowedError'));`;
+
+/**
+ * Opens `url` and waits until the app shows its result in `#result` (text set by the framework's own handler).
+ * Returns { result, requested, errors, page } (close the page when done).
+ */
+export async function openApp(url, { denyCamera = false } = {}) {
+  const page = await (await chromium()).newPage();
+  const requested = [];
+  const errors = [];
+  page.on('request', (r) => requested.push(r.url()));
+  page.on('pageerror', (e) => errors.push(String(e)));
+  page.on('console', (m) => {
+    if (m.type() === 'error' && !m.text().includes('XNNPACK')) errors.push(m.text());
+  });
+  if (denyCamera) await page.evaluateOnNewDocument(DENY_CAMERA);
+  await page.goto(url);
+  await page.waitForFunction(() => globalThis.document.querySelector('#result')?.textContent?.trim(), { timeout: 180_000, polling: 100 });
+  const result = await page.$eval('#result', (el) => el.textContent.trim());
+  return { result, requested, errors, page };
+}
+
+/**
+ * The two runs every example app must pass: a face on the fake camera gets a pass from the contract backend, all
+ * from the app's own origin; a blocked camera gives CAMERA_DENIED. Both seen through the app's own handlers. With
+ * `header`, the app set `headers={ 'x-example': header }` and the backend must have received it.
+ */
+export async function checkPassAndDenied(name, origin, received, { path = '/', header } = {}) {
+  received.length = 0;
+  const passed = await timedAsync(`${name}: pass in Chromium`, () => openApp(`${origin}${path}`));
+  try {
+    assert.equal(passed.result, 'pass 0.98', `result shown by the app (page errors: ${passed.errors.join(' | ')})`);
+    assert.equal(received.length, 1, 'one request reached the backend');
+    assert.deepEqual(received[0].jpeg, { width: 1280, height: 720 });
+    // The app passes `headers` as an object: it reaches the request only when set as a property.
+    if (header) assert.equal(received[0].headers['x-example'], header);
+    const foreign = passed.requested.filter((u) => !u.startsWith(origin) && !u.startsWith('blob:') && !u.startsWith('data:'));
+    assert.deepEqual(foreign, [], 'every request stays on the page origin');
+    assert.ok(passed.requested.some((u) => u.endsWith('.wasm')), 'the wasm came from the app');
+    assert.ok(passed.requested.some((u) => u.endsWith('.tflite')), 'the model came from the app');
+    assert.equal(await passed.page.$eval('liveness-capture', (el) => el.shadowRoot !== null && el.getAttribute('status')), 'passed');
+  } finally {
+    await passed.page.close();
+  }
+  received.length = 0;
+  const denied = await timedAsync(`${name}: camera denied in Chromium`, () => openApp(`${origin}${path}`, { denyCamera: true }));
+  try {
+    assert.equal(denied.result, 'error CAMERA_DENIED');
+    assert.equal(received.length, 0, 'nothing was sent');
+  } finally {
+    await denied.page.close();
+  }
+  return { received };
+}
+
+export async function timedAsync(label, fn) {
+  const start = process.hrtime.bigint();
+  try {
+    return await fn();
+  } finally {
+    console.log(`# ${label}: ${(Number(process.hrtime.bigint() - start) / 1e9).toFixed(1)} s`);
+  }
+}
+
+/**
+ * Asserts that a type-check of the app's negative file failed, and that it reported every line of `file` marked
+ * `rejected` (as `file(12,` or `file:12:`), so no wrong use slips through while another line fails.
+ */
+export function assertRejected(check, app, file) {
+  assert.notEqual(check.status, 0, `the negative file must fail type-checking:\n${check.output}`);
+  const name = file.split('/').at(-1).replace(/\./g, '\\.');
+  const lines = readFileSync(join(app, file), 'utf8').split('\n')
+    .flatMap((text, i) => (/\brejected\b/.test(text) && !/must not type-check/i.test(text) ? [i + 1] : []));
+  assert.ok(lines.length > 0, `${file} marks no rejected line`);
+  const missed = lines.filter((line) => !new RegExp(`${name}(\\(${line},|:${line}:)`).test(check.output));
+  assert.deepEqual(missed, [], `lines of ${file} the type-check accepted:\n${check.output}`);
+}
+
+export function writeFile(file, text) {
+  mkdirSync(dirname(file), { recursive: true });
+  writeFileSync(file, text);
+}
