@@ -5,7 +5,7 @@
 //   dist/ssr/*.js        what Node resolves when a server bundle also asks for the `browser` condition: Lit's
 //                        browser build cannot load without a DOM, so these inline Lit's server build instead.
 import { build } from 'esbuild';
-import { readdirSync, rmSync } from 'node:fs';
+import { readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -47,3 +47,6 @@ await Promise.all([
     logLevel: 'warning',
   }),
 ]);
+
+// The bundle has the API of the package root; a page that imports it by path gets the same types.
+writeFileSync(join(dist, 'standalone.d.ts'), "export * from './index.js';\n");

@@ -1,8 +1,9 @@
 #!/usr/bin/env node
 // The whole test suite, as `npm test` runs it:
 //   1. build (tsc for the element and the server, assets into dist/), type-check the tests and lint (eslint),
-//   2. project checks: the model asset rebuilds byte for byte, custom-elements.json is current,
-//   3. Node tests (node:test): model asset, server handler, local backend, consumer package check,
+//   2. project checks: the model asset rebuilds byte for byte, custom-elements.json and the framework typings are current,
+//   3. Node tests (node:test): model asset, server handler, local backend, consumer package check, SSR, and the
+//      example apps of examples/ (one framework after another, each installed from the registry with the packed package),
 //   4. browser tests (@web/test-runner in Debian's Chromium, fake camera groups),
 // then prints one closing line: `N passed, N failed` (also written to .cache/test-summary.txt).
 // Usage: node scripts/test.mjs [--only node|browser|checks] [wtr args...]
@@ -80,6 +81,8 @@ if (!only || only === 'checks') {
   check('custom-elements.json is current (npm run analyze)', fresh !== null && fresh === committed,
     fresh === null ? 'analyzer failed' : 'stale: run npm run analyze and commit it');
   rmSync(tmp, { recursive: true, force: true });
+  check('framework typings and React wrapper match custom-elements.json (npm run analyze)',
+    run('node', ['scripts/framework-types.mjs', '--check']).status === 0);
 }
 
 // 3. Node tests.
@@ -87,6 +90,13 @@ if (!only || only === 'node') {
   const files = listTests(join(root, 'test'), /\.test\.mjs$/);
   const countsFile = join(cache, 'node-counts.json');
   rmSync(countsFile, { force: true });
+  // The example apps (test/frameworks/) install the package as npm would publish it: packed once, from this build.
+  const packDir = join(cache, 'pack');
+  rmSync(packDir, { recursive: true, force: true });
+  mkdirSync(packDir, { recursive: true });
+  const packed = run('npm', ['pack', '--silent', '--ignore-scripts', '--pack-destination', packDir], { stdio: ['ignore', 'pipe', 'inherit'], encoding: 'utf8' });
+  check('npm pack', packed.status === 0);
+  process.env.LIVENESS_TARBALL = join(packDir, packed.stdout.trim().split('\n').at(-1));
   run('node', ['--test', '--test-concurrency=1', '--test-reporter=spec', '--test-reporter-destination=stdout',
     `--test-reporter=${join(root, 'scripts', 'count-reporter.mjs')}`, `--test-reporter-destination=${countsFile}`, ...files]);
   addCounts(countsFile, 'node tests');

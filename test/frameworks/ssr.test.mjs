@@ -1,0 +1,93 @@
+// Server rendering: every entry of the package imports in Node with and without the `browser` condition, Lit SSR
+// renders the idle screen (language from the element's own `lang`, no document or navigator read), and that
+// markup hydrates in Chromium with @lit-labs/ssr-client: the server's nodes are kept and the buttons work.
+import { after, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { build } from 'esbuild';
+import { render } from '@lit-labs/ssr';
+import { collectResultSync } from '@lit-labs/ssr/lib/render-result.js';
+import { html } from 'lit';
+import { closeChromium, chromium, root, serve, workdir } from '../support/apps.mjs';
+
+const work = workdir('ssr');
+let server;
+
+after(async () => {
+  await closeChromium();
+  server?.close();
+  work.cleanup();
+});
+
+const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
+// JavaScript entries: everything in `exports` but the JSON files and the types-only entries.
+const entries = Object.entries(pkg.exports)
+  .filter(([key, target]) => !key.endsWith('.json') && (typeof target === 'string' || 'default' in target))
+  .map(([key]) => (key === '.' ? pkg.name : `${pkg.name}/${key.slice(2)}`));
+
+test('every JavaScript entry imports in Node, with and without the browser condition', () => {
+  assert.ok(entries.length >= 4, entries.join(', '));
+  const failures = [];
+  for (const conditions of [[], ['--conditions=browser']]) {
+    for (const entry of entries) {
+      const r = spawnSync(process.execPath, [...conditions, '--input-type=module', '-e', `await import(${JSON.stringify(entry)});`], { cwd: root, encoding: 'utf8' });
+      if (r.status !== 0) failures.push(`${conditions.join(' ') || '(node)'} ${entry}: ${r.stderr.split('\n').find((l) => /Error/.test(l)) ?? r.stderr}`);
+    }
+  }
+  assert.deepEqual(failures, []);
+});
+
+function ssr(template) {
+  return collectResultSync(render(template));
+}
+
+test('Lit SSR renders the idle screen into a declarative shadow root, in the element\'s own language', async () => {
+  await import('liveness-capture');
+  const en = ssr(html`<liveness-capture endpoint="/backend/antispoofing"></liveness-capture>`);
+  assert.match(en, /<liveness-capture[^>]*endpoint="\/backend\/antispoofing"[^>]*><template shadowroot="open" shadowrootmode="open">/);
+  assert.match(en, /<button part="button start-button"[^>]*>(<!--[^>]*-->)*Start(<!--[^>]*-->)*<\/button>/);
+  assert.match(en, /class="root" dir="ltr" lang="en"/);
+  const de = ssr(html`<liveness-capture lang="de" endpoint="/x"></liveness-capture>`);
+  assert.match(de, /Starten/);
+  const ar = ssr(html`<liveness-capture lang="ar" endpoint="/x"></liveness-capture>`);
+  assert.match(ar, /dir="rtl" lang="ar"/);
+});
+
+test('the server markup hydrates in Chromium: the same nodes stay, and start works', async () => {
+  const markup = ssr(html`<liveness-capture endpoint="/backend/antispoofing"></liveness-capture>`);
+  await build({
+    stdin: { contents: `import '@lit-labs/ssr-client/lit-element-hydrate-support.js';\nimport './dist/index.js';\n`, resolveDir: root },
+    bundle: true, format: 'esm', outfile: join(work.dir, 'app.js'), logLevel: 'warning',
+  });
+  writeFileSync(join(work.dir, 'index.html'), `<!doctype html><html lang="en"><body>${markup}
+<script>window.__serverButton = document.querySelector('liveness-capture').shadowRoot.querySelector('[part~="start-button"]');</script>
+<script type="module" src="/app.js"></script></body></html>`);
+  server = await serve(work.dir);
+  const page = await (await chromium()).newPage();
+  const errors = [];
+  page.on('pageerror', (e) => errors.push(String(e)));
+  page.on('console', (m) => m.type() === 'error' && errors.push(m.text()));
+  await page.evaluateOnNewDocument(`navigator.mediaDevices.getUserMedia = () => Promise.reject(new DOMException('Permission denied', 'NotAllowedError'));`);
+  try {
+    await page.goto(`${server.origin}/`);
+    const hydrated = await page.evaluate(async () => {
+      await customElements.whenDefined('liveness-capture');
+      const el = document.querySelector('liveness-capture');
+      await el.updateComplete;
+      const button = el.shadowRoot.querySelector('[part~="start-button"]');
+      return { same: button === window.__serverButton, connected: window.__serverButton?.isConnected, status: el.getAttribute('status'), buttons: el.shadowRoot.querySelectorAll('[part~="start-button"]').length };
+    });
+    assert.deepEqual(hydrated, { same: true, connected: true, status: 'idle', buttons: 1 });
+    const code = await page.evaluate(() => new Promise((resolve) => {
+      const el = document.querySelector('liveness-capture');
+      el.addEventListener('liveness-error', (e) => resolve(e.detail.code));
+      el.shadowRoot.querySelector('[part~="start-button"]').click();
+    }));
+    assert.equal(code, 'CAMERA_DENIED');
+    assert.deepEqual(errors, []);
+  } finally {
+    await page.close();
+  }
+});
