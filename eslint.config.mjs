@@ -6,7 +6,7 @@ import wc from 'eslint-plugin-wc';
 import globals from 'globals';
 import tseslint from 'typescript-eslint';
 
-const browserCode = ['src/**/*.ts', 'test/**/*.ts', 'demo/**/*.ts'];
+const browserCode = ['src/**/*.ts', 'test/**/*.ts', 'demo/**/*.ts', 'examples/**/*.{js,ts,tsx}'];
 const nodeCode = ['server/**/*.ts', 'scripts/**/*.mjs', 'bench/**/*.mjs', 'test/**/*.mjs', '*.config.{mjs,ts}'];
 
 export default tseslint.config(
@@ -49,7 +49,7 @@ export default tseslint.config(
   },
   {
     // Callbacks passed to puppeteer's page.evaluate/waitForFunction run in the browser.
-    files: ['test/consumer/**/*.mjs', 'scripts/screenshots.mjs', 'bench/element.mjs'],
+    files: ['test/consumer/**/*.mjs', 'test/frameworks/**/*.mjs', 'test/support/apps.mjs', 'scripts/screenshots.mjs', 'bench/element.mjs'],
     languageOptions: { globals: { ...globals.node, ...globals.browser } },
   },
   {

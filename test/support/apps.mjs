@@ -141,7 +141,7 @@ export async function openApp(url, { denyCamera = false } = {}) {
   });
   if (denyCamera) await page.evaluateOnNewDocument(DENY_CAMERA);
   await page.goto(url);
-  await page.waitForFunction(() => globalThis.document.querySelector('#result')?.textContent?.trim(), { timeout: 180_000, polling: 100 });
+  await page.waitForFunction(() => document.querySelector('#result')?.textContent?.trim(), { timeout: 180_000, polling: 100 });
   const result = await page.$eval('#result', (el) => el.textContent.trim());
   return { result, requested, errors, page };
 }
