@@ -190,11 +190,10 @@ export class LivenessCapture extends LitElement {
   override connectedCallback(): void {
     super.connectedCallback();
     if (!this.hasAttribute('status')) this.setAttribute('status', this.#status);
-    if (this.autostart) {
-      void this.updateComplete.then(() => {
-        if (this.isConnected && this.#status === 'idle') void this.start();
-      });
-    }
+    // Read after the first update: framework wrappers set properties right after connecting the element.
+    void this.updateComplete.then(() => {
+      if (this.autostart && this.isConnected && this.#status === 'idle') void this.start();
+    });
   }
 
   override disconnectedCallback(): void {

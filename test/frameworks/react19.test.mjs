@@ -1,5 +1,6 @@
 // React 19 (Vite react-ts) uses <liveness-capture> directly: `import type {} from 'liveness-capture/jsx'` types
 // its properties and `onliveness-*` handlers; React sets the props as properties and listens for the events.
+// The wrapper that React 18 needs works in React 19 too (the same app at `?wrapper`).
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
@@ -33,4 +34,8 @@ test('React 19: vite build, then a face passes and a blocked camera errors, seen
   assert.equal(build.status, 0, build.output);
   server = await serve(join(app, 'dist'));
   await checkPassAndDenied('react19', server.origin, server.received, { header: 'react19' });
+});
+
+test('React 19 with the wrapper (liveness-capture/react): a face passes and a blocked camera errors', async () => {
+  await checkPassAndDenied('react19 wrapper', server.origin, server.received, { path: '/?wrapper', header: 'react19' });
 });

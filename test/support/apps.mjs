@@ -149,9 +149,10 @@ export async function openApp(url, { denyCamera = false } = {}) {
 /**
  * The two runs every example app must pass: a face on the fake camera gets a pass from the contract backend, all
  * from the app's own origin; a blocked camera gives CAMERA_DENIED. Both seen through the app's own handlers. With
- * `header`, the app set `headers={ 'x-example': header }` and the backend must have received it.
+ * `header`, the app set `headers={ 'x-example': header }` and the backend must have received it; `extra(page)` runs
+ * more checks on the passed page.
  */
-export async function checkPassAndDenied(name, origin, received, { path = '/', header } = {}) {
+export async function checkPassAndDenied(name, origin, received, { path = '/', header, extra } = {}) {
   received.length = 0;
   const passed = await timedAsync(`${name}: pass in Chromium`, () => openApp(`${origin}${path}`));
   try {
@@ -165,6 +166,7 @@ export async function checkPassAndDenied(name, origin, received, { path = '/', h
     assert.ok(passed.requested.some((u) => u.endsWith('.wasm')), 'the wasm came from the app');
     assert.ok(passed.requested.some((u) => u.endsWith('.tflite')), 'the model came from the app');
     assert.equal(await passed.page.$eval('liveness-capture', (el) => el.shadowRoot !== null && el.getAttribute('status')), 'passed');
+    await extra?.(passed.page);
   } finally {
     await passed.page.close();
   }
