@@ -54,7 +54,7 @@ export default tseslint.config(
   },
   {
     // Matching ANSI colour codes (ESC, \x1b) in a dev server's output is the point of that regular expression.
-    files: ['test/consumer/**/*.mjs'],
+    files: ['test/consumer/**/*.mjs', 'test/support/apps.mjs'],
     rules: { 'no-control-regex': 'off' },
   },
   {

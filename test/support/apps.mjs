@@ -67,7 +67,8 @@ export function installExample(name, work) {
 /** Runs an npm script of the app; returns { status, output } (output: stdout and stderr together). */
 export function npmRun(app, script, label) {
   const result = timed(label ?? script, () => spawnSync('npm', ['run', '--silent', script], { cwd: app, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1', FORCE_COLOR: '0' } }));
-  const output = `${result.stdout ?? ''}${result.stderr ?? ''}`;
+  // Without colour codes, so `file:12:5` and `file(12,5)` can be matched.
+  const output = `${result.stdout ?? ''}${result.stderr ?? ''}`.replace(/\x1b\[[0-9;]*m/g, '');
   return { status: result.status, output };
 }
 
