@@ -204,7 +204,7 @@ window.__ready = true;
   });
   await recordAllTargets(await browser.target().createCDPSession());
   page = await browser.newPage();
-  page.on('request', (r) => observed.push({ type: 'page', url: r.url() }));
+  page.on('request', (r) => observed.push({ type: 'puppeteer', url: r.url() }));
 });
 
 after(async () => {
@@ -259,7 +259,7 @@ test('detecting for over 60 s, stopping, removing, and removing during a submit:
   await sleep(SETTLE_MS);
 
   // Both recorders saw the page's own traffic (they work for this page) and nothing else.
-  const own = observed.map((o) => o.url);
+  const own = observed.filter((o) => o.type !== 'puppeteer').map((o) => o.url);
   for (const path of ['/index.js', '/assets/vision_wasm_internal.js', '/assets/vision_wasm_internal.wasm', '/assets/face_detection_short_range.tflite', '/hang/antispoofing']) {
     assert.ok(own.includes(`${origin}${path}`), `DevTools saw ${path}`);
     assert.ok(proxied.some((r) => r.endsWith(`${origin}${path}`)), `the proxy saw ${path}`);
@@ -287,6 +287,8 @@ test('detecting for over 60 s, stopping, removing, and removing during a submit:
   assert.deepEqual([...otherHits].sort(), ['GET /control/page', 'GET /control/worker', 'POST /control/beacon'].sort());
   const seen = foreign(origin);
   assert.deepEqual(controls.filter((p) => !seen.proxy.some((r) => r.endsWith(`${other}${p}`))), [], 'the proxy recorded every control request');
-  assert.deepEqual(controls.filter((p) => !seen.devtools.some((o) => o.url === `${other}${p}`)), [], 'DevTools recorded every control request');
+  // Seen by the auto-attached session itself, not only by puppeteer's page events.
+  const attached = seen.devtools.filter((o) => o.type !== 'puppeteer');
+  assert.deepEqual(controls.filter((p) => !attached.some((o) => o.url === `${other}${p}`)), [], 'DevTools recorded every control request');
   assert.ok(seen.devtools.some((o) => o.url === `${other}/control/worker` && o.type === 'worker'), 'the worker request was recorded in the worker target');
 });
