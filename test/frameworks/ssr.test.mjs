@@ -4,7 +4,7 @@
 import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { cpSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { build } from 'esbuild';
 import { render } from '@lit-labs/ssr';
@@ -61,6 +61,8 @@ test('the server markup hydrates in Chromium: the same nodes stay, and start wor
     stdin: { contents: `import '@lit-labs/ssr-client/lit-element-hydrate-support.js';\nimport './dist/index.js';\n`, resolveDir: root },
     bundle: true, format: 'esm', outfile: join(work.dir, 'app.js'), logLevel: 'warning',
   });
+  // The bundle's detector files resolve beside it (./assets/), as with any bundler that keeps them.
+  cpSync(join(root, 'dist', 'assets'), join(work.dir, 'assets'), { recursive: true });
   writeFileSync(join(work.dir, 'index.html'), `<!doctype html><html lang="en"><body>${markup}
 <script>window.__serverButton = document.querySelector('liveness-capture').shadowRoot.querySelector('[part~="start-button"]');</script>
 <script type="module" src="/app.js"></script></body></html>`);
@@ -68,7 +70,9 @@ test('the server markup hydrates in Chromium: the same nodes stay, and start wor
   const page = await (await chromium()).newPage();
   const errors = [];
   page.on('pageerror', (e) => errors.push(String(e)));
-  page.on('console', (m) => m.type() === 'error' && errors.push(m.text()));
+  // Failed loads are reported by URL below (the browser's own favicon request is no error of the page).
+  page.on('console', (m) => m.type() === 'error' && !m.text().startsWith('Failed to load resource') && errors.push(m.text()));
+  page.on('response', (r) => r.status() >= 400 && !r.url().endsWith('/favicon.ico') && errors.push(`${r.status()} ${r.url()}`));
   await page.evaluateOnNewDocument(`navigator.mediaDevices.getUserMedia = () => Promise.reject(new DOMException('Permission denied', 'NotAllowedError'));`);
   try {
     await page.goto(`${server.origin}/`);
