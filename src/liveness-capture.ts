@@ -1,5 +1,6 @@
 import { isServer, LitElement, type PropertyDeclarations, type TemplateResult } from 'lit';
 import { assetsAt, defaultAssets, type DetectorAssets } from './assets.js';
+import { checksAttribute, configError, CONFIG_DEFAULTS, keywordAttribute, numberAttribute, QUALITY_CHECKS } from './config.js';
 import { CameraController, DEFAULT_VIDEO_CONSTRAINTS } from './controllers/camera-controller.js';
 import { FramePipelineController, type PipelineState } from './controllers/frame-pipeline-controller.js';
 import { LivenessError, type LivenessErrorDetail } from './errors.js';
@@ -22,12 +23,15 @@ import { styles } from './styles.js';
 export type CaptureMode = 'auto' | 'manual';
 export type QualityCheck = 'brightness' | 'sharpness' | 'pose';
 
-const ALL_CHECKS: readonly QualityCheck[] = ['brightness', 'sharpness', 'pose'];
+const ALL_CHECKS: readonly QualityCheck[] = QUALITY_CHECKS;
 
 /**
  * Passive face liveness capture: opens the camera, waits on the device for exactly one well-lit, sharp, frontal
  * face of at least `min-face-size` pixels, captures that frame as a JPEG under the backend's 10 MiB body limit,
  * sends it to `endpoint` and reports the verdict.
+ *
+ * The `--liveness-*` custom properties are read with their defaults where they are used and never set on the
+ * element, so they inherit: a theme on `:root`, `<body>` or any ancestor applies, and one on the element wins.
  *
  * @summary Camera, on-device face gate, capture and passive-liveness check in one element.
  *
@@ -36,6 +40,9 @@ const ALL_CHECKS: readonly QualityCheck[] = ['brightness', 'sharpness', 'pose'];
  * @fires {LivenessPassEvent} liveness-pass - The backend returned a valid `prob_real` strictly above `threshold`.
  * @fires {LivenessFailEvent} liveness-fail - The backend returned a valid `prob_real` at or below `threshold`.
  * @fires {LivenessErrorEvent} liveness-error - Anything else; `detail.code` is stable.
+ *
+ * @attr {LivenessStatus} status - Reflected, read-only: the current status (see the `status` property).
+ * @attr {HintCode} hint - Reflected, read-only: the current hint code while detecting; absent otherwise.
  *
  * @slot start - Content of the idle screen, above the start button.
  * @slot pass - Content of the pass screen.
@@ -60,7 +67,7 @@ const ALL_CHECKS: readonly QualityCheck[] = ['brightness', 'sharpness', 'pose'];
  * @csspart retry-button - The retry button.
  * @csspart cancel-button - The cancel button shown while the camera runs.
  *
- * @cssprop [--liveness-font=system-ui, sans-serif] - Font family.
+ * @cssprop [--liveness-font=system-ui, -apple-system, 'Segoe UI', Roboto, 'Noto Sans', sans-serif] - Font family.
  * @cssprop [--liveness-background=#0f1115] - Background of the element.
  * @cssprop [--liveness-foreground=#f5f6f8] - Text colour.
  * @cssprop [--liveness-muted=#b7bcc6] - Secondary text colour.
@@ -74,11 +81,11 @@ const ALL_CHECKS: readonly QualityCheck[] = ['brightness', 'sharpness', 'pose'];
  * @cssprop [--liveness-guide-width=46%] - Width of the guide.
  * @cssprop [--liveness-guide-height=78%] - Height of the guide.
  * @cssprop [--liveness-guide-radius=50%] - Guide shape: 50% is an oval, smaller values a rounded frame.
- * @cssprop [--liveness-guide-color=rgba(255,255,255,0.85)] - Guide colour while searching.
- * @cssprop [--liveness-guide-ready-color=var(--liveness-success)] - Guide colour while the face is right.
+ * @cssprop [--liveness-guide-color=rgba(255, 255, 255, 0.85)] - Guide colour while searching.
+ * @cssprop [--liveness-guide-ready-color=var(--liveness-success, #1f9d55)] - Guide and progress colour while the face is right.
  * @cssprop [--liveness-guide-thickness=4px] - Guide line width.
- * @cssprop [--liveness-mask=rgba(0,0,0,0.5)] - Dimming outside the guide.
- * @cssprop [--liveness-focus-ring=3px solid var(--liveness-accent)] - Focus outline.
+ * @cssprop [--liveness-mask=rgba(0, 0, 0, 0.5)] - Dimming outside the guide.
+ * @cssprop [--liveness-focus-ring=3px solid var(--liveness-accent, #2563eb)] - Focus outline.
  */
 export class LivenessCapture extends LitElement {
   static override styles = styles;
@@ -86,22 +93,22 @@ export class LivenessCapture extends LitElement {
   static override properties: PropertyDeclarations = {
     endpoint: { type: String },
     apiKey: { type: String, attribute: 'api-key' },
-    threshold: { type: Number },
-    minFaceSize: { type: Number, attribute: 'min-face-size' },
+    threshold: { converter: numberAttribute(CONFIG_DEFAULTS.threshold) },
+    minFaceSize: { attribute: 'min-face-size', converter: numberAttribute(CONFIG_DEFAULTS.minFaceSize) },
     autostart: { type: Boolean },
-    captureMode: { type: String, attribute: 'capture-mode' },
-    checks: { attribute: 'checks', converter: { fromAttribute: parseChecks, toAttribute: (v: QualityCheck[]) => v.join(' ') } },
-    stableFrames: { type: Number, attribute: 'stable-frames' },
-    requestTimeout: { type: Number, attribute: 'request-timeout' },
+    captureMode: { attribute: 'capture-mode', converter: keywordAttribute(CONFIG_DEFAULTS.captureMode) },
+    checks: { attribute: 'checks', converter: checksAttribute },
+    stableFrames: { attribute: 'stable-frames', converter: numberAttribute(CONFIG_DEFAULTS.stableFrames) },
+    requestTimeout: { attribute: 'request-timeout', converter: numberAttribute(CONFIG_DEFAULTS.requestTimeout) },
     assetsBase: { type: String, attribute: 'assets-base' },
     headers: { attribute: false },
     messages: { attribute: false },
-    minBrightness: { type: Number, attribute: 'min-brightness' },
-    maxBrightness: { type: Number, attribute: 'max-brightness' },
-    minSharpness: { type: Number, attribute: 'min-sharpness' },
-    maxRoll: { type: Number, attribute: 'max-roll' },
-    maxYaw: { type: Number, attribute: 'max-yaw' },
-    minFaceFraction: { type: Number, attribute: 'min-face-fraction' },
+    minBrightness: { attribute: 'min-brightness', converter: numberAttribute() },
+    maxBrightness: { attribute: 'max-brightness', converter: numberAttribute() },
+    minSharpness: { attribute: 'min-sharpness', converter: numberAttribute() },
+    maxRoll: { attribute: 'max-roll', converter: numberAttribute() },
+    maxYaw: { attribute: 'max-yaw', converter: numberAttribute() },
+    minFaceFraction: { attribute: 'min-face-fraction', converter: numberAttribute() },
   };
 
   /** URL the captured image is POSTed to (`.../antispoofing`, `.../robust`, or your own server). Required. */
@@ -207,13 +214,16 @@ export class LivenessCapture extends LitElement {
     this.#loading = true;
     this.#error = undefined;
     this.#setStatus('starting');
+    // Every attribute is checked before the camera opens; a bad value is INVALID_CONFIG, never a late or silent default.
+    const invalid = configError(this, document.baseURI);
+    if (invalid) {
+      this.#fail(attempt, invalid);
+      return;
+    }
     // The start or retry button goes away: keep keyboard focus on the element (the cancel button stays).
     this.#focus('[part~="cancel-button"]');
     let video: HTMLVideoElement;
     try {
-      if (!this.endpoint) {
-        throw new LivenessError('UNSUPPORTED', 'liveness-capture needs an endpoint attribute: the URL the image is sent to.');
-      }
       await this.updateComplete;
       signal.throwIfAborted();
       const preview = this.renderRoot.querySelector('video');
@@ -417,9 +427,4 @@ export class LivenessCapture extends LitElement {
       { start: () => void this.start(), stop: () => this.stop(), capture: () => this.capture() },
     );
   }
-}
-
-function parseChecks(value: string | null): QualityCheck[] {
-  if (value === null) return [...ALL_CHECKS];
-  return value.split(/[\s,]+/).filter((c): c is QualityCheck => (ALL_CHECKS as readonly string[]).includes(c));
 }
