@@ -19,13 +19,7 @@ const HEADER = '// Generated from custom-elements.json by scripts/framework-type
 export function describeElement(manifest, tagName = TAG) {
   const declarations = manifest.modules.flatMap((m) => (m.declarations ?? []).map((d) => ({ ...d, module: m.path })));
   const byRef = (ref) => declarations.find((d) => d.name === ref?.name && (!ref.module || d.module === ref.module));
-  let element = declarations.find((d) => d.tagName === tagName);
-  if (!element) {
-    // Older manifests record the tag only on the module's custom-element-definition export.
-    const definition = manifest.modules.flatMap((m) => m.exports ?? [])
-      .find((e) => e.kind === 'custom-element-definition' && e.name === tagName);
-    element = byRef(definition?.declaration) ?? declarations.find((d) => d.customElement && d.kind === 'class');
-  }
+  const element = declarations.find((d) => d.tagName === tagName);
   if (!element) throw new Error(`custom-elements.json declares no <${tagName}>`);
   // A subclass registered under the tag inherits the documented API of its superclass.
   const chain = [];
@@ -33,7 +27,7 @@ export function describeElement(manifest, tagName = TAG) {
     if (chain.includes(d)) break;
     chain.push(d);
   }
-  const className = chain.find((d) => !/^anonymous_\d+$/.test(d.name) && (d.members?.length ?? 0) > 0)?.name ?? element.name;
+  const className = element.name;
   const isPublic = (m) => m.name && !m.name.startsWith('_') && !m.name.startsWith('#') && (m.privacy ?? 'public') === 'public';
   const properties = [];
   const events = [];
@@ -48,11 +42,6 @@ export function describeElement(manifest, tagName = TAG) {
       if (!events.some((x) => x.name === e.name)) events.push({ name: e.name, type, description: e.description ?? '' });
     }
   }
-  // One name per event class: an undocumented second name for a class that a documented event already has is the
-  // analyzer reading a `dispatchEvent` call, not an event of its own.
-  const documented = new Set(events.filter((e) => e.description).map((e) => e.type));
-  const named = events.filter((e) => e.description || !e.type || !documented.has(e.type));
-  events.splice(0, events.length, ...named);
   if (properties.length === 0) throw new Error(`custom-elements.json lists no public properties for <${tagName}>`);
   return { tagName, className, properties, events };
 }
