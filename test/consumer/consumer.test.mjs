@@ -13,6 +13,7 @@ import { fileURLToPath } from 'node:url';
 import puppeteer from 'puppeteer-core';
 import { makeFixtures } from '../../scripts/make-fixtures.mjs';
 import { jpegSize } from '../support/mock-backend.mjs';
+import { tarball } from '../support/apps.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const work = mkdtempSync(join(tmpdir(), 'liveness-consumer-'));
@@ -25,13 +26,12 @@ let browser;
 const received = [];
 
 before(async () => {
-  const tarball = execFileSync('npm', ['pack', '--silent', '--pack-destination', work], { cwd: root, encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] })
-    .trim().split('\n').at(-1);
+  const packed = tarball(work);
   const vite = JSON.parse(readFileSync(join(root, 'node_modules', 'vite', 'package.json'), 'utf8')).version;
   mkdirSync(app, { recursive: true });
   writeFileSync(join(app, 'package.json'), JSON.stringify({
     name: 'consumer-app', private: true, type: 'module',
-    dependencies: { 'liveness-capture': `file:${join(work, tarball)}` },
+    dependencies: { 'liveness-capture': `file:${packed}` },
     devDependencies: { vite },
   }, null, 2));
   writeFileSync(join(app, 'index.html'), `<!doctype html><html lang="en"><body>
