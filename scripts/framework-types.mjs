@@ -1,5 +1,6 @@
 #!/usr/bin/env node
 // Framework typings and the React wrapper, generated from custom-elements.json:
+//   types/properties.d.ts  the element's settable properties, which the three below extend
 //   types/jsx.d.ts     React 19 JSX (`liveness-capture/jsx`): properties and `onliveness-*` handlers
 //   types/vue.d.ts     Vue 3 GlobalComponents (`liveness-capture/vue`), checked by vue-tsc
 //   types/svelte.d.ts  Svelte 5 SvelteHTMLElements (`liveness-capture/svelte`), checked by svelte-check
@@ -53,30 +54,54 @@ const eventType = (e) => e.type ?? 'CustomEvent';
 /** The event used in examples inside the generated comments. */
 const sample = (api) => (api.events.find((e) => e.name.endsWith('-pass')) ?? api.events[0])?.name ?? 'event';
 
-function imports(api, from) {
-  const names = [...new Set([api.className, ...api.events.map((e) => e.type).filter(Boolean)])].sort();
+function imports(api, from, withClass = true) {
+  const names = [...new Set([...(withClass ? [api.className] : []), ...api.events.map((e) => e.type).filter(Boolean)])].sort();
   return `import type { ${names.join(', ')} } from '${from}';`;
 }
 
-function propertyLines(api) {
-  return api.properties.map((p) => `${doc(p.description)}  ${p.name}?: ${api.className}['${p.name}'];`).join('\n');
+/** The element's settable properties, shared by every framework's typing. */
+function properties(api) {
+  const lines = api.properties.map((p) => `${doc(p.description)}  ${p.name}?: ${api.className}['${p.name}'];`).join('\n');
+  return `${HEADER}
+import type { ${api.className} } from '../dist/index.js';
+
+/** The settable properties of <${api.tagName}>, each typed as the element declares it. */
+export interface ${api.className}Properties {
+${lines}
+}
+`;
 }
 
-function jsx(api) {
-  const handlers = api.events.map((e) => `${doc(e.description)}  'on${e.name}'?: (event: ${eventType(e)}) => void;`).join('\n');
+/**
+ * A framework's typing: its props interface (the shared properties plus one handler per event, named by
+ * `handler`), the module it augments and how.
+ */
+function framework(api, { intro, imports: extra, suffix, handler, doc: summary, augment }) {
+  const handlers = api.events.map((e) => `${doc(e.description)}  ${handler(e.name)}?: (event: ${eventType(e)}) => void;`).join('\n');
+  const props = `${api.className}${suffix}Props`;
   return `${HEADER}
-// React 19 sets these as properties and listens for the events: \`import type {} from 'liveness-capture/jsx'\`.
-import type { DetailedHTMLProps, HTMLAttributes } from 'react';
-${imports(api, '../dist/index.js')}
+${intro}
+${extra}
+${imports(api, '../dist/index.js', augment(props).includes(`<${api.className}>`))}
+import type { ${api.className}Properties } from './properties.js';
 
-/** Properties and event handlers of <${api.tagName}> in JSX. */
-export interface ${api.className}JsxProps {
-${propertyLines(api)}
+/** ${summary} */
+export interface ${props} extends ${api.className}Properties {
 ${handlers}
 }
 
-export type ${api.className}IntrinsicProps = Omit<DetailedHTMLProps<HTMLAttributes<${api.className}>, ${api.className}>, keyof ${api.className}JsxProps> &
-  ${api.className}JsxProps;
+${augment(props)}
+`;
+}
+
+const jsx = (api) => framework(api, {
+  intro: "// React 19 sets these as properties and listens for the events: `import type {} from 'liveness-capture/jsx'`.",
+  imports: "import type { DetailedHTMLProps, HTMLAttributes } from 'react';",
+  suffix: 'Jsx',
+  handler: (name) => `'on${name}'`,
+  doc: `Properties and event handlers of <${api.tagName}> in JSX.`,
+  augment: (props) => `export type ${api.className}IntrinsicProps = Omit<DetailedHTMLProps<HTMLAttributes<${api.className}>, ${api.className}>, keyof ${props}> &
+  ${props};
 
 declare module 'react' {
   namespace JSX {
@@ -84,53 +109,36 @@ declare module 'react' {
       '${api.tagName}': ${api.className}IntrinsicProps;
     }
   }
-}
-`;
-}
+}`,
+});
 
-function vue(api) {
-  const handlers = api.events.map((e) => `${doc(e.description)}  on${pascal(e.name)}?: (event: ${eventType(e)}) => void;`).join('\n');
-  return `${HEADER}
-// Vue 3 templates (vue-tsc, strictTemplates): \`import type {} from 'liveness-capture/vue'\`; compile
-// <${api.tagName}> as a custom element (\`isCustomElement: (tag) => tag === '${api.tagName}'\`).
-import type { DefineComponent } from 'vue';
-${imports(api, '../dist/index.js')}
-
-/** Properties of <${api.tagName}> and its events as \`@${sample(api)}\` handlers. */
-export interface ${api.className}VueProps {
-${propertyLines(api)}
-${handlers}
-}
-
-declare module 'vue' {
+const vue = (api) => framework(api, {
+  intro: `// Vue 3 templates (vue-tsc, strictTemplates): \`import type {} from 'liveness-capture/vue'\`; compile
+// <${api.tagName}> as a custom element (\`isCustomElement: (tag) => tag === '${api.tagName}'\`).`,
+  imports: "import type { DefineComponent } from 'vue';",
+  suffix: 'Vue',
+  handler: (name) => `on${pascal(name)}`,
+  doc: `Properties of <${api.tagName}> and its events as \`@${sample(api)}\` handlers.`,
+  augment: (props) => `declare module 'vue' {
   interface GlobalComponents {
-    '${api.tagName}': DefineComponent<${api.className}VueProps>;
+    '${api.tagName}': DefineComponent<${props}>;
   }
-}
-`;
-}
+}`,
+});
 
-function svelte(api) {
-  const handlers = api.events.map((e) => `${doc(e.description)}  'on${e.name}'?: (event: ${eventType(e)}) => void;`).join('\n');
-  return `${HEADER}
-// Svelte 5 (svelte-check): \`import type {} from 'liveness-capture/svelte'\`. Svelte sets these as properties and
-// listens for \`on${sample(api)}\` and the other events.
-import type { HTMLAttributes } from 'svelte/elements';
-${imports(api, '../dist/index.js')}
-
-/** Properties and event handlers of <${api.tagName}> in Svelte markup. */
-export interface ${api.className}SvelteProps {
-${propertyLines(api)}
-${handlers}
-}
-
-declare module 'svelte/elements' {
+const svelte = (api) => framework(api, {
+  intro: `// Svelte 5 (svelte-check): \`import type {} from 'liveness-capture/svelte'\`. Svelte sets these as properties and
+// listens for \`on${sample(api)}\` and the other events.`,
+  imports: "import type { HTMLAttributes } from 'svelte/elements';",
+  suffix: 'Svelte',
+  handler: (name) => `'on${name}'`,
+  doc: `Properties and event handlers of <${api.tagName}> in Svelte markup.`,
+  augment: (props) => `declare module 'svelte/elements' {
   interface SvelteHTMLElements {
-    '${api.tagName}': Omit<HTMLAttributes<${api.className}>, keyof ${api.className}SvelteProps> & ${api.className}SvelteProps;
+    '${api.tagName}': Omit<HTMLAttributes<${api.className}>, keyof ${props}> & ${props};
   }
-}
-`;
-}
+}`,
+});
 
 function react(api) {
   const typed = api.events.filter((e) => e.type);
@@ -161,6 +169,7 @@ export type ${api.className}Props = React.ComponentProps<typeof ${api.className}
 export function generate(manifest) {
   const api = describeElement(manifest);
   return {
+    'types/properties.d.ts': properties(api),
     'types/jsx.d.ts': jsx(api),
     'types/vue.d.ts': vue(api),
     'types/svelte.d.ts': svelte(api),

@@ -3,41 +3,10 @@
 // listens for `onliveness-pass` and the other events.
 import type { HTMLAttributes } from 'svelte/elements';
 import type { LivenessCapture, LivenessCaptureEvent, LivenessErrorEvent, LivenessFailEvent, LivenessPassEvent, LivenessProgressEvent } from '../dist/index.js';
+import type { LivenessCaptureProperties } from './properties.js';
 
 /** Properties and event handlers of <liveness-capture> in Svelte markup. */
-export interface LivenessCaptureSvelteProps {
-  /** URL the captured image is POSTed to (`.../antispoofing`, `.../robust`, or your own server). Required. */
-  endpoint?: LivenessCapture['endpoint'];
-  /** Sent as `x-api-key`. Production pages should leave it unset and let their own server add the key. */
-  apiKey?: LivenessCapture['apiKey'];
-  /** Passes only when `prob_real > threshold` (strictly). */
-  threshold?: LivenessCapture['threshold'];
-  /** Minimum face width and height, in the captured image's pixels. */
-  minFaceSize?: LivenessCapture['minFaceSize'];
-  /** Open the camera as soon as the element is connected; otherwise a start button is shown. */
-  autostart?: LivenessCapture['autostart'];
-  /** `auto` captures as soon as the face is right; `manual` enables a capture button instead. */
-  captureMode?: LivenessCapture['captureMode'];
-  /** Quality checks that must pass before capture (space-separated): `brightness sharpness pose`. */
-  checks?: LivenessCapture['checks'];
-  /** Consecutive good frames required before capture. */
-  stableFrames?: LivenessCapture['stableFrames'];
-  /** Milliseconds to wait for the backend's answer before a NETWORK_ERROR (0: no limit). */
-  requestTimeout?: LivenessCapture['requestTimeout'];
-  /** Base URL of the detector's wasm and model; by default they resolve next to this module. */
-  assetsBase?: LivenessCapture['assetsBase'];
-  /** Extra request headers, e.g. `Authorization` for the page's own backend. */
-  headers?: LivenessCapture['headers'];
-  /** Overrides for single UI strings, by message key (e.g. `{ 'hint.no-face': '...' }`). */
-  messages?: LivenessCapture['messages'];
-  /** Quality tuning (mean luma 0-255, Laplacian variance, degrees, yaw ratio); unset uses measured defaults. */
-  minBrightness?: LivenessCapture['minBrightness'];
-  maxBrightness?: LivenessCapture['maxBrightness'];
-  minSharpness?: LivenessCapture['minSharpness'];
-  maxRoll?: LivenessCapture['maxRoll'];
-  maxYaw?: LivenessCapture['maxYaw'];
-  /** Smallest face, as a share of the frame's longer side, before "move closer" stops (default 0.18: below about 220 px in 1280x720 the detector's keypoints are too unsteady for the pose check). 0 leaves only `min-face-size`. */
-  minFaceFraction?: LivenessCapture['minFaceFraction'];
+export interface LivenessCaptureSvelteProps extends LivenessCaptureProperties {
   /** The hint or the steady-hold progress changed. */
   'onliveness-progress'?: (event: LivenessProgressEvent) => void;
   /** A frame was captured and is about to be sent. */

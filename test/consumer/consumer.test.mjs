@@ -5,25 +5,16 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync, spawn } from 'node:child_process';
-import { mkdtempSync, mkdirSync, readFileSync, rmSync, writeFileSync, existsSync, statSync } from 'node:fs';
-import { createServer } from 'node:http';
+import { mkdtempSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, extname, join, normalize } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import puppeteer from 'puppeteer-core';
-import { makeFixtures } from '../../scripts/make-fixtures.mjs';
-import { jpegSize } from '../support/mock-backend.mjs';
-import { tarball } from '../support/apps.mjs';
+import { join } from 'node:path';
+import { chromium, closeChromium, root, serve, tarball } from '../support/apps.mjs';
 
-const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const work = mkdtempSync(join(tmpdir(), 'liveness-consumer-'));
 const app = join(work, 'app');
-const LIVE = JSON.stringify({ success: true, message: 'Process finished successfully', model_output: { pred_idx: 'real', prob_real: 0.98 } });
-const TYPES = { '.html': 'text/html', '.js': 'text/javascript', '.mjs': 'text/javascript', '.wasm': 'application/wasm', '.css': 'text/css', '.tflite': 'application/octet-stream' };
 
 let server;
-let browser;
-const received = [];
+let received = [];
 
 before(async () => {
   const packed = tarball(work);
@@ -44,52 +35,20 @@ for (const t of ['liveness-pass', 'liveness-fail', 'liveness-error']) el.addEven
   execFileSync('npm', ['install', '--prefer-offline', '--no-audit', '--no-fund', '--loglevel=error'], { cwd: app, stdio: 'inherit', env: { ...process.env, PUPPETEER_SKIP_DOWNLOAD: '1' } });
   execFileSync('npx', ['--no-install', 'vite', 'build', '--logLevel', 'warn'], { cwd: app, stdio: 'inherit' });
 
-  const dist = join(app, 'dist');
-  server = createServer((req, res) => {
-    const url = new URL(req.url, 'http://x');
-    if (url.pathname === '/backend/antispoofing') {
-      const chunks = [];
-      req.on('data', (c) => chunks.push(c));
-      req.on('end', () => {
-        const body = Buffer.concat(chunks);
-        const data = JSON.parse(body.toString('utf8')).data;
-        received.push({ bytes: body.length, contentType: req.headers['content-type'], jpeg: jpegSize(Buffer.from(data, 'base64')) });
-        res.writeHead(200, { 'content-type': 'application/json' }).end(LIVE);
-      });
-      return;
-    }
-    const file = normalize(join(dist, url.pathname === '/' ? 'index.html' : decodeURIComponent(url.pathname)));
-    if (!file.startsWith(dist) || !existsSync(file) || statSync(file).isDirectory()) {
-      res.writeHead(404).end();
-      return;
-    }
-    res.writeHead(200, { 'content-type': TYPES[extname(file)] ?? 'application/octet-stream' }).end(readFileSync(file));
-  });
-  await new Promise((r) => server.listen(0, '127.0.0.1', r));
+  server = await serve(join(app, 'dist'));
+  received = server.received;
 });
 
 after(async () => {
-  await browser?.close();
+  await closeChromium();
   server?.close();
   rmSync(work, { recursive: true, force: true });
 });
 
-async function launch() {
-  const { face } = makeFixtures();
-  browser ??= await puppeteer.launch({
-    executablePath: process.env.CHROME_PATH ?? '/usr/bin/chromium',
-    headless: true,
-    args: ['--headless=new', '--no-sandbox', '--disable-gpu', '--enable-unsafe-swiftshader', '--disable-quic', '--no-first-run',
-      '--disable-background-networking', '--disable-component-update', '--disable-sync', '--disable-dev-shm-usage',
-      '--use-fake-ui-for-media-stream', '--use-fake-device-for-media-stream', `--use-file-for-fake-video-capture=${face}`],
-  });
-  return browser;
-}
-
 /** Opens the app at `origin`, waits for the element's result, and checks what was sent and what was fetched. */
 async function checkApp(origin) {
   received.length = 0;
-  const page = await (await launch()).newPage();
+  const page = await (await chromium()).newPage();
   const requested = [];
   page.on('request', (r) => requested.push(r.url()));
   await page.goto(`${origin}/`);
@@ -107,13 +66,13 @@ async function checkApp(origin) {
 }
 
 test('a fresh Vite app that only imports the package, built with vite build, detects a face and submits it', async () => {
-  await checkApp(`http://127.0.0.1:${server.address().port}`);
+  await checkApp(server.origin);
 });
 
 test('the same app on the Vite dev server (dependency pre-bundling on) works with no configuration', async () => {
   // The test's own config only forwards the backend route to the test server; nothing configures the package.
   writeFileSync(join(app, 'vite.config.js'),
-    `export default { server: { proxy: { '/backend': 'http://127.0.0.1:${server.address().port}' } } };`);
+    `export default { server: { proxy: { '/backend': '${server.origin}' } } };`);
   const dev = spawn('npx', ['--no-install', 'vite', '--host', '127.0.0.1', '--port', '0'], { cwd: app, stdio: ['ignore', 'pipe', 'inherit'], detached: true });
   try {
     const origin = await new Promise((resolve, reject) => {

@@ -1,6 +1,7 @@
 // What the example-app tests share: the packed package, a fresh install of an app from examples/ into a temp
 // directory, a static server on loopback that also answers the backend contract, and Debian's Chromium whose fake
 // camera plays a real face (or whose getUserMedia is stubbed to reject, for the camera errors).
+import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync, spawnSync } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
@@ -208,4 +209,40 @@ export function assertRejected(check, app, file) {
 export function writeFile(file, text) {
   mkdirSync(dirname(file), { recursive: true });
   writeFileSync(file, text);
+}
+
+/**
+ * The tests every example app gets, in order: install examples/<name> with the packed package, type-check it
+ * (`npm run typecheck`), check that `npm run typecheck:negative` rejects every marked line of `negative`, build it
+ * (`npm run build`, output in `dist`; `build: false` serves the app folder as it is), then the pass and
+ * CAMERA_DENIED runs. Returns { app, server } for the file's own further tests.
+ */
+export function exampleTests(name, { title, checker, negative, dist = 'dist', build = true, header = name, extra }) {
+  const work = workdir(name);
+  const ctx = { app: null, server: null };
+  before(async () => {
+    ctx.app = installExample(name, work.dir);
+    if (!build) ctx.server = await serve(ctx.app);
+  });
+  after(async () => {
+    await closeChromium();
+    ctx.server?.close();
+    work.cleanup();
+  });
+  test(`${title}: the app type-checks strictly (${checker})`, () => {
+    const check = npmRun(ctx.app, 'typecheck', `${name}: ${checker}`);
+    assert.equal(check.status, 0, check.output);
+  });
+  test(`${title}: every wrong use in ${negative} fails type-checking`, () => {
+    assertRejected(npmRun(ctx.app, 'typecheck:negative', `${name}: ${checker} (negative)`), ctx.app, negative);
+  });
+  test(`${title}: ${build ? 'built, ' : ''}a face passes and a blocked camera errors, seen by the app's own handlers`, async () => {
+    if (build) {
+      const built = npmRun(ctx.app, 'build', `${name}: build`);
+      assert.equal(built.status, 0, built.output);
+      ctx.server = await serve(join(ctx.app, dist));
+    }
+    await checkPassAndDenied(name, ctx.server.origin, ctx.server.received, { header, extra });
+  });
+  return ctx;
 }

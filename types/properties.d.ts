@@ -1,0 +1,38 @@
+// Generated from custom-elements.json by scripts/framework-types.mjs (npm run analyze). Do not edit.
+import type { LivenessCapture } from '../dist/index.js';
+
+/** The settable properties of <liveness-capture>, each typed as the element declares it. */
+export interface LivenessCaptureProperties {
+  /** URL the captured image is POSTed to (`.../antispoofing`, `.../robust`, or your own server). Required. */
+  endpoint?: LivenessCapture['endpoint'];
+  /** Sent as `x-api-key`. Production pages should leave it unset and let their own server add the key. */
+  apiKey?: LivenessCapture['apiKey'];
+  /** Passes only when `prob_real > threshold` (strictly). */
+  threshold?: LivenessCapture['threshold'];
+  /** Minimum face width and height, in the captured image's pixels. */
+  minFaceSize?: LivenessCapture['minFaceSize'];
+  /** Open the camera as soon as the element is connected; otherwise a start button is shown. */
+  autostart?: LivenessCapture['autostart'];
+  /** `auto` captures as soon as the face is right; `manual` enables a capture button instead. */
+  captureMode?: LivenessCapture['captureMode'];
+  /** Quality checks that must pass before capture (space-separated): `brightness sharpness pose`. */
+  checks?: LivenessCapture['checks'];
+  /** Consecutive good frames required before capture. */
+  stableFrames?: LivenessCapture['stableFrames'];
+  /** Milliseconds to wait for the backend's answer before a NETWORK_ERROR (0: no limit). */
+  requestTimeout?: LivenessCapture['requestTimeout'];
+  /** Base URL of the detector's wasm and model; by default they resolve next to this module. */
+  assetsBase?: LivenessCapture['assetsBase'];
+  /** Extra request headers, e.g. `Authorization` for the page's own backend. */
+  headers?: LivenessCapture['headers'];
+  /** Overrides for single UI strings, by message key (e.g. `{ 'hint.no-face': '...' }`). */
+  messages?: LivenessCapture['messages'];
+  /** Quality tuning (mean luma 0-255, Laplacian variance, degrees, yaw ratio); unset uses measured defaults. */
+  minBrightness?: LivenessCapture['minBrightness'];
+  maxBrightness?: LivenessCapture['maxBrightness'];
+  minSharpness?: LivenessCapture['minSharpness'];
+  maxRoll?: LivenessCapture['maxRoll'];
+  maxYaw?: LivenessCapture['maxYaw'];
+  /** Smallest face, as a share of the frame's longer side, before "move closer" stops (default 0.18: below about 220 px in 1280x720 the detector's keypoints are too unsteady for the pose check). 0 leaves only `min-face-size`. */
+  minFaceFraction?: LivenessCapture['minFaceFraction'];
+}
