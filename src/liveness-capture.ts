@@ -1,5 +1,6 @@
 import { LitElement, type PropertyDeclarations, type TemplateResult } from 'lit';
 import { assetsAt, defaultAssets, type DetectorAssets } from './assets.js';
+import { checksAttribute, configError, CONFIG_DEFAULTS, numberAttribute, QUALITY_CHECKS } from './config.js';
 import { CameraController, DEFAULT_VIDEO_CONSTRAINTS } from './controllers/camera-controller.js';
 import { FramePipelineController, type PipelineState } from './controllers/frame-pipeline-controller.js';
 import { LivenessError, type LivenessErrorDetail } from './errors.js';
@@ -22,7 +23,7 @@ import { styles } from './styles.js';
 export type CaptureMode = 'auto' | 'manual';
 export type QualityCheck = 'brightness' | 'sharpness' | 'pose';
 
-const ALL_CHECKS: readonly QualityCheck[] = ['brightness', 'sharpness', 'pose'];
+const ALL_CHECKS: readonly QualityCheck[] = QUALITY_CHECKS;
 
 /**
  * Passive face liveness capture: opens the camera, waits on the device for exactly one well-lit, sharp, frontal
@@ -86,22 +87,22 @@ export class LivenessCapture extends LitElement {
   static override properties: PropertyDeclarations = {
     endpoint: { type: String },
     apiKey: { type: String, attribute: 'api-key' },
-    threshold: { type: Number },
-    minFaceSize: { type: Number, attribute: 'min-face-size' },
+    threshold: { converter: numberAttribute(CONFIG_DEFAULTS.threshold) },
+    minFaceSize: { attribute: 'min-face-size', converter: numberAttribute(CONFIG_DEFAULTS.minFaceSize) },
     autostart: { type: Boolean },
     captureMode: { type: String, attribute: 'capture-mode' },
-    checks: { attribute: 'checks', converter: { fromAttribute: parseChecks, toAttribute: (v: QualityCheck[]) => v.join(' ') } },
-    stableFrames: { type: Number, attribute: 'stable-frames' },
-    requestTimeout: { type: Number, attribute: 'request-timeout' },
+    checks: { attribute: 'checks', converter: checksAttribute },
+    stableFrames: { attribute: 'stable-frames', converter: numberAttribute(CONFIG_DEFAULTS.stableFrames) },
+    requestTimeout: { attribute: 'request-timeout', converter: numberAttribute(CONFIG_DEFAULTS.requestTimeout) },
     assetsBase: { type: String, attribute: 'assets-base' },
     headers: { attribute: false },
     messages: { attribute: false },
-    minBrightness: { type: Number, attribute: 'min-brightness' },
-    maxBrightness: { type: Number, attribute: 'max-brightness' },
-    minSharpness: { type: Number, attribute: 'min-sharpness' },
-    maxRoll: { type: Number, attribute: 'max-roll' },
-    maxYaw: { type: Number, attribute: 'max-yaw' },
-    minFaceFraction: { type: Number, attribute: 'min-face-fraction' },
+    minBrightness: { attribute: 'min-brightness', converter: numberAttribute() },
+    maxBrightness: { attribute: 'max-brightness', converter: numberAttribute() },
+    minSharpness: { attribute: 'min-sharpness', converter: numberAttribute() },
+    maxRoll: { attribute: 'max-roll', converter: numberAttribute() },
+    maxYaw: { attribute: 'max-yaw', converter: numberAttribute() },
+    minFaceFraction: { attribute: 'min-face-fraction', converter: numberAttribute() },
   };
 
   /** URL the captured image is POSTed to (`.../antispoofing`, `.../robust`, or your own server). Required. */
@@ -152,13 +153,13 @@ export class LivenessCapture extends LitElement {
     super();
     this.endpoint = '';
     this.apiKey = null;
-    this.threshold = 0.55;
-    this.minFaceSize = 128;
+    this.threshold = CONFIG_DEFAULTS.threshold;
+    this.minFaceSize = CONFIG_DEFAULTS.minFaceSize;
     this.autostart = false;
     this.captureMode = 'auto';
     this.checks = [...ALL_CHECKS];
-    this.stableFrames = 10;
-    this.requestTimeout = 30_000;
+    this.stableFrames = CONFIG_DEFAULTS.stableFrames;
+    this.requestTimeout = CONFIG_DEFAULTS.requestTimeout;
     this.assetsBase = null;
     this.headers = {};
     this.messages = {};
@@ -208,13 +209,16 @@ export class LivenessCapture extends LitElement {
     this.#loading = true;
     this.#error = undefined;
     this.#setStatus('starting');
+    // Every attribute is checked before the camera opens; a bad value is INVALID_CONFIG, never a late or silent default.
+    const invalid = configError(this, document.baseURI);
+    if (invalid) {
+      this.#fail(attempt, invalid);
+      return;
+    }
     // The start or retry button goes away: keep keyboard focus on the element (the cancel button stays).
     this.#focus('[part~="cancel-button"]');
     let video: HTMLVideoElement;
     try {
-      if (!this.endpoint) {
-        throw new LivenessError('UNSUPPORTED', 'liveness-capture needs an endpoint attribute: the URL the image is sent to.');
-      }
       await this.updateComplete;
       signal.throwIfAborted();
       const preview = this.renderRoot.querySelector('video');
@@ -416,9 +420,4 @@ export class LivenessCapture extends LitElement {
       { start: () => void this.start(), stop: () => this.stop(), capture: () => this.capture() },
     );
   }
-}
-
-function parseChecks(value: string | null): QualityCheck[] {
-  if (value === null) return [...ALL_CHECKS];
-  return value.split(/[\s,]+/).filter((c): c is QualityCheck => (ALL_CHECKS as readonly string[]).includes(c));
 }
