@@ -30,6 +30,9 @@ const ALL_CHECKS: readonly QualityCheck[] = QUALITY_CHECKS;
  * face of at least `min-face-size` pixels, captures that frame as a JPEG under the backend's 10 MiB body limit,
  * sends it to `endpoint` and reports the verdict.
  *
+ * The `--liveness-*` custom properties are read with their defaults where they are used and never set on the
+ * element, so they inherit: a theme on `:root`, `<body>` or any ancestor applies, and one on the element wins.
+ *
  * @summary Camera, on-device face gate, capture and passive-liveness check in one element.
  *
  * @fires {LivenessProgressEvent} liveness-progress - The hint or the steady-hold progress changed.
@@ -37,6 +40,9 @@ const ALL_CHECKS: readonly QualityCheck[] = QUALITY_CHECKS;
  * @fires {LivenessPassEvent} liveness-pass - The backend returned a valid `prob_real` strictly above `threshold`.
  * @fires {LivenessFailEvent} liveness-fail - The backend returned a valid `prob_real` at or below `threshold`.
  * @fires {LivenessErrorEvent} liveness-error - Anything else; `detail.code` is stable.
+ *
+ * @attr {LivenessStatus} status - Reflected, read-only: the current status (see the `status` property).
+ * @attr {HintCode} hint - Reflected, read-only: the current hint code while detecting; absent otherwise.
  *
  * @slot start - Content of the idle screen, above the start button.
  * @slot pass - Content of the pass screen.
@@ -61,7 +67,7 @@ const ALL_CHECKS: readonly QualityCheck[] = QUALITY_CHECKS;
  * @csspart retry-button - The retry button.
  * @csspart cancel-button - The cancel button shown while the camera runs.
  *
- * @cssprop [--liveness-font=system-ui, sans-serif] - Font family.
+ * @cssprop [--liveness-font=system-ui, -apple-system, 'Segoe UI', Roboto, 'Noto Sans', sans-serif] - Font family.
  * @cssprop [--liveness-background=#0f1115] - Background of the element.
  * @cssprop [--liveness-foreground=#f5f6f8] - Text colour.
  * @cssprop [--liveness-muted=#b7bcc6] - Secondary text colour.
@@ -75,11 +81,11 @@ const ALL_CHECKS: readonly QualityCheck[] = QUALITY_CHECKS;
  * @cssprop [--liveness-guide-width=46%] - Width of the guide.
  * @cssprop [--liveness-guide-height=78%] - Height of the guide.
  * @cssprop [--liveness-guide-radius=50%] - Guide shape: 50% is an oval, smaller values a rounded frame.
- * @cssprop [--liveness-guide-color=rgba(255,255,255,0.85)] - Guide colour while searching.
- * @cssprop [--liveness-guide-ready-color=var(--liveness-success)] - Guide colour while the face is right.
+ * @cssprop [--liveness-guide-color=rgba(255, 255, 255, 0.85)] - Guide colour while searching.
+ * @cssprop [--liveness-guide-ready-color=var(--liveness-success, #1f9d55)] - Guide and progress colour while the face is right.
  * @cssprop [--liveness-guide-thickness=4px] - Guide line width.
- * @cssprop [--liveness-mask=rgba(0,0,0,0.5)] - Dimming outside the guide.
- * @cssprop [--liveness-focus-ring=3px solid var(--liveness-accent)] - Focus outline.
+ * @cssprop [--liveness-mask=rgba(0, 0, 0, 0.5)] - Dimming outside the guide.
+ * @cssprop [--liveness-focus-ring=3px solid var(--liveness-accent, #2563eb)] - Focus outline.
  */
 export class LivenessCapture extends LitElement {
   static override styles = styles;
@@ -153,13 +159,13 @@ export class LivenessCapture extends LitElement {
     super();
     this.endpoint = '';
     this.apiKey = null;
-    this.threshold = CONFIG_DEFAULTS.threshold;
-    this.minFaceSize = CONFIG_DEFAULTS.minFaceSize;
+    this.threshold = 0.55;
+    this.minFaceSize = 128;
     this.autostart = false;
     this.captureMode = 'auto';
     this.checks = [...ALL_CHECKS];
-    this.stableFrames = CONFIG_DEFAULTS.stableFrames;
-    this.requestTimeout = CONFIG_DEFAULTS.requestTimeout;
+    this.stableFrames = 10;
+    this.requestTimeout = 30_000;
     this.assetsBase = null;
     this.headers = {};
     this.messages = {};

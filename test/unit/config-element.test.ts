@@ -3,6 +3,7 @@
 // shows the spy does see the call when the configuration is valid.
 import { expect } from '@open-wc/testing';
 import '../../src/index.js';
+import { CONFIG_DEFAULTS } from '../../src/config.js';
 import type { LivenessCapture } from '../../src/liveness-capture.js';
 import { createElement, nextResult } from '../support/helpers.js';
 
@@ -77,6 +78,12 @@ describe('<liveness-capture> configuration at start()', () => {
       expect(el!.shadowRoot!.querySelector('[part~="retry-button"]')).to.equal(null);
     });
   }
+
+  it('the constructor defaults are the ones a removed attribute returns to', () => {
+    const fresh = document.createElement('liveness-capture');
+    for (const [name, value] of Object.entries(CONFIG_DEFAULTS)) expect(fresh[name as keyof typeof CONFIG_DEFAULTS], name).to.equal(value);
+    expect(Object.keys(CONFIG_DEFAULTS)).to.have.length(4);
+  });
 
   it('removing a bad attribute restores the default, and the next start() reaches the camera', async () => {
     const first = await startWith({ endpoint: ENDPOINT, threshold: '' });
