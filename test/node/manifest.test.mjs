@@ -157,3 +157,46 @@ test('liveness-capture/element (and ./liveness-capture.js) is the class module, 
   assert.match(read('src/define.ts'), /if \(!customElements\.get\('liveness-capture'\)\) customElements\.define\('liveness-capture', LivenessCapture\);/);
   assert.ok(pkg.sideEffects.includes('./dist/define.js'));
 });
+
+test('the analyzer plugin drops what is not API and refuses a manifest that is wrong', async () => {
+  const { default: config } = await import(new URL('custom-elements-manifest.config.mjs', root).href);
+  const plugin = config.plugins.find((p) => p.packageLinkPhase);
+  const element = (extra = {}) => ({
+    kind: 'class',
+    name: 'LivenessCapture',
+    tagName: 'liveness-capture',
+    customElement: true,
+    members: [
+      { kind: 'field', name: 'threshold', attribute: 'threshold' },
+      { kind: 'field', name: '_view', privacy: 'public', attribute: '_view' },
+      { kind: 'field', name: '#run', privacy: 'private' },
+    ],
+    attributes: [{ name: 'threshold', fieldName: 'threshold' }, { name: '_view', fieldName: '_view' }],
+    events: [
+      { type: { text: 'LivenessProgressEvent' } },
+      { name: 'detail', type: { text: 'LivenessErrorEvent' } },
+      { name: 'liveness-error', type: { text: 'LivenessErrorEvent' }, description: 'Anything else.' },
+    ],
+    ...extra,
+  });
+  const definition = (name) => ({ kind: 'custom-element-definition', name, declaration: { name: 'LivenessCapture', module: '/src/liveness-capture.js' } });
+  const run = (declarations, exports = [definition('liveness-capture')]) => {
+    const customElementsManifest = { modules: [{ kind: 'javascript-module', path: 'src/liveness-capture.ts', declarations, exports }] };
+    plugin.packageLinkPhase({ customElementsManifest });
+    return customElementsManifest.modules[0];
+  };
+
+  const cleaned = run([element()]).declarations[0];
+  assert.deepEqual(cleaned.members.map((m) => m.name), ['threshold']);
+  assert.deepEqual(cleaned.attributes.map((a) => a.name), ['threshold']);
+  assert.deepEqual(cleaned.events.map((e) => e.name), ['liveness-error']);
+  // A registration under a run-time name is dropped; the literal one stays.
+  assert.deepEqual(run([element()], [definition('tagName'), definition('liveness-capture')]).exports.map((e) => e.name), ['liveness-capture']);
+
+  assert.throws(() => run([element({ tagName: undefined })]), /has tag undefined/);
+  assert.throws(() => run([element(), element()]), /exactly one custom element, found 2/);
+  assert.throws(() => run([element({ name: 'anonymous_0' })]), /element class is anonymous_0/);
+  assert.throws(() => run([element({ events: [{ name: 'progress', type: { text: 'LivenessProgressEvent' }, description: 'x' }] })]), /not named liveness-\*/);
+  assert.throws(() => run([element({ events: [{ name: 'liveness-error', description: 'x' }] })]), /has no type/);
+  assert.throws(() => run([element()], []), /one registration of liveness-capture/);
+});
