@@ -2,7 +2,7 @@
 // element and tag, and agree with the README's tables in both directions (attributes, properties, methods,
 // events, parts, slots, custom properties with their defaults) and with the defaults the stylesheet really uses.
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { test } from 'node:test';
 
 const root = new URL('../../', import.meta.url);
@@ -147,12 +147,14 @@ test('the stylesheet reads every custom property with its documented default and
 });
 
 test('liveness-capture/element (and ./liveness-capture.js) is the class module, without side effects', () => {
-  const element = pkg.exports['./element'];
-  assert.deepEqual(element, pkg.exports['./liveness-capture.js']);
-  assert.equal(element.default, './dist/liveness-capture.js');
-  assert.ok(!pkg.sideEffects.includes(element.default), 'the class module is marked as having side effects');
-  const source = read('src/liveness-capture.ts');
-  assert.doesNotMatch(source, /customElements\.define/);
+  const entry = pkg.exports['./element'];
+  assert.deepEqual(entry, pkg.exports['./liveness-capture.js']);
+  assert.equal(entry.default, './dist/liveness-capture.js');
+  assert.ok(!pkg.sideEffects.includes(entry.default), 'the class module is marked as having side effects');
+  // Built by `npm run build` (scripts/test.mjs builds before the Node tests).
+  for (const file of [entry.default, entry.types]) assert.ok(existsSync(new URL(file, root)), `${file} is missing: npm run build`);
+  assert.doesNotMatch(read(entry.default), /customElements\.define/);
+  assert.doesNotMatch(read('src/liveness-capture.ts'), /customElements\.define/);
   // The registering modules are the ones marked as having side effects.
   assert.match(read('src/define.ts'), /if \(!customElements\.get\('liveness-capture'\)\) customElements\.define\('liveness-capture', LivenessCapture\);/);
   assert.ok(pkg.sideEffects.includes('./dist/define.js'));
