@@ -24,6 +24,7 @@ export interface LivenessConfig {
 
 /** Defaults of the settings that always have a value; a removed attribute returns to these. */
 export const CONFIG_DEFAULTS = {
+  captureMode: 'auto',
   threshold: 0.55,
   minFaceSize: 128,
   stableFrames: 10,
@@ -47,6 +48,11 @@ export function numberAttribute(fallback?: number): ComplexAttributeConverter<un
     },
     toAttribute: (value: unknown) => (value === undefined || value === null ? null : String(value)),
   };
+}
+
+/** Attribute converter for a keyword: the text as written, or `fallback` when the attribute is removed. */
+export function keywordAttribute(fallback: string): ComplexAttributeConverter<unknown> {
+  return { fromAttribute: (value: string | null) => value ?? fallback };
 }
 
 /** `checks` is a space- or comma-separated list; every word is kept, so an unknown one is reported, not dropped. */

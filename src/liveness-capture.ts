@@ -1,6 +1,6 @@
 import { LitElement, type PropertyDeclarations, type TemplateResult } from 'lit';
 import { assetsAt, defaultAssets, type DetectorAssets } from './assets.js';
-import { checksAttribute, configError, CONFIG_DEFAULTS, numberAttribute, QUALITY_CHECKS } from './config.js';
+import { checksAttribute, configError, CONFIG_DEFAULTS, keywordAttribute, numberAttribute, QUALITY_CHECKS } from './config.js';
 import { CameraController, DEFAULT_VIDEO_CONSTRAINTS } from './controllers/camera-controller.js';
 import { FramePipelineController, type PipelineState } from './controllers/frame-pipeline-controller.js';
 import { LivenessError, type LivenessErrorDetail } from './errors.js';
@@ -96,7 +96,7 @@ export class LivenessCapture extends LitElement {
     threshold: { converter: numberAttribute(CONFIG_DEFAULTS.threshold) },
     minFaceSize: { attribute: 'min-face-size', converter: numberAttribute(CONFIG_DEFAULTS.minFaceSize) },
     autostart: { type: Boolean },
-    captureMode: { type: String, attribute: 'capture-mode' },
+    captureMode: { attribute: 'capture-mode', converter: keywordAttribute(CONFIG_DEFAULTS.captureMode) },
     checks: { attribute: 'checks', converter: checksAttribute },
     stableFrames: { attribute: 'stable-frames', converter: numberAttribute(CONFIG_DEFAULTS.stableFrames) },
     requestTimeout: { attribute: 'request-timeout', converter: numberAttribute(CONFIG_DEFAULTS.requestTimeout) },

@@ -65,7 +65,13 @@ export async function submitImage(options: SubmitOptions): Promise<Outcome> {
       throw new LivenessError('INVALID_CONFIG', `headers: ${JSON.stringify(name)} is not a valid HTTP header name or value.`, { cause });
     }
   }
-  if (options.apiKey) headers.set('x-api-key', options.apiKey);
+  if (options.apiKey) {
+    try {
+      headers.set('x-api-key', options.apiKey);
+    } catch (cause) {
+      throw new LivenessError('INVALID_CONFIG', 'api-key is not a valid HTTP header value.', { cause });
+    }
+  }
   headers.set('Content-Type', 'application/json');
 
   // Base64 needs no JSON escaping, so this is exactly JSON.stringify({ data }) without a second 10 MB copy.

@@ -82,7 +82,7 @@ describe('<liveness-capture> configuration at start()', () => {
   it('the constructor defaults are the ones a removed attribute returns to', () => {
     const fresh = document.createElement('liveness-capture');
     for (const [name, value] of Object.entries(CONFIG_DEFAULTS)) expect(fresh[name as keyof typeof CONFIG_DEFAULTS], name).to.equal(value);
-    expect(Object.keys(CONFIG_DEFAULTS)).to.have.length(4);
+    expect(Object.keys(CONFIG_DEFAULTS)).to.have.length(5);
   });
 
   it('removing a bad attribute restores the default, and the next start() reaches the camera', async () => {
@@ -90,6 +90,9 @@ describe('<liveness-capture> configuration at start()', () => {
     expect(first.detail.code).to.equal('INVALID_CONFIG');
     el!.removeAttribute('threshold');
     expect(el!.threshold).to.equal(0.55);
+    el!.setAttribute('capture-mode', 'manual');
+    el!.removeAttribute('capture-mode');
+    expect(el!.captureMode).to.equal('auto');
     const second = nextResult(el!);
     await el!.start();
     expect((await second).detail.code).to.equal('CAMERA_DENIED');

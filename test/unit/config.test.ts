@@ -6,6 +6,7 @@ import {
   configError,
   configProblems,
   CONFIG_DEFAULTS,
+  keywordAttribute,
   numberAttribute,
   type LivenessConfig,
 } from '../../src/config.js';
@@ -77,6 +78,13 @@ describe('config: number attributes keep what the page wrote', () => {
   it('a removed attribute returns to its default (or to unset for the tuning numbers)', () => {
     expect(fromAttribute(numberAttribute(CONFIG_DEFAULTS.threshold), null)).to.equal(0.55);
     expect(fromAttribute(numberAttribute(), null)).to.equal(undefined);
+  });
+
+  it('capture-mode keeps what the page wrote; removed, it returns to auto', () => {
+    const mode = keywordAttribute(CONFIG_DEFAULTS.captureMode);
+    expect(mode.fromAttribute!('manual', undefined)).to.equal('manual');
+    expect(mode.fromAttribute!('', undefined)).to.equal('');
+    expect(mode.fromAttribute!(null, undefined)).to.equal('auto');
   });
 
   it('checks keeps every word, so an unknown one can be reported', () => {

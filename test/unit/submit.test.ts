@@ -210,6 +210,7 @@ describe('submitImage against the real handler', () => {
       ...[NaN, -0.1, 1.1, Infinity, '' as unknown as number, '0.9' as unknown as number].map((threshold) => ({ threshold })),
       { headers: { 'X Bad': '1' } },
       { headers: { 'X-Ok': 'line\nbreak' } },
+      { apiKey: 'key\nInjected: 1' },
     ];
     for (const options of bad) {
       const e = await rejection(submitImage({ endpoint: b.endpoint, image: jpeg.blob, threshold: 0.55, ...options }));
