@@ -1,6 +1,6 @@
 import { LitElement, type PropertyDeclarations, type TemplateResult } from 'lit';
 import { assetsAt, defaultAssets, type DetectorAssets } from './assets.js';
-import { checksAttribute, configError, CONFIG_DEFAULTS, keywordAttribute, numberAttribute, QUALITY_CHECKS } from './config.js';
+import { CAPTURE_MODES, checksAttribute, configError, CONFIG_DEFAULTS, keywordAttribute, numberAttribute, QUALITY_CHECKS } from './config.js';
 import { CameraController, DEFAULT_VIDEO_CONSTRAINTS } from './controllers/camera-controller.js';
 import { FramePipelineController, type PipelineState } from './controllers/frame-pipeline-controller.js';
 import { LivenessError, type LivenessErrorDetail } from './errors.js';
@@ -20,8 +20,8 @@ import { canTransition, isFinal, type LivenessStatus } from './status.js';
 import { renderView } from './view.js';
 import { styles } from './styles.js';
 
-export type CaptureMode = 'auto' | 'manual';
-export type QualityCheck = 'brightness' | 'sharpness' | 'pose';
+export type CaptureMode = (typeof CAPTURE_MODES)[number];
+export type QualityCheck = (typeof QUALITY_CHECKS)[number];
 
 const ALL_CHECKS: readonly QualityCheck[] = QUALITY_CHECKS;
 
