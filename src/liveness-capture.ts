@@ -115,9 +115,9 @@ export class LivenessCapture extends LitElement {
   declare endpoint: string;
   /** Sent as `x-api-key`. Production pages should leave it unset and let their own server add the key. */
   declare apiKey: string | null;
-  /** Passes only when `prob_real > threshold` (strictly). */
+  /** Passes only when `prob_real > threshold` (strictly). A number from 0 to 1; anything else is `INVALID_CONFIG`. */
   declare threshold: number;
-  /** Minimum face width and height, in the captured image's pixels. */
+  /** Minimum face width and height, in the captured image's pixels (at least 1; SpoofSense backends refuse < 128). */
   declare minFaceSize: number;
   /** Open the camera as soon as the element is connected; otherwise a start button is shown. */
   declare autostart: boolean;
