@@ -2,6 +2,7 @@ import type { ReactiveController, ReactiveControllerHost } from 'lit';
 import type { FaceDetector } from '@mediapipe/tasks-vision';
 import type { DetectorAssets } from '../assets.js';
 import { LivenessError } from '../errors.js';
+import { FrameCopier } from '../frame.js';
 import type { FaceDetection } from '../gate.js';
 
 /** Called once per new video frame with the faces found in it (video intrinsic pixels, not mirrored). */
@@ -25,6 +26,7 @@ export class DetectorController implements ReactiveController {
   #lastTimestamp = -1;
   #lastMediaTime = -1;
   #onFrame: FrameCallback | null = null;
+  readonly #copier = new FrameCopier();
 
   constructor(host: ReactiveControllerHost) {
     host.addController(this);
@@ -86,7 +88,8 @@ export class DetectorController implements ReactiveController {
         // detectForVideo needs strictly increasing timestamps.
         const timestamp = Math.max(now, this.#lastTimestamp + 1);
         this.#lastTimestamp = timestamp;
-        const result = detector.detectForVideo(video, timestamp);
+        // Detected on a copy at the reported size: see FrameCopier.
+        const result = detector.detectForVideo(this.#copier.copy(video) ?? video, timestamp);
         const faces = result.detections.map((d) => toFaceDetection(d, video.videoWidth, video.videoHeight));
         this.#onFrame?.(faces, video);
       }
