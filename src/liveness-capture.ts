@@ -2,6 +2,7 @@ import { LitElement, type PropertyDeclarations, type TemplateResult } from 'lit'
 import { assetsAt, defaultAssets, type DetectorAssets } from './assets.js';
 import { CameraController, DEFAULT_VIDEO_CONSTRAINTS } from './controllers/camera-controller.js';
 import { DetectorController } from './controllers/detector-controller.js';
+import { GuideController } from './controllers/guide-controller.js';
 import { encodeWithinBudget } from './encoder.js';
 import { LivenessError } from './errors.js';
 import {
@@ -155,6 +156,8 @@ export class LivenessCapture extends LitElement {
   #snapshotUrl: string | null = null;
   readonly #camera = new CameraController(this);
   readonly #detector = new DetectorController(this);
+  /** The oval follows the camera's resolution, the stage's size and the face rules. */
+  readonly #guide = new GuideController(this, () => ({ minFaceSize: this.minFaceSize, minFaceFraction: this.minFaceFraction }));
 
   constructor() {
     super();
@@ -428,6 +431,7 @@ export class LivenessCapture extends LitElement {
         t: messagesFor(lang, this.messages),
         captureMode: this.captureMode,
         snapshotUrl: this.#snapshotUrl,
+        layout: this.#guide.style,
         ...this._view,
       },
       { start: () => void this.start(), stop: () => this.stop(), capture: () => this.capture() },
