@@ -95,7 +95,7 @@ export interface Pose {
    * Offset of the nose tip from the eye midpoint along the eye line, divided by the eye distance, clamped to -1..1.
    * About 0 for a frontal face; positive when the nose is towards the subject's left eye (larger x unmirrored).
    * About 0.5 * tan(turn angle) for an adult face (nose tip about half the eye distance in front of the eyes), so
-   * the default limit 0.25 is a turn of about 25 degrees.
+   * the default limit 0.35 is a turn of about 35 degrees (see docs/calibration.md for the measured faces).
    */
   yaw: number;
   /** Both within the limits. False when the keypoints are missing (the pose cannot be verified). */
@@ -115,7 +115,7 @@ export const QUALITY_DEFAULTS = {
   maxBrightness: 205,
   minSharpness: 30,
   maxRoll: 20,
-  maxYaw: 0.25,
+  maxYaw: 0.35,
 } as const;
 
 /**
