@@ -80,8 +80,10 @@ export const CHROMIUM_ARGS = [
 ];
 
 /** Debian's Chromium with the fake camera playing `video` (.mjpeg), or no camera at all. */
-export function launch(video) {
+export function launch(video, userDataDir) {
   const args = [...CHROMIUM_ARGS];
+  // A profile kept between runs keeps the compiled wasm in Chromium's code cache: later runs start faster.
+  if (userDataDir) args.push(`--user-data-dir=${userDataDir}`);
   if (video) args.push('--use-fake-ui-for-media-stream', '--use-fake-device-for-media-stream', `--use-file-for-fake-video-capture=${video}`);
   return puppeteer.launch({ executablePath: CHROMIUM, args, headless: true, protocolTimeout: 120_000 });
 }
@@ -99,8 +101,8 @@ export const WATCH_FRAMES = 90;
  * replaced), when the capture happened and what the backend answered. Stops at the verdict, or after
  * `frames` frames of `detecting` without one.
  */
-export async function playPlacement(server, video, { frames = WATCH_FRAMES, stage = 480, screenshot, manual = false } = {}) {
-  const browser = await launch(video);
+export async function playPlacement(server, video, { frames = WATCH_FRAMES, stage = 480, screenshot, manual = false, profile } = {}) {
+  const browser = await launch(video, profile);
   try {
     const page = await browser.newPage();
     await page.setViewport({ width: 720, height: 1100 });
@@ -147,21 +149,22 @@ export async function playPlacement(server, video, { frames = WATCH_FRAMES, stag
       while (!done() && status === 'detecting') await new Promise((r) => setTimeout(r, 50));
       return { status, final: el.status, events, capturedAt, frames: seen, guide };
     }, frames, stage, manual);
-    if (screenshot) await page.screenshot({ path: screenshot });
+    if (screenshot) await (await page.$('liveness-capture')).screenshot({ path: screenshot });
     return result;
   } finally {
     await browser.close();
   }
 }
 
-/** Runs `fn` over `items`, `limit` at a time, keeping the order of the results. */
+/** Runs `fn(item, slot)` over `items`, `limit` at a time (slot 0..limit-1), keeping the order of the results. */
 export async function pool(items, limit, fn) {
   const out = new Array(items.length);
   let next = 0;
   await Promise.all(Array.from({ length: Math.min(limit, items.length) }, async () => {
+    const slot = next;
     while (next < items.length) {
       const i = next++;
-      out[i] = await fn(items[i], i);
+      out[i] = await fn(items[i], slot);
     }
   }));
   return out;

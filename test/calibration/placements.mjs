@@ -14,10 +14,11 @@ export const PEOPLE = {
   'fa6-left': { file: 'faces/fa6-left.jpg', box: [107, 135, 230] },
   'fa6-mid': { file: 'faces/fa6-mid.jpg', box: [90, 123, 245] },
   'fa6-right': { file: 'faces/fa6-right.jpg', box: [72, 88, 237] },
-  'fa5-right': { file: 'faces/fa5-right.jpg', box: [93, 119, 231] },
-  'fa5-mid': { file: 'faces/fa5-mid.jpg', box: [77, 110, 204] },
   'fa3-right': { file: 'faces/fa3-right.jpg', box: [71, 111, 244] },
 };
+
+/** A face turned well away from the camera (about 40 degrees): "look straight", never captured. */
+export const TURNED = { 'fa5-mid': { file: 'faces/fa5-mid.jpg', box: [77, 110, 204] } };
 
 /** Things that are not a face: a cat's face, a cup of coffee, a rocket. */
 export const NEGATIVES = { cat: 'faces/cat.jpg', coffee: 'coffee.png', rocket: 'faces/rocket.jpg' };
@@ -31,8 +32,8 @@ export const RESOLUTIONS = {
 
 /**
  * Good placements, as the face box's side relative to the frame's shorter side and the box centre's offset from
- * the frame centre (same unit): a face that comfortably fills the view. Each person gets two of them per
- * resolution, taken in turn, so every size and position is played by several people on every resolution.
+ * the frame centre (same unit): a face that comfortably fills the view. Each person gets one of them per
+ * resolution, taken in turn, so every size and position is played by two people on every resolution.
  */
 export const GOOD = {
   near: { size: 0.5, dx: 0, dy: 0 },
@@ -54,17 +55,18 @@ export function goodPlacements() {
   const kinds = Object.keys(GOOD);
   Object.keys(RESOLUTIONS).forEach((res, r) => {
     people.forEach((person, p) => {
-      for (const k of [0, 2]) {
-        const kind = kinds[(p + r + k) % kinds.length];
-        out.push({ name: `${person}-${res}-${kind}`, person, res, place: GOOD[kind], good: true });
-      }
+      const kind = kinds[(p + r) % kinds.length];
+      out.push({ name: `${person}-${res}-${kind}`, person, res, place: GOOD[kind], good: true });
     });
   });
   for (const f of FIELD) out.push({ ...f, good: true });
   return out;
 }
 
-/** The placements that must never be captured: a face under 128 px, a face cut by the frame edge, two faces, no face. */
+/**
+ * The placements that must never be captured: a face under 128 px, a face cut by the frame edge, two faces, no
+ * face, and (on two resolutions) a face turned away.
+ */
 export function badPlacements() {
   const out = [];
   const people = Object.keys(PEOPLE);
@@ -73,12 +75,14 @@ export function badPlacements() {
     const a = people[(2 * r) % people.length];
     const b = people[(2 * r + 1) % people.length];
     out.push({ name: `${a}-${res}-tiny`, person: a, res, place: { size: 110 / m, dx: 0, dy: 0 }, good: false, why: 'face < 128 px' });
-    out.push({ name: `${b}-${res}-cut`, person: b, res, place: { size: 0.45, dx: -(w / 2) / m, dy: 0 }, good: false, why: 'cut by the frame edge' });
+    // A quarter of the face box beyond the left edge: still found by the detector, but cut.
+    out.push({ name: `${b}-${res}-cut`, person: b, res, place: { size: 0.45, dx: -(w / 2) / m + 0.45 / 4, dy: 0 }, good: false, why: 'cut by the frame edge' });
     // Side by side in a landscape frame, one above the other in a portrait one.
     const [sx, sy] = w >= h ? [0.3, 0] : [0, 0.3];
     out.push({ name: `${a}+${b}-${res}-two`, person: a, res, place: { size: 0.36, dx: -sx, dy: -sy }, second: { person: b, size: 0.36, dx: sx, dy: sy }, good: false, why: 'two faces' });
     const neg = Object.keys(NEGATIVES)[r % 3];
     out.push({ name: `${neg}-${res}-none`, negative: neg, res, good: false, why: 'no face' });
+    if (r % 2 === 0) out.push({ name: `fa5-mid-${res}-turned`, person: 'fa5-mid', res, place: GOOD.mid, good: false, why: 'face turned away' });
   });
   return out;
 }
