@@ -66,7 +66,8 @@ export function makeFixtures({ force = false } = {}) {
  * test/fixtures/video/calibration/<name>.mjpeg. Returns name -> file.
  */
 export async function makeCalibrationFixtures({ force = false, placements } = {}) {
-  const { PEOPLE, NEGATIVES, RESOLUTIONS, goodPlacements, badPlacements } = await import('../test/calibration/placements.mjs');
+  const { PEOPLE: people, TURNED, NEGATIVES, RESOLUTIONS, goodPlacements, badPlacements } = await import('../test/calibration/placements.mjs');
+  const PEOPLE = { ...people, ...TURNED };
   const dir = join(out, 'calibration');
   mkdirSync(dir, { recursive: true });
   const made = {};

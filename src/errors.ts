@@ -17,6 +17,8 @@ export const LIVENESS_ERROR_CODES = [
   'CAMERA_IN_USE',
   'UNSUPPORTED',
   'DETECTOR_UNAVAILABLE',
+  'CAMERA_LOST',
+  'DETECTION_FAILED',
 ] as const;
 
 export type LivenessErrorCode = (typeof LIVENESS_ERROR_CODES)[number];
@@ -38,6 +40,8 @@ const RECOVERABLE: Record<LivenessErrorCode, boolean> = {
   CAMERA_IN_USE: true,
   UNSUPPORTED: false,
   DETECTOR_UNAVAILABLE: false,
+  CAMERA_LOST: true,
+  DETECTION_FAILED: true,
 };
 
 /** Default English messages; the UI may show localized text, but event details carry these. */
@@ -57,6 +61,8 @@ const MESSAGES: Record<LivenessErrorCode, string> = {
   CAMERA_IN_USE: 'The camera is in use by another application or could not be started.',
   UNSUPPORTED: 'This browser or page cannot use the camera (a secure https page is required).',
   DETECTOR_UNAVAILABLE: 'The face detector could not be loaded.',
+  CAMERA_LOST: 'The camera stopped delivering video.',
+  DETECTION_FAILED: 'Face detection failed while analysing the camera picture.',
 };
 
 export function isRecoverable(code: LivenessErrorCode): boolean {

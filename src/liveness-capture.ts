@@ -1,10 +1,9 @@
 import { LitElement, type PropertyDeclarations, type TemplateResult } from 'lit';
 import { assetsAt, defaultAssets, type DetectorAssets } from './assets.js';
 import { CameraController, DEFAULT_VIDEO_CONSTRAINTS } from './controllers/camera-controller.js';
-import { DetectorController } from './controllers/detector-controller.js';
+import { FramePipelineController, type PipelineState } from './controllers/frame-pipeline-controller.js';
 import { GuideController } from './controllers/guide-controller.js';
-import { encodeWithinBudget } from './encoder.js';
-import { LivenessError } from './errors.js';
+import { LivenessError, type LivenessErrorDetail } from './errors.js';
 import {
   LivenessCaptureEvent,
   LivenessErrorEvent,
@@ -14,14 +13,12 @@ import {
   type HintCode,
   type LivenessResultDetail,
 } from './events.js';
-import { grabFrame, RegionSampler } from './frame.js';
-import type { FaceDetection } from './gate.js';
-import { Guidance, type GuidanceState } from './guidance.js';
+import type { GuidanceOptions } from './guidance.js';
 import { isRtl, languageOf, messagesFor, resolveLanguage, type MessageKey } from './i18n/localize.js';
-import { canTransition, isActive, isFinal, type LivenessStatus } from './status.js';
-import { renderView, type ViewState } from './view.js';
+import { checkLiveness } from './liveness-check.js';
+import { canTransition, isFinal, type LivenessStatus } from './status.js';
+import { renderView } from './view.js';
 import { styles } from './styles.js';
-import { submitImage } from './submit.js';
 
 export type CaptureMode = 'auto' | 'manual';
 export type QualityCheck = 'brightness' | 'sharpness' | 'pose';
@@ -106,7 +103,6 @@ export class LivenessCapture extends LitElement {
     maxRoll: { type: Number, attribute: 'max-roll' },
     maxYaw: { type: Number, attribute: 'max-yaw' },
     minFaceFraction: { type: Number, attribute: 'min-face-fraction' },
-    _view: { state: true },
   };
 
   /** URL the captured image is POSTed to (`.../antispoofing`, `.../robust`, or your own server). Required. */
@@ -144,18 +140,14 @@ export class LivenessCapture extends LitElement {
    * 220 px in 1280x720 the detector's keypoints are too unsteady for the pose check). 0 leaves only `min-face-size`.
    */
   declare minFaceFraction: number | undefined;
-  /** @ignore */
-  declare _view: ViewState;
-
   #status: LivenessStatus = 'idle';
-  #run = 0;
-  #abort: AbortController | null = null;
-  #guidance: Guidance | null = null;
-  #sampler = new RegionSampler();
-  #captureRequested = false;
+  /** The attempt in progress: aborting it stops every step (camera, detector, encoder, request). */
+  #attempt: AbortController | null = null;
+  #loading = false;
+  #error: LivenessErrorDetail | undefined = undefined;
   #snapshotUrl: string | null = null;
   readonly #camera = new CameraController(this);
-  readonly #detector = new DetectorController(this);
+  readonly #pipeline = new FramePipelineController(this, (state) => this.#onGuidance(state));
   /** The oval follows the camera's resolution, the stage's size and the face rules. */
   readonly #guide = new GuideController(this, () => ({ minFaceSize: this.minFaceSize, minFaceFraction: this.minFaceFraction }));
 
@@ -173,7 +165,6 @@ export class LivenessCapture extends LitElement {
     this.assetsBase = null;
     this.headers = {};
     this.messages = {};
-    this._view = { hint: null, progress: 0, ready: false, loading: false };
   }
 
   /** Where the check is: `idle | starting | detecting | capturing | submitting | passed | failed | error`. */
@@ -201,44 +192,49 @@ export class LivenessCapture extends LitElement {
   }
 
   override disconnectedCallback(): void {
-    // Controllers stop the camera and the detector; this drops every pending step so no event fires after removal.
+    // Drops every pending step so no event fires after removal; the controllers release camera and detector.
     this.#cancel();
     this.#setStatus('idle');
     super.disconnectedCallback();
   }
 
-  /** Opens the camera and starts looking for a face. From a final status it starts a new attempt. */
+  /**
+   * Opens the camera and starts looking for a face; resolves once it is looking (or the attempt ended in an
+   * error). From a final status it starts a new attempt.
+   */
   async start(): Promise<void> {
-    if (isActive(this.#status) || this.#status === 'submitting') return;
+    if (this.#attempt) return;
     if (isFinal(this.#status)) this.reset();
-    const run = ++this.#run;
+    const attempt = new AbortController();
+    const { signal } = attempt;
+    this.#attempt = attempt;
+    this.#loading = true;
+    this.#error = undefined;
     this.#setStatus('starting');
-    // The start or retry button goes away: keep keyboard focus on the element (the cancel button stays while detecting).
+    // The start or retry button goes away: keep keyboard focus on the element (the cancel button stays).
     this.#focus('[part~="cancel-button"]');
-    this.#guidance = this.#createGuidance();
-    this._view = { hint: null, progress: 0, ready: false, loading: true };
+    let video: HTMLVideoElement;
     try {
       if (!this.endpoint) {
         throw new LivenessError('UNSUPPORTED', 'liveness-capture needs an endpoint attribute: the URL the image is sent to.');
       }
       await this.updateComplete;
-      if (run !== this.#run) return;
-      const video = this.renderRoot.querySelector('video');
-      if (!video) throw new LivenessError('UNSUPPORTED', 'The preview could not be created.');
-      const assets = this.#assets();
-      const detector = this.#detector.load(assets);
-      detector.catch(() => {}); // awaited below, after the camera
-      await this.#camera.open(video, DEFAULT_VIDEO_CONSTRAINTS);
-      if (run !== this.#run) return;
-      await detector;
-      if (run !== this.#run) return;
-      await this.#detector.start(video, assets, (faces, v) => this.#onFrame(run, faces, v));
-      if (run !== this.#run) return;
-      this._view = { ...this._view, loading: false };
-      this.#setStatus('detecting');
+      signal.throwIfAborted();
+      const preview = this.renderRoot.querySelector('video');
+      if (!preview) throw new LivenessError('UNSUPPORTED', 'The preview could not be created.');
+      video = preview;
+      const loading = this.#pipeline.load(this.#assets(), signal);
+      loading.catch(() => {}); // awaited below, after the camera
+      await this.#camera.open(video, DEFAULT_VIDEO_CONSTRAINTS, signal);
+      await loading;
+      signal.throwIfAborted();
     } catch (error) {
-      this.#fail(run, error);
+      this.#fail(attempt, error);
+      return;
     }
+    this.#loading = false;
+    this.#setStatus('detecting');
+    void this.#run(attempt, video);
   }
 
   /** Stops the camera, drops any request in flight and returns to idle without an event. */
@@ -254,19 +250,61 @@ export class LivenessCapture extends LitElement {
 
   /** In `capture-mode="manual"`: captures the next frame that passes every check. */
   capture(): void {
-    if (this.#status === 'detecting') this.#captureRequested = true;
+    if (this.#status === 'detecting') this.#pipeline.requestCapture();
+  }
+
+  /** Detect until a frame passes, then capture, encode and submit it: the rest of an attempt after `start()`. */
+  async #run(attempt: AbortController, video: HTMLVideoElement): Promise<void> {
+    const { signal } = attempt;
+    try {
+      const passed = await this.#pipeline.run({
+        video,
+        track: this.#camera.stream?.getVideoTracks()[0] ?? null,
+        guidance: this.#guidanceOptions(),
+        // Only the brightness and sharpness checks read pixels; the pose check uses the detector's keypoints.
+        regionChecks: this.checks.some((c) => c !== 'pose'),
+        manual: this.captureMode === 'manual',
+        signal,
+      });
+      this.#setStatus('capturing');
+      this.#camera.close();
+      const outcome = await checkLiveness({
+        frame: passed.canvas,
+        faceBox: passed.face.box,
+        minFaceSize: this.minFaceSize,
+        endpoint: this.endpoint,
+        threshold: this.threshold,
+        apiKey: this.apiKey,
+        headers: this.headers,
+        timeoutMs: this.requestTimeout,
+        signal,
+        onEncoded: (encoded) => {
+          this.#setSnapshot(encoded.blob);
+          this.dispatchEvent(new LivenessCaptureEvent({
+            image: encoded.blob,
+            width: encoded.width,
+            height: encoded.height,
+            faceBox: encoded.faceBox,
+          }));
+          // A listener may have stopped the element.
+          if (!signal.aborted) this.#setStatus('submitting');
+        },
+      });
+      signal.throwIfAborted();
+      if (outcome.kind === 'error') throw outcome.error;
+      this.#finish(attempt, outcome.passed, outcome.detail);
+    } catch (error) {
+      this.#fail(attempt, error);
+    }
   }
 
   #cancel(): void {
-    this.#run++;
-    this.#abort?.abort();
-    this.#abort = null;
-    this.#detector.stop();
+    this.#attempt?.abort(new DOMException('The liveness check was stopped.', 'AbortError'));
+    this.#attempt = null;
+    this.#pipeline.stop();
     this.#camera.close();
-    this.#guidance = null;
-    this.#captureRequested = false;
+    this.#loading = false;
     this.#setSnapshot(null);
-    this._view = { hint: null, progress: 0, ready: false, loading: false };
     this.#setHint(null);
   }
 
@@ -287,9 +325,9 @@ export class LivenessCapture extends LitElement {
     return this.assetsBase ? assetsAt(this.assetsBase, document.baseURI) : defaultAssets();
   }
 
-  #createGuidance(): Guidance {
+  #guidanceOptions(): GuidanceOptions {
     const on = new Set(this.checks);
-    return new Guidance({
+    return {
       minFaceSize: this.minFaceSize,
       stableFrames: Math.max(1, Math.round(this.stableFrames) || 1),
       brightness: on.has('brightness'),
@@ -301,104 +339,45 @@ export class LivenessCapture extends LitElement {
       maxRoll: this.maxRoll,
       maxYaw: this.maxYaw,
       minFaceFraction: this.minFaceFraction,
-    });
+    };
   }
 
-  #onFrame(run: number, faces: FaceDetection[], video: HTMLVideoElement): void {
-    if (run !== this.#run || this.#status !== 'detecting' || !this.#guidance) return;
-    // Only the brightness and sharpness checks read pixels; the pose check uses the detector's keypoints.
-    const needsRegion = faces.length === 1 && this.checks.some((c) => c !== 'pose');
-    const region = needsRegion ? this.#sampler.sample(video, faces[0]!.box) : null;
-    const state = this.#guidance.update(faces, video.videoWidth, video.videoHeight, region);
-    this.#showGuidance(state);
-    if (state.ready && state.face && (this.captureMode !== 'manual' || this.#captureRequested)) {
-      void this.#captureAndSubmit(run, video, state.face);
-    } else if (!state.ready) {
-      // A manual capture applies to the frame right after the click, never to a later one.
-      this.#captureRequested = false;
-    }
-  }
-
-  #showGuidance(state: GuidanceState): void {
-    const view = this._view;
-    const progress = Math.round(state.progress * 100) / 100;
-    if (view.hint === state.hint && view.progress === progress && view.ready === state.ready) return;
-    this._view = { hint: state.hint, progress, ready: state.ready, loading: false };
+  /** The pipeline's hint or hold progress changed: reflect it and tell the page. */
+  #onGuidance(state: PipelineState): void {
+    if (this.#status !== 'detecting') return;
     this.#setHint(state.hint);
-    this.dispatchEvent(new LivenessProgressEvent({ hint: state.hint, progress, ready: state.ready }));
+    if (state.hint) this.dispatchEvent(new LivenessProgressEvent({ hint: state.hint, progress: state.progress, ready: state.ready }));
   }
 
-  async #captureAndSubmit(run: number, video: HTMLVideoElement, face: FaceDetection): Promise<void> {
-    this.#setStatus('capturing');
-    this.#detector.stop();
-    this.#captureRequested = false;
-    try {
-      // The same frame that passed the gate, drawn before the camera stops.
-      const frame = grabFrame(video);
-      this.#camera.close();
-      this.#abort = new AbortController();
-      const { signal } = this.#abort;
-      const encoded = await encodeWithinBudget(frame, frame.width, frame.height, {
-        faceBox: face.box,
-        minFaceSize: this.minFaceSize,
-        signal,
-      });
-      if (run !== this.#run) return;
-      this.#setSnapshot(encoded.blob);
-      this.dispatchEvent(new LivenessCaptureEvent({
-        image: encoded.blob,
-        width: encoded.width,
-        height: encoded.height,
-        faceBox: encoded.faceBox,
-      }));
-      if (run !== this.#run) return;
-      this.#setStatus('submitting');
-      const outcome = await submitImage({
-        endpoint: this.endpoint,
-        image: encoded.blob,
-        threshold: this.threshold,
-        apiKey: this.apiKey,
-        headers: this.headers,
-        signal,
-        timeoutMs: this.requestTimeout,
-      });
-      if (run !== this.#run) return;
-      this.#abort = null;
-      if (outcome.kind === 'error') throw outcome.error;
-      this.#finish(run, outcome.passed, outcome.detail);
-    } catch (error) {
-      this.#fail(run, error);
-    }
-  }
-
-  #finish(run: number, passed: boolean, detail: LivenessResultDetail): void {
-    if (run !== this.#run) return;
+  #finish(attempt: AbortController, passed: boolean, detail: LivenessResultDetail): void {
+    if (this.#attempt !== attempt) return;
+    this.#attempt = null;
     // Fail closed: a pass needs a finite prob_real strictly above a valid threshold, checked here once more.
     const valid = Number.isFinite(detail.probReal) && detail.probReal >= 0 && detail.probReal <= 1 &&
       Number.isFinite(detail.threshold) && detail.threshold >= 0 && detail.threshold <= 1;
     const pass = passed && valid && detail.probReal > detail.threshold;
-    this.#setStatus(pass ? 'passed' : 'failed');
     this.#afterResult();
+    this.#setStatus(pass ? 'passed' : 'failed');
     this.dispatchEvent(pass ? new LivenessPassEvent(detail) : new LivenessFailEvent(detail));
   }
 
-  #fail(run: number, error: unknown): void {
-    if (run !== this.#run || !this.isConnected) return;
-    if (error instanceof DOMException && error.name === 'AbortError') return;
+  #fail(attempt: AbortController, error: unknown): void {
+    // A stopped or superseded attempt ends silently.
+    if (attempt.signal.aborted || this.#attempt !== attempt || !this.isConnected) return;
+    this.#attempt = null;
+    attempt.abort(new DOMException('The liveness check ended with an error.', 'AbortError'));
     const failure = error instanceof LivenessError
       ? error
       : new LivenessError('INVALID_RESPONSE', error instanceof Error ? error.message : String(error), { cause: error });
-    const detail = failure.toDetail();
-    this.#abort?.abort();
-    this.#abort = null;
-    this._view = { ...this._view, error: detail, loading: false };
-    this.#setStatus('error');
+    this.#error = failure.toDetail();
+    this.#loading = false;
     this.#afterResult();
-    this.dispatchEvent(new LivenessErrorEvent(detail));
+    this.#setStatus('error');
+    this.dispatchEvent(new LivenessErrorEvent(this.#error));
   }
 
   #afterResult(): void {
-    this.#detector.stop();
+    this.#pipeline.stop();
     this.#camera.close();
     this.#setHint(null);
     this.#focus('.panel');
@@ -415,6 +394,7 @@ export class LivenessCapture extends LitElement {
   #setSnapshot(blob: Blob | null): void {
     if (this.#snapshotUrl) URL.revokeObjectURL(this.#snapshotUrl);
     this.#snapshotUrl = blob ? URL.createObjectURL(blob) : null;
+    this.requestUpdate();
   }
 
   #lang(): string {
@@ -423,6 +403,7 @@ export class LivenessCapture extends LitElement {
 
   override render(): TemplateResult {
     const lang = this.#lang();
+    const guidance = this.#status === 'detecting' ? this.#pipeline.value : { hint: null, progress: 0, ready: false };
     return renderView(
       {
         status: this.#status,
@@ -432,7 +413,9 @@ export class LivenessCapture extends LitElement {
         captureMode: this.captureMode,
         snapshotUrl: this.#snapshotUrl,
         layout: this.#guide.style,
-        ...this._view,
+        loading: this.#loading,
+        ...guidance,
+        ...(this.#error ? { error: this.#error } : {}),
       },
       { start: () => void this.start(), stop: () => this.stop(), capture: () => this.capture() },
     );

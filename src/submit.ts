@@ -1,7 +1,10 @@
-import { LivenessError } from './errors.js';
+import { defaultMessage, LivenessError } from './errors.js';
 import { blobToBase64 } from './encoder.js';
 import { assertThreshold, interpretResponse } from './response.js';
 import type { Outcome } from './response.js';
+
+/** Longest answer read from the backend (1 MiB); a longer one is an INVALID_RESPONSE. Real answers are < 1 KB. */
+export const MAX_RESPONSE_BYTES = 1_048_576;
 
 export interface SubmitOptions {
   /** The liveness endpoint, absolute or relative to the document. Must be http(s). */
@@ -77,7 +80,7 @@ export async function submitImage(options: SubmitOptions): Promise<Outcome> {
     : undefined;
 
   let response: Response;
-  let text: string;
+  let text: string | null;
   try {
     response = await fetch(url, {
       method: 'POST',
@@ -90,7 +93,7 @@ export async function submitImage(options: SubmitOptions): Promise<Outcome> {
       redirect: 'error',
       referrerPolicy: 'strict-origin-when-cross-origin',
     });
-    text = await response.text();
+    text = await readText(response, MAX_RESPONSE_BYTES);
   } catch (cause) {
     if (signal?.aborted) throw signal.reason ?? new DOMException('The request was aborted.', 'AbortError');
     if (timedOut) return networkError(`The liveness service did not answer within ${timeoutMs} ms.`, cause);
@@ -99,6 +102,12 @@ export async function submitImage(options: SubmitOptions): Promise<Outcome> {
   } finally {
     clearTimeout(timer);
     signal?.removeEventListener('abort', onAbort);
+  }
+  if (text === null) {
+    return {
+      kind: 'error',
+      error: new LivenessError('INVALID_RESPONSE', `${defaultMessage('INVALID_RESPONSE')} (the answer is larger than ${MAX_RESPONSE_BYTES} bytes)`, { httpStatus: response.status }),
+    };
   }
   return interpretResponse(
     {
@@ -109,6 +118,39 @@ export async function submitImage(options: SubmitOptions): Promise<Outcome> {
     },
     options.threshold,
   );
+}
+
+/**
+ * The body as UTF-8 text, or null when it is longer than `limit` bytes (reading stops there: a huge or endless
+ * answer costs no more than the limit).
+ */
+async function readText(response: Response, limit: number): Promise<string | null> {
+  const declared = Number(response.headers.get('content-length'));
+  if (Number.isFinite(declared) && declared > limit) {
+    await response.body?.cancel().catch(() => {});
+    return null;
+  }
+  if (!response.body) return response.text();
+  const reader = response.body.getReader();
+  const chunks: Uint8Array[] = [];
+  let total = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    total += value.byteLength;
+    if (total > limit) {
+      await reader.cancel().catch(() => {});
+      return null;
+    }
+    chunks.push(value);
+  }
+  const bytes = new Uint8Array(total);
+  let offset = 0;
+  for (const chunk of chunks) {
+    bytes.set(chunk, offset);
+    offset += chunk.byteLength;
+  }
+  return new TextDecoder().decode(bytes);
 }
 
 function resolveEndpoint(endpoint: string): string | null {

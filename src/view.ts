@@ -93,8 +93,11 @@ function renderPanel(m: ViewModel, actions: ViewActions): TemplateResult | typeo
       </div>`;
     case 'starting':
     case 'detecting':
+    case 'capturing':
+    case 'submitting':
+      // One template for every running status, so the cancel button (and keyboard focus on it) stays.
       return html`<div class="actions">
-        ${m.captureMode === 'manual'
+        ${m.captureMode === 'manual' && (m.status === 'starting' || m.status === 'detecting')
           ? button('capture-button', t['button.capture'], actions.capture, { disabled: !m.ready })
           : nothing}
         ${button('cancel-button', t['button.cancel'], actions.stop, { secondary: true })}

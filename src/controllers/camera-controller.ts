@@ -43,10 +43,33 @@ export class CameraController implements ReactiveController {
     return this.#stream;
   }
 
-  /** Opens the camera into `video` and resolves once the first frame's size is known. */
-  async open(video: HTMLVideoElement, constraints: MediaTrackConstraints = DEFAULT_VIDEO_CONSTRAINTS): Promise<void> {
+  /**
+   * Opens the camera into `video` and resolves once the first frame's size is known. Aborting `signal` closes the
+   * camera (a stream that arrives later is stopped at once) and rejects with the signal's reason.
+   */
+  async open(
+    video: HTMLVideoElement,
+    constraints: MediaTrackConstraints = DEFAULT_VIDEO_CONSTRAINTS,
+    signal?: AbortSignal,
+  ): Promise<void> {
     this.close();
+    signal?.throwIfAborted();
     const generation = ++this.#generation;
+    const onAbort = () => {
+      if (generation === this.#generation) this.close();
+    };
+    signal?.addEventListener('abort', onAbort, { once: true });
+    try {
+      await this.#open(video, constraints, generation);
+    } catch (error) {
+      if (signal?.aborted) throw signal.reason;
+      throw error;
+    } finally {
+      signal?.removeEventListener('abort', onAbort);
+    }
+  }
+
+  async #open(video: HTMLVideoElement, constraints: MediaTrackConstraints, generation: number): Promise<void> {
     const media = globalThis.navigator?.mediaDevices;
     if (!media?.getUserMedia) {
       throw new LivenessError('UNSUPPORTED', globalThis.isSecureContext === false

@@ -5,107 +5,88 @@ import { LivenessError } from '../errors.js';
 import { FrameCopier } from '../frame.js';
 import type { FaceDetection } from '../gate.js';
 
-/** Called once per new video frame with the faces found in it (video intrinsic pixels, not mirrored). */
-export type FrameCallback = (detections: FaceDetection[], video: HTMLVideoElement) => void;
-
-type VideoWithFrames = HTMLVideoElement & {
-  requestVideoFrameCallback?: (cb: (now: number, meta: { mediaTime: number }) => void) => number;
-  cancelVideoFrameCallback?: (handle: number) => void;
-};
-
 /**
- * Owns the MediaPipe FaceDetector and the per-frame loop. The detector (wasm + model) loads lazily on the first
- * `start()`, is reused across runs, and is closed when the host disconnects.
+ * Owns the MediaPipe FaceDetector (wasm + model). It loads lazily on the first `load()`, is reused across
+ * attempts, and is closed when the host disconnects. The frame loop that calls `detect()` lives in
+ * `FramePipelineController`.
  */
 export class DetectorController implements ReactiveController {
   #detector: Promise<FaceDetector> | null = null;
+  #ready: FaceDetector | null = null;
   #assetsKey = '';
-  #video: VideoWithFrames | null = null;
-  #handle = 0;
-  #usesVideoFrames = false;
   #lastTimestamp = -1;
-  #lastMediaTime = -1;
-  #onFrame: FrameCallback | null = null;
   readonly #copier = new FrameCopier();
 
   constructor(host: ReactiveControllerHost) {
     host.addController(this);
   }
 
-  /** Loads wasm and model (once per set of asset URLs). Rejects with DETECTOR_UNAVAILABLE. */
-  load(assets: DetectorAssets): Promise<FaceDetector> {
+  /** Loads wasm and model (once per set of asset URLs). Rejects with DETECTOR_UNAVAILABLE, or the signal's reason. */
+  async load(assets: DetectorAssets, signal?: AbortSignal): Promise<void> {
     const key = `${assets.wasmLoaderPath}|${assets.wasmBinaryPath}|${assets.modelAssetPath}`;
-    if (this.#detector && this.#assetsKey === key) return this.#detector;
-    this.#closeDetector();
-    this.#assetsKey = key;
-    const pending = createDetector(assets);
-    this.#detector = pending;
-    // A failed load is not cached: the next start() tries again.
-    pending.catch(() => {
-      if (this.#detector === pending) this.#detector = null;
-    });
-    return pending;
-  }
-
-  /** Runs `onFrame` for every new frame of `video` until `stop()`. */
-  async start(video: HTMLVideoElement, assets: DetectorAssets, onFrame: FrameCallback): Promise<void> {
-    this.stop();
-    const detector = await this.load(assets);
-    this.#video = video as VideoWithFrames;
-    this.#onFrame = onFrame;
-    this.#usesVideoFrames = typeof this.#video.requestVideoFrameCallback === 'function';
-    this.#schedule(detector);
-  }
-
-  stop(): void {
-    const video = this.#video;
-    if (video && this.#handle) {
-      if (this.#usesVideoFrames) video.cancelVideoFrameCallback?.(this.#handle);
-      else cancelAnimationFrame(this.#handle);
+    if (!this.#detector || this.#assetsKey !== key) {
+      this.#closeDetector();
+      this.#assetsKey = key;
+      const pending = createDetector(assets);
+      this.#detector = pending;
+      // A failed load is not cached: the next attempt tries again.
+      pending.then(
+        (d) => {
+          if (this.#detector === pending) this.#ready = d;
+        },
+        () => {
+          if (this.#detector === pending) this.#detector = null;
+        },
+      );
     }
-    this.#handle = 0;
-    this.#video = null;
-    this.#onFrame = null;
+    const pending = this.#detector;
+    await abortable(pending, signal);
+  }
+
+  /**
+   * Faces in the video's current frame, in the video's intrinsic pixels (not mirrored). Throws when the detector
+   * is not loaded or fails: the caller ends the attempt.
+   */
+  detect(video: HTMLVideoElement, now: number): FaceDetection[] {
+    const detector = this.#ready;
+    if (!detector) throw new LivenessError('DETECTION_FAILED', 'The face detector is not loaded.');
+    // detectForVideo needs strictly increasing timestamps.
+    const timestamp = Math.max(now, this.#lastTimestamp + 1);
+    this.#lastTimestamp = timestamp;
+    // Detected on a copy at the reported size: see FrameCopier.
+    const result = detector.detectForVideo(this.#copier.copy(video) ?? video, timestamp);
+    return result.detections.map((d) => toFaceDetection(d, video.videoWidth, video.videoHeight));
+  }
+
+  /** Closes the detector, so that the next `load()` starts afresh (after it failed on a frame, say). */
+  discard(): void {
+    this.#closeDetector();
   }
 
   hostConnected(): void {}
 
   hostDisconnected(): void {
-    this.stop();
     this.#closeDetector();
-  }
-
-  #schedule(detector: FaceDetector): void {
-    const video = this.#video;
-    if (!video) return;
-    const tick = (now: number, meta?: { mediaTime: number }) => {
-      if (this.#video !== video) return;
-      this.#handle = 0;
-      // requestAnimationFrame fallback: skip frames the video has not advanced past.
-      const mediaTime = meta?.mediaTime ?? video.currentTime;
-      if ((meta || mediaTime !== this.#lastMediaTime) && video.videoWidth > 0) {
-        this.#lastMediaTime = mediaTime;
-        // detectForVideo needs strictly increasing timestamps.
-        const timestamp = Math.max(now, this.#lastTimestamp + 1);
-        this.#lastTimestamp = timestamp;
-        // Detected on a copy at the reported size: see FrameCopier.
-        const result = detector.detectForVideo(this.#copier.copy(video) ?? video, timestamp);
-        const faces = result.detections.map((d) => toFaceDetection(d, video.videoWidth, video.videoHeight));
-        this.#onFrame?.(faces, video);
-      }
-      if (this.#video === video) this.#schedule(detector);
-    };
-    this.#handle = this.#usesVideoFrames
-      ? video.requestVideoFrameCallback!((now, meta) => tick(now, meta))
-      : requestAnimationFrame((now) => tick(now));
   }
 
   #closeDetector(): void {
     const pending = this.#detector;
     this.#detector = null;
+    this.#ready = null;
     this.#assetsKey = '';
     pending?.then((d) => d.close()).catch(() => {});
   }
+}
+
+/** `promise`, or a rejection with the signal's reason as soon as it aborts. */
+function abortable<T>(promise: Promise<T>, signal?: AbortSignal): Promise<T> {
+  if (!signal) return promise;
+  signal.throwIfAborted();
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = () => reject(signal.reason);
+    signal.addEventListener('abort', onAbort, { once: true });
+    promise.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort));
+  });
 }
 
 async function createDetector(assets: DetectorAssets): Promise<FaceDetector> {

@@ -73,6 +73,8 @@ export const en = {
   'error.CAMERA_IN_USE': 'The camera is busy. Close other apps or tabs that are using it, then try again.',
   'error.UNSUPPORTED':
     "Your browser can't use the camera on this page. Try an up-to-date browser or contact the site's support team.",
+  'error.CAMERA_LOST': 'The camera stopped sending video. Check that it is connected and not used elsewhere, then try again.',
+  'error.DETECTION_FAILED': 'Face detection stopped working. Please try again.',
   'error.DETECTOR_UNAVAILABLE': "Face detection couldn't load. Check your connection and reload the page.",
 } satisfies Record<string, string>;
 

@@ -1,4 +1,5 @@
 // Shared helpers for browser tests: the scripted backend on the test server, and waiting for the element.
+import { expect } from '@open-wc/testing';
 import type { LivenessCapture } from '../../src/liveness-capture.js';
 
 export const BODY_LIMIT = 10_485_760;
@@ -8,6 +9,8 @@ export interface BackendScript {
   body?: unknown;
   contentType?: string;
   hang?: boolean;
+  /** Spaces streamed after the body, chunked, with no Content-Length. */
+  padBytes?: number;
 }
 
 export interface RecordedRequest {
@@ -21,6 +24,8 @@ export interface RecordedRequest {
   prefixed: boolean;
   imageBytes: number;
   jpeg: { width: number; height: number } | null;
+  /** Padding bytes the backend produced before the client stopped reading (with `padBytes`). */
+  sentBytes?: number;
 }
 
 /** A backend session of its own on the test server's contract handler (test/support/mock-backend.mjs). */
@@ -98,4 +103,10 @@ export function trackGetUserMedia(): { tracks: MediaStreamTrack[]; restore(): vo
     return stream;
   };
   return { tracks, restore: () => { media.getUserMedia = original; } };
+}
+
+/** Asserts that the camera was opened (at least one track) and that every track it gave is stopped now. */
+export function expectCameraOff(tracks: readonly MediaStreamTrack[]): void {
+  expect(tracks.length, 'the camera was opened').to.be.greaterThan(0);
+  expect(tracks.map((t) => t.readyState)).to.deep.equal(tracks.map(() => 'ended'));
 }

@@ -1,13 +1,17 @@
 // A real HTTP handler, mounted on the test server (loopback), that speaks the backend contract
 // (../shared/spec/backend-contract.md) with an answer scripted by each test.
 //
-//   POST /__backend/<session>/script   body: {"status":200,"body":"...","contentType":"application/json","hang":false}
+//   POST /__backend/<session>/script   body: {"status":200,"body":"...","contentType":"application/json","hang":false,
+//                                            "padBytes":0}  (padBytes: that many spaces streamed after the body,
+//                                            chunked, with no Content-Length: a huge answer that is still JSON)
 //   POST /__backend/<session>/<any>    the endpoint the element calls: records the request, answers with the script
 //   GET  /__backend/<session>/requests what arrived so far (headers, size, JSON shape, decoded JPEG size)
 //   POST /__backend/<session>/reset    forget script and requests
 //
 // Each test uses its own <session> so test files running side by side never see each other's requests.
 // The 10 MiB body limit is enforced as the contract says: 413 with its plain-text message.
+
+import { Readable } from 'node:stream';
 
 const LIMIT = 10_485_760;
 const sessions = new Map();
@@ -131,6 +135,23 @@ export function mockBackend() {
     }
     ctx.status = script.status ?? 200;
     ctx.type = script.contentType ?? 'application/json';
-    ctx.body = typeof script.body === 'string' ? script.body : JSON.stringify(script.body);
+    const text = typeof script.body === 'string' ? script.body : JSON.stringify(script.body);
+    ctx.body = script.padBytes ? padded(text, script.padBytes, record) : text;
   };
+}
+
+/** `text` followed by `padBytes` spaces, produced lazily in 64 KiB chunks; records how much the client took. */
+function padded(text, padBytes, record) {
+  const chunk = Buffer.alloc(65_536, 0x20);
+  let left = padBytes;
+  record.sentBytes = 0;
+  return Readable.from((function* () {
+    yield Buffer.from(text);
+    while (left > 0) {
+      const piece = left >= chunk.length ? chunk : chunk.subarray(0, left);
+      left -= piece.length;
+      record.sentBytes += piece.length;
+      yield piece;
+    }
+  })());
 }

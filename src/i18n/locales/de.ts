@@ -63,6 +63,8 @@ export const de: Messages = {
     'Die Kamera wird gerade verwendet. Schließen Sie andere Apps oder Tabs, die sie nutzen, und versuchen Sie es erneut.',
   'error.UNSUPPORTED':
     'Ihr Browser kann auf dieser Seite nicht auf die Kamera zugreifen. Verwenden Sie einen aktuellen Browser oder wenden Sie sich an den Support der Website.',
+  'error.CAMERA_LOST': 'Die Kamera liefert kein Bild mehr. Prüfe, ob sie angeschlossen ist und nicht anderweitig verwendet wird, und versuche es erneut.',
+  'error.DETECTION_FAILED': 'Die Gesichtserkennung funktioniert nicht mehr. Bitte versuche es erneut.',
   'error.DETECTOR_UNAVAILABLE':
     'Die Gesichtserkennung konnte nicht geladen werden. Prüfen Sie Ihre Verbindung und laden Sie die Seite neu.',
 };

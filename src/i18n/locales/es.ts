@@ -58,6 +58,8 @@ export const es: Messages = {
   'error.CAMERA_IN_USE': 'La cámara está ocupada. Cierra otras apps o pestañas que la estén usando y vuelve a intentarlo.',
   'error.UNSUPPORTED':
     'Tu navegador no puede usar la cámara en esta página. Prueba con un navegador actualizado o ponte en contacto con el soporte del sitio.',
+  'error.CAMERA_LOST': 'La cámara dejó de enviar imagen. Comprueba que esté conectada y que nada más la use, y vuelve a intentarlo.',
+  'error.DETECTION_FAILED': 'La detección de rostro dejó de funcionar. Vuelve a intentarlo.',
   'error.DETECTOR_UNAVAILABLE':
     'No se pudo cargar la detección de rostros. Revisa tu conexión y vuelve a cargar la página.',
 };

@@ -59,6 +59,8 @@ export const fr: Messages = {
     'La caméra est déjà utilisée. Fermez les autres applications ou onglets qui l’utilisent, puis réessayez.',
   'error.UNSUPPORTED':
     'Votre navigateur ne peut pas utiliser la caméra sur cette page. Essayez un navigateur à jour ou contactez l’assistance du site.',
+  'error.CAMERA_LOST': 'La caméra n’envoie plus d’image. Vérifiez qu’elle est branchée et qu’aucune autre application ne l’utilise, puis réessayez.',
+  'error.DETECTION_FAILED': 'La détection du visage a cessé de fonctionner. Veuillez réessayer.',
   'error.DETECTOR_UNAVAILABLE':
     'Impossible de charger la détection du visage. Vérifiez votre connexion, puis rechargez la page.',
 };

@@ -59,6 +59,8 @@ export const pt: Messages = {
     'A câmera já está em uso. Feche outros aplicativos ou abas que estejam usando a câmera e tente novamente.',
   'error.UNSUPPORTED':
     'Seu navegador não consegue usar a câmera nesta página. Tente um navegador atualizado ou entre em contato com o suporte do site.',
+  'error.CAMERA_LOST': 'A câmera parou de enviar imagem. Verifique se está conectada e se nenhum outro app a está usando, e tente novamente.',
+  'error.DETECTION_FAILED': 'A detecção de rosto parou de funcionar. Tente novamente.',
   'error.DETECTOR_UNAVAILABLE':
     'Não foi possível carregar a detecção facial. Verifique sua conexão e recarregue a página.',
 };

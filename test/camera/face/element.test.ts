@@ -3,7 +3,7 @@
 import { expect } from '@open-wc/testing';
 import '../../../src/index.js';
 import type { LivenessCapture } from '../../../src/liveness-capture.js';
-import { Backend, BODY_LIMIT, createElement, nextResult, trackGetUserMedia, until } from '../../support/helpers.js';
+import { BODY_LIMIT, Backend, createElement, expectCameraOff, nextResult, trackGetUserMedia, until } from '../../support/helpers.js';
 
 const LIVE_BODY = { success: true, message: 'Process finished successfully', model_output: { pred_idx: 'real', prob_real: 0.9997915625572205 } };
 const SPOOF_BODY = { success: true, message: 'Process finished successfully', model_output: { pred_idx: 'spoof', prob_real: 0.00045343424235454 } };
@@ -68,7 +68,7 @@ describe('<liveness-capture> with a face in front of the camera', () => {
     expect(req.bodyBytes).to.be.at.most(BODY_LIMIT);
     // Every camera track is stopped after a final result.
     expect(camera.tracks.length).to.be.greaterThan(0);
-    expect(camera.tracks.every((t) => t.readyState === 'ended')).to.equal(true);
+    expectCameraOff(camera.tracks);
   });
 
   it('fails on a spoof answer', async () => {
@@ -77,7 +77,7 @@ describe('<liveness-capture> with a face in front of the camera', () => {
     expect(result.detail.probReal).to.equal(0.00045343424235454);
     expect(result.detail.predIdx).to.equal('spoof');
     expect(el!.status).to.equal('failed');
-    expect(camera.tracks.every((t) => t.readyState === 'ended')).to.equal(true);
+    expectCameraOff(camera.tracks);
   });
 
   it('fails when prob_real equals the threshold (the check is strictly greater-than)', async () => {
@@ -116,7 +116,7 @@ describe('<liveness-capture> with a face in front of the camera', () => {
       expect(result.detail.message).to.be.a('string').and.not.empty;
       expect(result.detail.recoverable).to.be.a('boolean');
       expect(el!.status).to.equal('error');
-      expect(camera.tracks.every((t) => t.readyState === 'ended')).to.equal(true);
+      expectCameraOff(camera.tracks);
     });
   }
 
@@ -157,7 +157,7 @@ describe('<liveness-capture> with a face in front of the camera', () => {
     }, 'the request to be aborted');
     expect(req.aborted).to.equal(true);
     expect(events).to.deep.equal([]);
-    expect(camera.tracks.every((t) => t.readyState === 'ended')).to.equal(true);
+    expectCameraOff(camera.tracks);
     el = undefined;
   });
 
@@ -178,7 +178,7 @@ describe('<liveness-capture> with a face in front of the camera', () => {
     expect(idle.status).to.be.oneOf(['detecting', 'capturing', 'submitting']);
     idle.stop();
     expect(idle.status).to.equal('idle');
-    expect(camera.tracks.every((t) => t.readyState === 'ended')).to.equal(true);
+    expectCameraOff(camera.tracks);
     idle.remove();
   });
 
@@ -206,7 +206,7 @@ describe('<liveness-capture> with a face in front of the camera', () => {
       release();
       await started;
       expect(late).to.exist;
-      expect(late!.getTracks().every((t) => t.readyState === 'ended')).to.equal(true);
+      expectCameraOff(late!.getTracks());
       expect(errors).to.deep.equal([]);
     } finally {
       media.getUserMedia = real;

@@ -1,0 +1,56 @@
+// Capture → encode → submit for one frame that passed the checks, as one async function. No element state: the
+// caller passes everything in and gets the outcome back.
+import { encodeWithinBudget, type EncodedImage } from './encoder.js';
+import { LivenessError } from './errors.js';
+import type { FaceBox } from './events.js';
+import type { Outcome } from './response.js';
+import { submitImage } from './submit.js';
+
+export interface LivenessCheckInput {
+  /** The frame at full size, never cropped or mirrored. */
+  frame: HTMLCanvasElement | OffscreenCanvas;
+  /** The face in the frame's pixels. */
+  faceBox: FaceBox;
+  minFaceSize: number;
+  endpoint: string;
+  threshold: number;
+  apiKey?: string | null;
+  headers?: Record<string, string>;
+  timeoutMs?: number;
+  /** The attempt's signal: aborting rejects with its reason, whatever step is running. */
+  signal: AbortSignal;
+  /** Called with the JPEG once it is encoded, before it is sent (the element fires `liveness-capture` here). */
+  onEncoded?: (image: EncodedImage) => void;
+}
+
+/**
+ * Encodes the frame under the body limit and sends it. Resolves with a verdict or an error outcome
+ * (IMAGE_TOO_LARGE, the backend's errors, NETWORK_ERROR); rejects only with the signal's reason, or with a
+ * programming error (invalid options).
+ */
+export async function checkLiveness(input: LivenessCheckInput): Promise<Outcome> {
+  const { signal } = input;
+  let image: EncodedImage;
+  try {
+    image = await encodeWithinBudget(input.frame, input.frame.width, input.frame.height, {
+      faceBox: input.faceBox,
+      minFaceSize: input.minFaceSize,
+      signal,
+    });
+  } catch (error) {
+    if (error instanceof LivenessError) return { kind: 'error', error };
+    throw error;
+  }
+  signal.throwIfAborted();
+  input.onEncoded?.(image);
+  signal.throwIfAborted();
+  return submitImage({
+    endpoint: input.endpoint,
+    image: image.blob,
+    threshold: input.threshold,
+    apiKey: input.apiKey ?? null,
+    headers: input.headers ?? {},
+    signal,
+    ...(input.timeoutMs !== undefined ? { timeoutMs: input.timeoutMs } : {}),
+  });
+}

@@ -1,0 +1,186 @@
+// Never stuck: every way an attempt can go wrong ends it with a typed error and the camera off, and the person can
+// cancel at any point. The camera plays the astronaut photo; a frozen or unplugged camera is made from the real
+// camera's own frames (MediaStreamTrackProcessor → MediaStreamTrackGenerator), since no device can be unplugged here.
+import { expect } from '@open-wc/testing';
+import '../../../src/index.js';
+import type { LivenessCapture } from '../../../src/liveness-capture.js';
+import { MAX_RESPONSE_BYTES } from '../../../src/submit.js';
+import { Backend, createElement, expectCameraOff, nextResult, trackGetUserMedia, until } from '../../support/helpers.js';
+
+const LIVE_BODY = { success: true, message: 'Process finished successfully', model_output: { pred_idx: 'real', prob_real: 0.99 } };
+
+declare class MediaStreamTrackProcessor {
+  constructor(init: { track: MediaStreamTrack });
+  readonly readable: ReadableStream<VideoFrame>;
+}
+declare class MediaStreamTrackGenerator extends MediaStreamTrack {
+  constructor(init: { kind: 'video' });
+  readonly writable: WritableStream<VideoFrame>;
+}
+
+/**
+ * A camera that passes on `frames` real frames, then goes silent (frozen), or, with `unplug`, ends its track as
+ * an unplugged device does. Returns the camera's own tracks (stopped by the test) and the tracks the page got.
+ */
+function camera(frames: number, unplug: boolean) {
+  const media = navigator.mediaDevices;
+  const original = media.getUserMedia;
+  const real: MediaStreamTrack[] = [];
+  const given: MediaStreamTrack[] = [];
+  let passed = 0;
+  media.getUserMedia = async function (this: MediaDevices, constraints?: MediaStreamConstraints) {
+    const stream = await original.call(this, constraints);
+    const track = stream.getVideoTracks()[0]!;
+    real.push(track);
+    const generator = new MediaStreamTrackGenerator({ kind: 'video' });
+    given.push(generator);
+    const reader = new MediaStreamTrackProcessor({ track }).readable.getReader();
+    const writer = generator.writable.getWriter();
+    void (async () => {
+      while (passed < frames) {
+        const { value } = await reader.read();
+        if (!value) return;
+        passed++;
+        await writer.write(value);
+      }
+      if (unplug) await writer.close();
+    })().catch(() => {});
+    return new MediaStream([generator]);
+  };
+  return {
+    real,
+    given,
+    passed: () => passed,
+    restore() {
+      media.getUserMedia = original;
+      for (const t of real) t.stop();
+    },
+  };
+}
+
+describe('<liveness-capture> never stuck', () => {
+  let el: LivenessCapture | undefined;
+  const restores: (() => void)[] = [];
+
+  afterEach(() => {
+    el?.remove();
+    el = undefined;
+    for (const restore of restores.splice(0)) restore();
+  });
+
+  it('reads at most 1 MiB of an answer: a 64 MiB answer is INVALID_RESPONSE, never a pass', async () => {
+    // The answer is the live body followed by 64 MiB of spaces: valid JSON that would pass if read whole.
+    const backend = await new Backend().script({ body: LIVE_BODY, padBytes: 64 * 1024 * 1024 });
+    el = await createElement({ endpoint: backend.endpoint });
+    const result = nextResult(el);
+    await el.start();
+    const event = await result;
+    expect(event.type).to.equal('liveness-error');
+    expect(event.detail.code).to.equal('INVALID_RESPONSE');
+    expect(event.detail.message).to.contain(String(MAX_RESPONSE_BYTES));
+    const [req] = await backend.requests();
+    // The element stopped reading: the backend produced far less than it had to send.
+    expect(req!.sentBytes).to.be.a('number').and.below(16 * 1024 * 1024);
+  });
+
+  it('an exception in the frame loop ends the attempt with DETECTION_FAILED and stops the camera; a retry works', async () => {
+    const tracks = trackGetUserMedia();
+    restores.push(tracks.restore);
+    const backend = await new Backend().script({ body: LIVE_BODY });
+    el = await createElement({ endpoint: backend.endpoint, 'capture-mode': 'manual' });
+    await el.start();
+    expect(el.status).to.equal('detecting');
+    // The face region is read for the brightness and sharpness checks: make that read throw.
+    const proto = OffscreenCanvasRenderingContext2D.prototype;
+    const getImageData = proto.getImageData;
+    let thrown = 0;
+    proto.getImageData = function () {
+      thrown++;
+      throw new Error('pixels unavailable');
+    };
+    restores.push(() => {
+      proto.getImageData = getImageData;
+    });
+    const event = await nextResult(el);
+    proto.getImageData = getImageData;
+    expect(thrown).to.equal(1);
+    expect(event.type).to.equal('liveness-error');
+    expect(event.detail.code).to.equal('DETECTION_FAILED');
+    expect(event.detail.message).to.contain('pixels unavailable');
+    expect(event.detail.recoverable).to.equal(true);
+    expect(el.status).to.equal('error');
+    expectCameraOff(tracks.tracks);
+    expect(await backend.requests()).to.deep.equal([]);
+
+    // Retry loads a fresh detector and completes.
+    el.captureMode = 'auto';
+    const next = nextResult(el);
+    await el.start();
+    expect((await next).type).to.equal('liveness-pass');
+  });
+
+  it('a camera that stops delivering frames ends the attempt with CAMERA_LOST', async () => {
+    const cam = camera(20, false);
+    restores.push(() => cam.restore());
+    el = await createElement({ endpoint: '/__backend/unused/antispoofing', 'capture-mode': 'manual' });
+    const result = nextResult(el);
+    await el.start();
+    expect(el.status).to.equal('detecting');
+    const event = await result;
+    expect(cam.passed()).to.equal(20);
+    expect(event.type).to.equal('liveness-error');
+    expect(event.detail.code).to.equal('CAMERA_LOST');
+    expect(event.detail.message).to.contain('no picture');
+    expect(event.detail.recoverable).to.equal(true);
+    expect(el.status).to.equal('error');
+    expectCameraOff(cam.given);
+    await el.updateComplete;
+    expect(el.shadowRoot!.querySelector('[part~="retry-button"]')).to.exist;
+  });
+
+  it('an unplugged camera (its track ends) ends the attempt with CAMERA_LOST', async () => {
+    const cam = camera(10, true);
+    restores.push(() => cam.restore());
+    el = await createElement({ endpoint: '/__backend/unused/antispoofing', 'capture-mode': 'manual' });
+    const result = nextResult(el);
+    await el.start();
+    const event = await result;
+    expect(cam.given[0]!.readyState).to.equal('ended');
+    expect(event.detail.code).to.equal('CAMERA_LOST');
+    expect(event.detail.message).to.contain('stopped');
+    expect(el.status).to.equal('error');
+  });
+
+  it('keeps the cancel button while capturing and submitting; cancel aborts the request and ends quietly', async () => {
+    const tracks = trackGetUserMedia();
+    restores.push(tracks.restore);
+    const backend = await new Backend().script({ hang: true });
+    el = await createElement({ endpoint: backend.endpoint });
+    const events: string[] = [];
+    for (const t of ['liveness-pass', 'liveness-fail', 'liveness-error']) el.addEventListener(t, () => events.push(t));
+    const seen = new Set<string>();
+    const watch = new MutationObserver(() => {
+      const button = el!.shadowRoot!.querySelector('[part~="cancel-button"]');
+      if (button) seen.add(el!.status);
+    });
+    watch.observe(el.shadowRoot!, { subtree: true, childList: true, attributes: true });
+    await el.start();
+    await until(async () => (await backend.requests()).length === 1, 'the request to arrive');
+    await el.updateComplete;
+    expect(el.status).to.equal('submitting');
+    const cancel = el.shadowRoot!.querySelector<HTMLButtonElement>('[part~="cancel-button"]');
+    expect(cancel).to.exist;
+    expect(cancel!.disabled).to.equal(false);
+    cancel!.click();
+    watch.disconnect();
+    expect(el.status).to.equal('idle');
+    const [req] = await until(async () => {
+      const list = await backend.requests();
+      return list[0]?.aborted ? list : null;
+    }, 'the request to be aborted');
+    expect(req!.aborted).to.equal(true);
+    expect(events).to.deep.equal([]);
+    expect([...seen]).to.include('submitting');
+    expectCameraOff(tracks.tracks);
+  });
+});
