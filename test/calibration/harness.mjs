@@ -1,6 +1,6 @@
 // The calibration harness: a loopback server with the built element (dist/), a contract handler, and Debian's
 // Chromium whose fake camera plays one video per run. Used by calibration.test.mjs and scripts/calibrate.mjs.
-import { spawn } from 'node:child_process';
+/* global document */ // used inside page.evaluate, which runs in the browser
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { createServer } from 'node:http';
 import { dirname, extname, join, normalize } from 'node:path';
@@ -88,7 +88,6 @@ export function launch(video, userDataDir) {
   return puppeteer.launch({ executablePath: CHROMIUM, args, headless: true, protocolTimeout: 120_000 });
 }
 
-export { spawn };
 
 /** Frames a good placement may take, from `detecting` to the capture: 3 s of the 15 fps camera. */
 export const CAPTURE_WITHIN_FRAMES = 45;
