@@ -3,7 +3,8 @@
 // line per placement and writes docs/calibration.md from the results, then takes the guide screenshots
 // (docs/screenshots/guide-*.png) in capture-mode="manual" so the oval and the face stay on screen.
 // Usage: node scripts/calibrate.mjs [regex]   (with a regex: only the matching placements, no files written)
-import { mkdirSync, writeFileSync } from 'node:fs';
+//        node scripts/calibrate.mjs --report   (rewrites docs/calibration.md from the last full run)
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { makeCalibrationFixtures } from './make-fixtures.mjs';
@@ -16,6 +17,14 @@ import { asExpected, runCalibration } from '../test/calibration/run.mjs';
 import { calibrationDoc } from '../test/calibration/report.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const thresholds = { minFaceSize: 128, ...GUIDANCE_DEFAULTS, ...QUALITY_DEFAULTS, edgeMargin: DEFAULT_EDGE_MARGIN, maxShift: DEFAULT_MAX_SHIFT };
+const last = join(root, '.cache', 'calibration.json');
+if (process.argv[2] === '--report') {
+  const { results, seconds } = JSON.parse(readFileSync(last, 'utf8'));
+  writeFileSync(join(root, 'docs', 'calibration.md'), calibrationDoc(results, { seconds, thresholds }));
+  console.log('wrote docs/calibration.md');
+  process.exit(0);
+}
 const pattern = process.argv[2] ? new RegExp(process.argv[2]) : undefined;
 const started = Date.now();
 const results = await runCalibration({
@@ -28,9 +37,8 @@ const results = await runCalibration({
 const seconds = Math.round((Date.now() - started) / 1000);
 console.log(`${results.filter(asExpected).length}/${results.length} as expected in ${seconds} s`);
 mkdirSync(join(root, '.cache'), { recursive: true });
-writeFileSync(join(root, '.cache', 'calibration.json'), JSON.stringify(results, null, 2));
+if (!pattern) writeFileSync(last, JSON.stringify({ seconds, results }, null, 2));
 if (!pattern) {
-  const thresholds = { minFaceSize: 128, ...GUIDANCE_DEFAULTS, ...QUALITY_DEFAULTS, edgeMargin: DEFAULT_EDGE_MARGIN, maxShift: DEFAULT_MAX_SHIFT };
   writeFileSync(join(root, 'docs', 'calibration.md'), calibrationDoc(results, { seconds, thresholds }));
   console.log('wrote docs/calibration.md');
   const shots = [
