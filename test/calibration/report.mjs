@@ -41,12 +41,14 @@ export function calibrationDoc(results, { seconds, thresholds }) {
     lines.push(`| never: ${why} | ${resolutions.map((res) => bad.filter((r) => r.why === why && r.res === res).map((r) => `${r.person}: ${cell(r).split(': ').slice(1).join(': ')}`).join('<br>') || '-').join(' | ')} |`);
   }
   lines.push('', '## Placements', '');
-  lines.push('| placement | camera | frame | expected | outcome | frames to capture | face box (px) | box / shorter side | hints seen |');
-  lines.push('| --- | --- | --- | --- | --- | --- | --- | --- | --- |');
+  lines.push('"In the oval" is where the captured face\'s box centre sat in the oval on screen at the capture: 0 at its',
+    'centre, 1 on its edge (the calibration test requires under 0.5).', '');
+  lines.push('| placement | camera | frame | expected | outcome | frames to capture | face box (px) | box / shorter side | in the oval | hints seen |');
+  lines.push('| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |');
   for (const r of results) {
     const outcome = r.captured ? (r.passed ? 'captured, passed' : 'captured') : `not captured (${r.watched} frames)`;
     lines.push(`| ${r.name} | ${cams[r.res]} | ${r.frame} | ${r.good ? 'capture' : `never (${r.why})`} | ${asExpected(r) ? '' : '**'}${outcome}${asExpected(r) ? '' : '**'} | ` +
-      `${r.captured ? r.capturedAt : '-'} | ${fmt(r.box)} | ${fmt(r.boxFraction, 2)} | ${r.hints.join(', ')} |`);
+      `${r.captured ? r.capturedAt : '-'} | ${fmt(r.box)} | ${fmt(r.boxFraction, 2)} | ${fmt(r.inOval, 2)} | ${r.hints.join(', ')} |`);
   }
   lines.push('', '## Measurements per person (good placements)', '');
   lines.push('Median over the frames of each run, then the range over that person\'s runs. Brightness is the mean luma of the',
