@@ -1,8 +1,9 @@
 #!/usr/bin/env node
 // Makes the fake-camera videos the browser tests feed to Chromium's fake capture device.
 // Every video is built with ffmpeg from a committed real photograph (test/fixtures/*.png, public domain,
-// from scikit-image's data set). Output goes to test/fixtures/video/ (not committed; rebuilt when missing
-// or older than this script). Usage: node scripts/make-fixtures.mjs [--force]
+// from scikit-image's data set; the calibration set's people in test/fixtures/faces/, see SOURCES.md there).
+// Output goes to test/fixtures/video/ (not committed; rebuilt when missing or older than this script).
+// Usage: node scripts/make-fixtures.mjs [--force] [--calibration]
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
