@@ -41,10 +41,13 @@ export interface GuidanceOptions extends QualityOptions {
 }
 
 /**
- * Defaults, chosen from measurements (see test/unit/guidance.test.ts and test/unit/quality.test.ts). In the
- * 1280x720 fake-camera frames the astronaut's face box is 297-310 px; the `offcentre` face centre is 0.198 of the
- * frame width from the centre. The short-range detector finds no face smaller than about 175 px in 1280x720 and
- * gives unsteady keypoints below about 220 px (yaw up to 0.23 on a frontal face), hence `minFaceFraction` 0.18.
+ * Defaults, calibrated on eight real people on 640x480, 1280x720, 1920x1080 and 720x1280 cameras
+ * (docs/calibration.md, test/calibration/). Faces that fill the view measure 149-372 px (0.31-0.52 of the frame's
+ * shorter side) and are all accepted; `closerMargin` 1.05 keeps a 150 px face on a 640x480 camera above the floor
+ * (128 * 1.05 = 134 px). The short-range detector finds no face smaller than about 175 px in 1280x720 and gives
+ * unsteady keypoints below about 220 px (yaw up to 0.23 on a frontal face), hence `minFaceFraction` 0.18 of the
+ * longer side. `centerTolerance` 0.2 of the shorter side is 144 px at 1280x720: the `offcentre` camera face, 254 px
+ * off, is asked to centre.
  */
 export const GUIDANCE_DEFAULTS = {
   stableFrames: DEFAULT_STABLE_FRAMES,
