@@ -40,8 +40,11 @@ export const VIDEOS = {
   blurred: { input: astronaut, filter: `${faceCrop},${pad()},gblur=sigma=9` },
 };
 
-function fresh(file) {
-  return existsSync(file) && statSync(file).mtimeMs >= statSync(fileURLToPath(import.meta.url)).mtimeMs;
+/** True when `file` exists and is newer than this script and every file in `inputs`. */
+function fresh(file, inputs = []) {
+  if (!existsSync(file)) return false;
+  const made = statSync(file).mtimeMs;
+  return [fileURLToPath(import.meta.url), ...inputs].every((f) => made >= statSync(f).mtimeMs);
 }
 
 export function makeFixtures({ force = false } = {}) {
@@ -70,12 +73,13 @@ export async function makeCalibrationFixtures({ force = false, placements } = {}
   const { PEOPLE: people, TURNED, NEGATIVES, RESOLUTIONS, goodPlacements, badPlacements } = await import('../test/calibration/placements.mjs');
   const PEOPLE = { ...people, ...TURNED };
   const dir = join(out, 'calibration');
+  const spec = fileURLToPath(new URL('../test/calibration/placements.mjs', import.meta.url));
   mkdirSync(dir, { recursive: true });
   const made = {};
   for (const p of placements ?? [...goodPlacements(), ...badPlacements()]) {
     const file = join(dir, `${p.name}.mjpeg`);
     made[p.name] = file;
-    if (!force && fresh(file)) continue;
+    if (!force && fresh(file, [spec])) continue;
     const [w, h] = RESOLUTIONS[p.res];
     const m = Math.min(w, h);
     const inputs = ['-f', 'lavfi', '-i', `color=c=0x808080:s=${w}x${h}:r=15:d=1`];
