@@ -1,8 +1,9 @@
 import { isServer, LitElement, type PropertyDeclarations, type TemplateResult } from 'lit';
 import { assetsAt, defaultAssets, type DetectorAssets } from './assets.js';
-import { checksAttribute, configError, CONFIG_DEFAULTS, keywordAttribute, numberAttribute, QUALITY_CHECKS } from './config.js';
+import { CAPTURE_MODES, checksAttribute, configError, CONFIG_DEFAULTS, keywordAttribute, numberAttribute, QUALITY_CHECKS } from './config.js';
 import { CameraController, DEFAULT_VIDEO_CONSTRAINTS } from './controllers/camera-controller.js';
 import { FramePipelineController, type PipelineState } from './controllers/frame-pipeline-controller.js';
+import { GuideController } from './controllers/guide-controller.js';
 import { LivenessError, type LivenessErrorDetail } from './errors.js';
 import {
   LivenessCaptureEvent,
@@ -20,8 +21,8 @@ import { canTransition, isFinal, type LivenessStatus } from './status.js';
 import { renderView } from './view.js';
 import { styles } from './styles.js';
 
-export type CaptureMode = 'auto' | 'manual';
-export type QualityCheck = 'brightness' | 'sharpness' | 'pose';
+export type CaptureMode = (typeof CAPTURE_MODES)[number];
+export type QualityCheck = (typeof QUALITY_CHECKS)[number];
 
 const ALL_CHECKS: readonly QualityCheck[] = QUALITY_CHECKS;
 
@@ -77,9 +78,9 @@ const ALL_CHECKS: readonly QualityCheck[] = QUALITY_CHECKS;
  * @cssprop [--liveness-danger=#d64545] - Fail and error colour.
  * @cssprop [--liveness-radius=16px] - Corner radius of the element.
  * @cssprop [--liveness-button-radius=999px] - Corner radius of buttons.
- * @cssprop [--liveness-aspect-ratio=4 / 3] - Aspect ratio of the camera area.
- * @cssprop [--liveness-guide-width=46%] - Width of the guide.
- * @cssprop [--liveness-guide-height=78%] - Height of the guide.
+ * @cssprop [--liveness-aspect-ratio=4 / 3] - Aspect ratio of the camera area (a portrait camera gets 3 / 4 unless set).
+ * @cssprop [--liveness-guide-width=46%] - Width of the guide until the camera is open; then set from the camera and the face rules.
+ * @cssprop [--liveness-guide-height=78%] - Height of the guide until the camera is open; then set from the camera and the face rules.
  * @cssprop [--liveness-guide-radius=50%] - Guide shape: 50% is an oval, smaller values a rounded frame.
  * @cssprop [--liveness-guide-color=rgba(255, 255, 255, 0.85)] - Guide colour while searching.
  * @cssprop [--liveness-guide-ready-color=var(--liveness-success, #1f9d55)] - Guide and progress colour while the face is right.
@@ -115,9 +116,9 @@ export class LivenessCapture extends LitElement {
   declare endpoint: string;
   /** Sent as `x-api-key`. Production pages should leave it unset and let their own server add the key. */
   declare apiKey: string | null;
-  /** Passes only when `prob_real > threshold` (strictly). */
+  /** Passes only when `prob_real > threshold` (strictly). A number from 0 to 1; anything else is `INVALID_CONFIG`. */
   declare threshold: number;
-  /** Minimum face width and height, in the captured image's pixels. */
+  /** Minimum face width and height, in the captured image's pixels (at least 1; SpoofSense backends refuse < 128). */
   declare minFaceSize: number;
   /** Open the camera as soon as the element is connected; otherwise a start button is shown. */
   declare autostart: boolean;
@@ -154,6 +155,8 @@ export class LivenessCapture extends LitElement {
   #snapshotUrl: string | null = null;
   readonly #camera = new CameraController(this);
   readonly #pipeline = new FramePipelineController(this, (state) => this.#onGuidance(state));
+  /** The oval follows the camera's resolution, the stage's size and the face rules. */
+  readonly #guide = new GuideController(this, () => ({ minFaceSize: this.minFaceSize, minFaceFraction: this.minFaceFraction }));
 
   constructor() {
     super();
@@ -420,6 +423,7 @@ export class LivenessCapture extends LitElement {
         t: messagesFor(lang, this.messages),
         captureMode: this.captureMode,
         snapshotUrl: this.#snapshotUrl,
+        layout: this.#guide.style,
         loading: this.#loading,
         ...guidance,
         ...(this.#error ? { error: this.#error } : {}),

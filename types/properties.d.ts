@@ -7,9 +7,9 @@ export interface LivenessCaptureProperties {
   endpoint?: LivenessCapture['endpoint'];
   /** Sent as `x-api-key`. Production pages should leave it unset and let their own server add the key. */
   apiKey?: LivenessCapture['apiKey'];
-  /** Passes only when `prob_real > threshold` (strictly). */
+  /** Passes only when `prob_real > threshold` (strictly). A number from 0 to 1; anything else is `INVALID_CONFIG`. */
   threshold?: LivenessCapture['threshold'];
-  /** Minimum face width and height, in the captured image's pixels. */
+  /** Minimum face width and height, in the captured image's pixels (at least 1; SpoofSense backends refuse < 128). */
   minFaceSize?: LivenessCapture['minFaceSize'];
   /** Open the camera as soon as the element is connected; otherwise a start button is shown. */
   autostart?: LivenessCapture['autostart'];

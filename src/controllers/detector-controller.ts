@@ -2,6 +2,7 @@ import type { ReactiveController, ReactiveControllerHost } from 'lit';
 import type { FaceDetector } from '@mediapipe/tasks-vision';
 import type { DetectorAssets } from '../assets.js';
 import { LivenessError } from '../errors.js';
+import { FrameCopier } from '../frame.js';
 import type { FaceDetection } from '../gate.js';
 
 /**
@@ -14,6 +15,7 @@ export class DetectorController implements ReactiveController {
   #ready: FaceDetector | null = null;
   #assetsKey = '';
   #lastTimestamp = -1;
+  readonly #copier = new FrameCopier();
 
   constructor(host: ReactiveControllerHost) {
     host.addController(this);
@@ -51,7 +53,8 @@ export class DetectorController implements ReactiveController {
     // detectForVideo needs strictly increasing timestamps.
     const timestamp = Math.max(now, this.#lastTimestamp + 1);
     this.#lastTimestamp = timestamp;
-    const result = detector.detectForVideo(video, timestamp);
+    // Detected on a copy at the reported size: see FrameCopier.
+    const result = detector.detectForVideo(this.#copier.copy(video) ?? video, timestamp);
     return result.detections.map((d) => toFaceDetection(d, video.videoWidth, video.videoHeight));
   }
 
