@@ -42,8 +42,13 @@ export interface LocalBackendOptions {
   minDetectionConfidence?: number;
 }
 
+export interface AnalyzeOptions {
+  /** Aborting stops the work at the next step (after decoding, before inference) with the abort reason. */
+  signal?: AbortSignal;
+}
+
 export interface LocalBackend {
-  analyze(image: Uint8Array): Promise<LocalAnalysis>;
+  analyze(image: Uint8Array, options?: AnalyzeOptions): Promise<LocalAnalysis>;
   close(): Promise<void>;
 }
 
@@ -423,10 +428,13 @@ export async function createLocalBackend(options: LocalBackendOptions = {}): Pro
   const pending = new Set<Promise<LocalAnalysis>>();
   let closed: Promise<void> | null = null;
 
-  const run = async (image: Uint8Array): Promise<LocalAnalysis> => {
+  const run = async (image: Uint8Array, signal: AbortSignal | undefined): Promise<LocalAnalysis> => {
+    signal?.throwIfAborted();
     const decoded = await decode(image);
     if (!decoded) return { kind: 'invalid-image' };
+    signal?.throwIfAborted();
     return enqueue(async () => {
+      signal?.throwIfAborted(); // the client went away while this image waited for the models
       const detector = engine.human.config.face.detector;
       if (detector) detector.minConfidence = minConfidence; // per handle; the queue makes this safe
       return analyzeFaces(await detect(engine, decoded), decoded, minFaceSize);
@@ -434,12 +442,12 @@ export async function createLocalBackend(options: LocalBackendOptions = {}): Pro
   };
 
   return {
-    analyze(image: Uint8Array): Promise<LocalAnalysis> {
+    analyze(image: Uint8Array, options: AnalyzeOptions = {}): Promise<LocalAnalysis> {
       if (closed) return Promise.reject(new Error('local backend is closed'));
       if (!(image instanceof Uint8Array)) {
         return Promise.reject(new TypeError('analyze() needs the image file bytes as a Uint8Array'));
       }
-      const job = run(image);
+      const job = run(image, options.signal);
       pending.add(job);
       const forget = (): void => { pending.delete(job); };
       job.then(forget, forget);

@@ -29,8 +29,17 @@ function first(value: string | string[] | undefined): string | undefined {
   return text?.split(',')[0]?.trim() || undefined;
 }
 
-function publicUrl(req: ConnectRequest, trustProxy: boolean): URL {
-  const path = req.originalUrl ?? req.url ?? '/';
+/** A Host header value: a DNS name, IPv4 or bracketed IPv6 address, and an optional port. Nothing else. */
+const HOST = /^(?:[A-Za-z0-9_](?:[A-Za-z0-9_.-]{0,251}[A-Za-z0-9_])?|\[[0-9A-Fa-f:.]{2,45}\])(?::\d{1,5})?$/;
+
+/**
+ * The request's public URL, built from scheme + host + path (+ query) only. Null for a request target that is not
+ * a plain path: `//host/…` and `/\host/…` would name another host when resolved against a base URL, and an
+ * absolute-form target (`http://…`) is for proxies.
+ */
+function publicUrl(req: ConnectRequest, trustProxy: boolean): URL | null {
+  const target = req.originalUrl ?? req.url ?? '/';
+  if (!target.startsWith('/') || target.startsWith('//') || target.startsWith('/\\')) return null;
   const encrypted = (req.socket as { encrypted?: boolean }).encrypted === true;
   const proto = (trustProxy && first(req.headers['x-forwarded-proto'])) || (encrypted ? 'https' : 'http');
   const host =
@@ -38,10 +47,15 @@ function publicUrl(req: ConnectRequest, trustProxy: boolean): URL {
     req.headers.host ||
     first(req.headers[':authority']) ||
     'localhost';
+  if (!HOST.test(host)) return null;
+  const query = target.indexOf('?');
   try {
-    return new URL(path.startsWith('/') ? path : `/${path}`, `${proto === 'https' ? 'https' : 'http'}://${host}`);
+    const url = new URL(`${proto === 'https' ? 'https' : 'http'}://${host}`);
+    url.pathname = query < 0 ? target : target.slice(0, query);
+    if (query >= 0) url.search = target.slice(query);
+    return url;
   } catch {
-    return new URL(path.startsWith('/') ? path : `/${path}`, 'http://localhost');
+    return null;
   }
 }
 
@@ -136,7 +150,16 @@ function matches(req: ConnectRequest, path: string | undefined): boolean {
   return pathname === base || pathname === `${base}/` || pathname.startsWith(`${base}/`) || base === '';
 }
 
-/** Writes a web Response to a Node response. Closes the connection when the request body was not read whole. */
+/** After an early answer (413), at most this much more of the refused body is read and dropped. */
+const DRAIN_LIMIT_BYTES = 16 * 1024 * 1024;
+/** …and for at most this long. */
+const DRAIN_TIMEOUT_MS = 10_000;
+
+/**
+ * Writes a web Response to a Node response. When the request body was not read whole (refused over the limit),
+ * the rest is read and dropped after the answer, up to a bound, so that the client (browsers included) reads the
+ * answer instead of a reset connection; past the bound the connection is closed.
+ */
 async function send(req: IncomingMessage, res: ServerResponse, response: Response): Promise<void> {
   res.statusCode = response.status;
   response.headers.forEach((value, name) => {
@@ -144,10 +167,36 @@ async function send(req: IncomingMessage, res: ServerResponse, response: Respons
   });
   const cookies = response.headers.getSetCookie();
   if (cookies.length > 0) res.setHeader('set-cookie', cookies);
-  // An unread body (refused over the limit) is not drained through this connection: close it after the answer.
-  if (!req.complete) res.setHeader('connection', 'close');
   const body = response.body ? Buffer.from(await response.arrayBuffer()) : undefined;
+  if (!req.complete && !req.destroyed && res.getHeader('connection') !== 'close') drainAfterAnswer(req, res);
   res.end(body);
+}
+
+function drainAfterAnswer(req: IncomingMessage, res: ServerResponse): void {
+  const socket = req.socket;
+  let drained = 0;
+  const stop = (): void => {
+    clearTimeout(timer);
+    socket.off('data', count);
+    req.off('end', stop);
+  };
+  const count = (chunk: Buffer): void => {
+    drained += chunk.byteLength;
+    if (drained > DRAIN_LIMIT_BYTES) {
+      stop();
+      socket.destroy();
+    }
+  };
+  const timer = setTimeout(() => {
+    stop();
+    if (!req.complete) socket.destroy();
+  }, DRAIN_TIMEOUT_MS);
+  timer.unref();
+  socket.on('data', count);
+  req.on('end', stop);
+  socket.once('close', stop);
+  // Node reads and drops the rest of an unconsumed request once the answer is finished; start now.
+  res.once('finish', () => req.resume());
 }
 
 /** Serves `handler` as Connect-style middleware: `app.use(toNodeMiddleware(handler, { path: '/api/liveness' }))`. */
@@ -177,6 +226,14 @@ export function toNodeMiddleware(
       if (!req.complete) abandoned();
     });
     res.on('close', abandoned);
+    const url = publicUrl(req, trustProxy);
+    if (!url) {
+      res.statusCode = 400;
+      res.setHeader('content-type', 'application/json; charset=utf-8');
+      res.setHeader('connection', 'close');
+      res.end(JSON.stringify({ success: false, message: 'Bad request target or Host', error_code: 'BAD_REQUEST' }));
+      return;
+    }
     const body = requestBody(req);
     const init: RequestInit & { duplex?: 'half' } = {
       method: req.method ?? 'GET',
@@ -185,7 +242,7 @@ export function toNodeMiddleware(
       ...(body !== undefined ? { body, duplex: 'half' } : {}),
     };
     Promise.resolve()
-      .then(() => handler(new Request(publicUrl(req, trustProxy), init), { clientAddress: clientAddress(req, trustProxy) }))
+      .then(() => handler(new Request(url, init), { clientAddress: clientAddress(req, trustProxy) }))
       .then((response) => send(req, res, response))
       .catch((error: unknown) => {
         if (next) return next(error);
