@@ -86,9 +86,41 @@ function requestHeaders(req: IncomingMessage): Headers {
   return headers;
 }
 
+/** After an early answer (413 and other refusals), at most this much more of the body is read and dropped… */
+const DRAIN_LIMIT_BYTES = 16 * 1024 * 1024;
+/** …for at most this long. */
+const DRAIN_TIMEOUT_MS = 10_000;
+const discarding = new WeakSet<IncomingMessage>();
+
+/**
+ * Reads the rest of a refused body and drops it, so that the client, which may read nothing until its upload is
+ * out (browsers), reads the answer instead of a reset connection. Bounded: past `DRAIN_LIMIT_BYTES` or
+ * `DRAIN_TIMEOUT_MS` the connection is closed.
+ */
+function discard(req: IncomingMessage): void {
+  if (discarding.has(req) || req.complete || req.destroyed) return;
+  discarding.add(req);
+  let dropped = 0;
+  const timer = setTimeout(() => {
+    if (!req.complete) req.socket?.destroy();
+  }, DRAIN_TIMEOUT_MS);
+  timer.unref();
+  const done = (): void => clearTimeout(timer);
+  req.on('data', (chunk: Buffer) => {
+    dropped += chunk.byteLength;
+    if (dropped > DRAIN_LIMIT_BYTES) {
+      done();
+      req.socket?.destroy();
+    }
+  });
+  req.once('end', done);
+  req.once('close', done);
+  req.resume();
+}
+
 /**
  * The request body as a web stream that reads from Node only when asked (backpressure) and, when cancelled
- * (e.g. over the size limit), stops reading without destroying the socket, so the answer can still be sent.
+ * (e.g. over the size limit), drops the rest without destroying the socket, so the answer arrives.
  */
 function bodyStream(req: IncomingMessage): ReadableStream<Uint8Array> {
   let cleanup = (): void => undefined;
@@ -126,7 +158,7 @@ function bodyStream(req: IncomingMessage): ReadableStream<Uint8Array> {
     },
     cancel() {
       cleanup();
-      req.pause();
+      discard(req);
     },
   });
 }
@@ -150,16 +182,7 @@ function matches(req: ConnectRequest, path: string | undefined): boolean {
   return pathname === base || pathname === `${base}/` || pathname.startsWith(`${base}/`) || base === '';
 }
 
-/** After an early answer (413), at most this much more of the refused body is read and dropped. */
-const DRAIN_LIMIT_BYTES = 16 * 1024 * 1024;
-/** …and for at most this long. */
-const DRAIN_TIMEOUT_MS = 10_000;
-
-/**
- * Writes a web Response to a Node response. When the request body was not read whole (refused over the limit),
- * the rest is read and dropped after the answer, up to a bound, so that the client (browsers included) reads the
- * answer instead of a reset connection; past the bound the connection is closed.
- */
+/** Writes a web Response to a Node response. A request body not read whole is drained (see `discard`). */
 async function send(req: IncomingMessage, res: ServerResponse, response: Response): Promise<void> {
   res.statusCode = response.status;
   response.headers.forEach((value, name) => {
@@ -168,35 +191,8 @@ async function send(req: IncomingMessage, res: ServerResponse, response: Respons
   const cookies = response.headers.getSetCookie();
   if (cookies.length > 0) res.setHeader('set-cookie', cookies);
   const body = response.body ? Buffer.from(await response.arrayBuffer()) : undefined;
-  if (!req.complete && !req.destroyed && res.getHeader('connection') !== 'close') drainAfterAnswer(req, res);
+  if (!req.complete) discard(req);
   res.end(body);
-}
-
-function drainAfterAnswer(req: IncomingMessage, res: ServerResponse): void {
-  const socket = req.socket;
-  let drained = 0;
-  const stop = (): void => {
-    clearTimeout(timer);
-    socket.off('data', count);
-    req.off('end', stop);
-  };
-  const count = (chunk: Buffer): void => {
-    drained += chunk.byteLength;
-    if (drained > DRAIN_LIMIT_BYTES) {
-      stop();
-      socket.destroy();
-    }
-  };
-  const timer = setTimeout(() => {
-    stop();
-    if (!req.complete) socket.destroy();
-  }, DRAIN_TIMEOUT_MS);
-  timer.unref();
-  socket.on('data', count);
-  req.on('end', stop);
-  socket.once('close', stop);
-  // Node reads and drops the rest of an unconsumed request once the answer is finished; start now.
-  res.once('finish', () => req.resume());
 }
 
 /** Serves `handler` as Connect-style middleware: `app.use(toNodeMiddleware(handler, { path: '/api/liveness' }))`. */
