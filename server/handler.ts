@@ -65,7 +65,7 @@ export interface LivenessHandlerOptions {
   sessions?: 'off' | 'on' | LivenessSessions | Omit<LivenessSessionsOptions, 'store' | 'variant' | 'thresholds'>;
   /** Host names (`host[:port]` as in the `Host` header) this handler answers for; others get 421. Default any. */
   allowedHosts?: readonly string[];
-  /** Checks running at once; more get a fast 503 with `Retry-After`. Default 2 in local mode, 32 in proxy mode. */
+  /** Checks running at once; more get a fast 503 with `Retry-After`. Default 4 in local mode, 32 in proxy mode. */
   maxConcurrent?: number;
   /** The whole body must arrive within this many milliseconds, else 408. Default 15 000. */
   bodyTimeoutMs?: number;
@@ -222,7 +222,7 @@ export function createLivenessHandler(options: LivenessHandlerOptions = {}): Liv
         ? createStoreRateLimiter(store, options.rateLimit)
         : createRateLimiter(options.rateLimit)
     : undefined;
-  const maxConcurrent = options.maxConcurrent ?? (mode === 'local' ? 2 : 32);
+  const maxConcurrent = options.maxConcurrent ?? (mode === 'local' ? 4 : 32);
   if (!Number.isInteger(maxConcurrent) || maxConcurrent < 1) throw new Error('maxConcurrent must be an integer >= 1');
   const bodyTimeoutMs = options.bodyTimeoutMs ?? 15_000;
   if (!Number.isFinite(bodyTimeoutMs) || !(bodyTimeoutMs > 0)) throw new Error('bodyTimeoutMs must be a finite number > 0');
