@@ -17,6 +17,8 @@ export const LIVENESS_ERROR_CODES = [
   'CAMERA_IN_USE',
   'UNSUPPORTED',
   'DETECTOR_UNAVAILABLE',
+  'SESSION_INVALID',
+  'IMAGE_REPLAYED',
 ] as const;
 
 export type LivenessErrorCode = (typeof LIVENESS_ERROR_CODES)[number];
@@ -38,6 +40,8 @@ const RECOVERABLE: Record<LivenessErrorCode, boolean> = {
   CAMERA_IN_USE: true,
   UNSUPPORTED: false,
   DETECTOR_UNAVAILABLE: false,
+  SESSION_INVALID: false,
+  IMAGE_REPLAYED: true,
 };
 
 /** Default English messages; the UI may show localized text, but event details carry these. */
@@ -57,6 +61,9 @@ const MESSAGES: Record<LivenessErrorCode, string> = {
   CAMERA_IN_USE: 'The camera is in use by another application or could not be started.',
   UNSUPPORTED: 'This browser or page cannot use the camera (a secure https page is required).',
   DETECTOR_UNAVAILABLE: 'The face detector could not be loaded.',
+  SESSION_INVALID:
+    'The liveness session is missing, unknown, expired or already decided; the page must open a new one.',
+  IMAGE_REPLAYED: 'The liveness service already checked this exact image in another session.',
 };
 
 export function isRecoverable(code: LivenessErrorCode): boolean {

@@ -89,6 +89,7 @@ export class LivenessCapture extends LitElement {
   static override properties: PropertyDeclarations = {
     endpoint: { type: String },
     apiKey: { type: String, attribute: 'api-key' },
+    session: { type: String },
     threshold: { type: Number },
     minFaceSize: { type: Number, attribute: 'min-face-size' },
     autostart: { type: Boolean },
@@ -112,6 +113,11 @@ export class LivenessCapture extends LitElement {
   declare endpoint: string;
   /** Sent as `x-api-key`. Production pages should leave it unset and let their own server add the key. */
   declare apiKey: string | null;
+  /**
+   * The liveness session your server opened for this check (`createSession()` or `POST /sessions`), sent as the
+   * `x-liveness-session` request header. The server takes the model and threshold from it and decides it once.
+   */
+  declare session: string | null;
   /** Passes only when `prob_real > threshold` (strictly). */
   declare threshold: number;
   /** Minimum face width and height, in the captured image's pixels. */
@@ -160,6 +166,7 @@ export class LivenessCapture extends LitElement {
     super();
     this.endpoint = '';
     this.apiKey = null;
+    this.session = null;
     this.threshold = 0.55;
     this.minFaceSize = 128;
     this.autostart = false;
@@ -355,6 +362,7 @@ export class LivenessCapture extends LitElement {
         image: encoded.blob,
         threshold: this.threshold,
         apiKey: this.apiKey,
+        session: this.session,
         headers: this.headers,
         signal,
         timeoutMs: this.requestTimeout,

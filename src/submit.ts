@@ -12,6 +12,8 @@ export interface SubmitOptions {
   threshold: number;
   /** Sent as `x-api-key` when set (non-empty). Takes precedence over an `x-api-key` in `headers`. */
   apiKey?: string | null;
+  /** Sent as `x-liveness-session` when set (non-empty): the session the page's server opened for this check. */
+  session?: string | null;
   /** Extra headers (e.g. Authorization). They cannot replace `Content-Type`, which is always `application/json`. */
   headers?: Record<string, string>;
   /** Aborting cancels the request; `submitImage` then rejects with the AbortError. */
@@ -57,6 +59,13 @@ export async function submitImage(options: SubmitOptions): Promise<Outcome> {
     }
   }
   if (options.apiKey) headers.set('x-api-key', options.apiKey);
+  if (options.session) {
+    try {
+      headers.set('x-liveness-session', options.session);
+    } catch (cause) {
+      throw new TypeError('Invalid liveness session id', { cause });
+    }
+  }
   headers.set('Content-Type', 'application/json');
 
   // Base64 needs no JSON escaping, so this is exactly JSON.stringify({ data }) without a second 10 MB copy.

@@ -74,6 +74,8 @@ export const en = {
   'error.UNSUPPORTED':
     "Your browser can't use the camera on this page. Try an up-to-date browser or contact the site's support team.",
   'error.DETECTOR_UNAVAILABLE': "Face detection couldn't load. Check your connection and reload the page.",
+  'error.SESSION_INVALID': 'This check has expired or was already used. Reload the page to start a new one.',
+  'error.IMAGE_REPLAYED': 'This photo was already used. Please take a new one.',
 } satisfies Record<string, string>;
 
 /** A stable message id. */

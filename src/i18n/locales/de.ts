@@ -65,4 +65,6 @@ export const de: Messages = {
     'Ihr Browser kann auf dieser Seite nicht auf die Kamera zugreifen. Verwenden Sie einen aktuellen Browser oder wenden Sie sich an den Support der Website.',
   'error.DETECTOR_UNAVAILABLE':
     'Die Gesichtserkennung konnte nicht geladen werden. Prüfen Sie Ihre Verbindung und laden Sie die Seite neu.',
+  'error.SESSION_INVALID': 'Diese Prüfung ist abgelaufen oder wurde bereits verwendet. Laden Sie die Seite neu, um eine neue zu starten.',
+  'error.IMAGE_REPLAYED': 'Dieses Foto wurde bereits verwendet. Bitte nehmen Sie ein neues auf.',
 };

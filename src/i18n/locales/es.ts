@@ -60,4 +60,6 @@ export const es: Messages = {
     'Tu navegador no puede usar la cámara en esta página. Prueba con un navegador actualizado o ponte en contacto con el soporte del sitio.',
   'error.DETECTOR_UNAVAILABLE':
     'No se pudo cargar la detección de rostros. Revisa tu conexión y vuelve a cargar la página.',
+  'error.SESSION_INVALID': 'Esta verificación ha caducado o ya se ha usado. Recarga la página para empezar una nueva.',
+  'error.IMAGE_REPLAYED': 'Esta foto ya se ha usado. Toma una nueva, por favor.',
 };

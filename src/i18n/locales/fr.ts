@@ -61,4 +61,6 @@ export const fr: Messages = {
     'Votre navigateur ne peut pas utiliser la caméra sur cette page. Essayez un navigateur à jour ou contactez l’assistance du site.',
   'error.DETECTOR_UNAVAILABLE':
     'Impossible de charger la détection du visage. Vérifiez votre connexion, puis rechargez la page.',
+  'error.SESSION_INVALID': 'Cette vérification a expiré ou a déjà été utilisée. Rechargez la page pour en commencer une nouvelle.',
+  'error.IMAGE_REPLAYED': 'Cette photo a déjà été utilisée. Veuillez en prendre une nouvelle.',
 };

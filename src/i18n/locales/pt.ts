@@ -61,4 +61,6 @@ export const pt: Messages = {
     'Seu navegador não consegue usar a câmera nesta página. Tente um navegador atualizado ou entre em contato com o suporte do site.',
   'error.DETECTOR_UNAVAILABLE':
     'Não foi possível carregar a detecção facial. Verifique sua conexão e recarregue a página.',
+  'error.SESSION_INVALID': 'Esta verificação expirou ou já foi usada. Recarregue a página para iniciar uma nova.',
+  'error.IMAGE_REPLAYED': 'Esta foto já foi usada. Tire uma nova, por favor.',
 };
