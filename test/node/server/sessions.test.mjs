@@ -5,7 +5,7 @@ import { after, before, beforeEach, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { createLivenessSessions, createRedisStore, verifyVerdict } from '../../../dist/server/index.js';
 import { SAMPLE_BODY, postJson, startHandler, startUpstream } from './support.mjs';
-import { startRedis } from './redis.mjs';
+import { startRedis } from '../../../scripts/redis.mjs';
 
 const SECRET = 'session-secret-0123456789abcdef-0123456789';
 const KEY = 'k'.repeat(20);

@@ -2,7 +2,7 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { createLivenessSessions, createMemoryStore, createRedisStore } from '../../../dist/server/index.js';
-import { startRedis } from './redis.mjs';
+import { startRedis } from '../../../scripts/redis.mjs';
 
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 

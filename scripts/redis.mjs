@@ -1,4 +1,4 @@
-// A real redis-server (Debian's package) on a free loopback port, started and stopped by the tests that use it.
+// A real redis-server (Debian's package) on a free loopback port, for the tests and the server benchmark.
 import { spawn } from 'node:child_process';
 import { createServer } from 'node:net';
 import { once } from 'node:events';
