@@ -46,6 +46,7 @@ export {
   type RedisClientLike,
   type RedisStoreOptions,
 } from './store.js';
+export { createSessionRoutes, type SessionRoutesOptions } from './admin.js';
 export { createLocalBackend } from './local.js';
 export type { AnalyzeOptions, FaceBox, LocalAnalysis, LocalBackend, LocalBackendOptions } from './local-backend.js';
 export { createRateLimiter, type RateLimiter, type RateLimitOptions } from './guard.js';
