@@ -1,6 +1,7 @@
 // End to end: the element with the fake camera (a real face photo) against the server companion in local mode
 // (real models in Node), mounted on the test server at /api/liveness with sessions and verdict tokens on.
 import { expect } from '@open-wc/testing';
+import type { LivenessCapture } from '../../../src/liveness-capture.js';
 import '../../../src/index.js';
 import { createElement, nextResult } from '../../support/helpers.js';
 
@@ -8,14 +9,19 @@ const post = async (path: string, body: unknown) =>
   (await fetch(path, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) })).json();
 
 describe('<liveness-capture> against liveness-capture/server in local mode', () => {
+  let el: LivenessCapture | undefined;
+  afterEach(() => {
+    el?.remove();
+    el = undefined;
+  });
+
   it('reaches a verdict in a session: a token bound to it that the page server verifies once, and the result read server-side', async () => {
     const { id: session } = await post('/api/session', {});
     expect(session).to.match(/^[A-Za-z0-9_-]{22}$/);
-    const el = await createElement({ endpoint: '/api/liveness', session });
+    el = await createElement({ endpoint: '/api/liveness', session });
     const result = nextResult(el);
     await el.start();
     const event = await result;
-    el.remove();
     // The local models decide; the astronaut photo is a scan of a print, which they tend to call a spoof.
     expect(event.type).to.be.oneOf(['liveness-pass', 'liveness-fail']);
     const { probReal, threshold, predIdx, token, response } = event.detail;
@@ -43,11 +49,10 @@ describe('<liveness-capture> against liveness-capture/server in local mode', () 
   });
 
   it('without a session the element reports SESSION_INVALID', async () => {
-    const el = await createElement({ endpoint: '/api/liveness' });
+    el = await createElement({ endpoint: '/api/liveness' });
     const result = nextResult(el);
     await el.start();
     const event = await result;
-    el.remove();
     expect(event.type).to.equal('liveness-error');
     expect(event.detail.code).to.equal('SESSION_INVALID');
     expect(event.detail.httpStatus).to.equal(401);
