@@ -57,4 +57,19 @@ describe('<liveness-capture> against liveness-capture/server in local mode', () 
     expect(event.detail.code).to.equal('SESSION_INVALID');
     expect(event.detail.httpStatus).to.equal(401);
   });
+
+  it('a body over the limit reaches the browser as the 413, also when refused before it was read', async () => {
+    const { id: session } = await post('/api/session', {});
+    const big = JSON.stringify({ data: 'A'.repeat(11 * 1024 * 1024) });
+    const send = (headers: Record<string, string>) =>
+      fetch('/api/liveness', { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: big });
+    for (let i = 0; i < 3; i++) {
+      const tooLarge = await send({ 'x-liveness-session': session });
+      expect(tooLarge.status).to.equal(413);
+      expect(await tooLarge.text()).to.equal('HTTP content length exceeded 10485760 bytes.');
+      const refused = await send({});
+      expect(refused.status).to.equal(401);
+      expect((await refused.json()).error_code).to.equal('SESSION_REQUIRED');
+    }
+  });
 });
