@@ -7,6 +7,8 @@ export interface LivenessCaptureProperties {
   endpoint?: LivenessCapture['endpoint'];
   /** Sent as `x-api-key`. Production pages should leave it unset and let their own server add the key. */
   apiKey?: LivenessCapture['apiKey'];
+  /** The liveness session your server opened for this check (`createSession()` or `POST /sessions`), sent as the `x-liveness-session` request header. The server takes the model and threshold from it and decides it once. */
+  session?: LivenessCapture['session'];
   /** Passes only when `prob_real > threshold` (strictly). A number from 0 to 1; anything else is `INVALID_CONFIG`. */
   threshold?: LivenessCapture['threshold'];
   /** Minimum face width and height, in the captured image's pixels (at least 1; SpoofSense backends refuse < 128). */
