@@ -11,7 +11,7 @@ const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const require = createRequire(join(root, 'package.json'));
 const target = join(root, 'src', 'assets');
 mkdirSync(target, { recursive: true });
-for (const name of ['vision_wasm_internal.js', 'vision_wasm_internal.wasm']) {
+for (const name of ['vision_wasm_module_internal.js', 'vision_wasm_module_internal.wasm']) {
   const from = require.resolve(`@mediapipe/tasks-vision/${name}`);
   const to = join(target, name);
   // Compared by content: npm gives every installed file the same old mtime, so a copy left by another version of

@@ -12,6 +12,17 @@ export function grabFrame(video: HTMLVideoElement): HTMLCanvasElement {
   return canvas;
 }
 
+/** Draws a VideoFrame at its full visible size on a new canvas (the caller closes the frame). */
+export function frameToCanvas(frame: VideoFrame): HTMLCanvasElement {
+  const canvas = document.createElement('canvas');
+  canvas.width = frame.displayWidth;
+  canvas.height = frame.displayHeight;
+  const ctx = canvas.getContext('2d');
+  if (!ctx) throw new Error('2D canvas is not available');
+  ctx.drawImage(frame, 0, 0, canvas.width, canvas.height);
+  return canvas;
+}
+
 /** Samples the face region (plus a margin) into a small reusable canvas for the quality checks. */
 export class RegionSampler {
   #canvas: HTMLCanvasElement | OffscreenCanvas | null = null;

@@ -1,7 +1,8 @@
 import { LitElement, type PropertyDeclarations, type TemplateResult } from 'lit';
 import { assetsAt, defaultAssets, type DetectorAssets } from './assets.js';
 import { CameraController, DEFAULT_VIDEO_CONSTRAINTS } from './controllers/camera-controller.js';
-import { FramePipelineController, type PipelineState } from './controllers/frame-pipeline-controller.js';
+import { preloadDetector } from './controllers/detector-controller.js';
+import { DEFAULT_MAX_FPS, FramePipelineController, type PipelineState } from './controllers/frame-pipeline-controller.js';
 import { LivenessError, type LivenessErrorDetail } from './errors.js';
 import {
   LivenessCaptureEvent,
@@ -12,8 +13,8 @@ import {
   type HintCode,
   type LivenessResultDetail,
 } from './events.js';
-import type { GuidanceOptions } from './guidance.js';
-import { isRtl, languageOf, messagesFor, resolveLanguage, type MessageKey } from './i18n/localize.js';
+import { DEFAULT_HOLD_MS, type GuidanceOptions } from './guidance.js';
+import { catalogLoaded, isRtl, languageOf, loadCatalog, messagesFor, resolveLanguage, type MessageKey } from './i18n/localize.js';
 import { checkLiveness } from './liveness-check.js';
 import { canTransition, isFinal, type LivenessStatus } from './status.js';
 import { renderView } from './view.js';
@@ -92,6 +93,9 @@ export class LivenessCapture extends LitElement {
     captureMode: { type: String, attribute: 'capture-mode' },
     checks: { attribute: 'checks', converter: { fromAttribute: parseChecks, toAttribute: (v: QualityCheck[]) => v.join(' ') } },
     stableFrames: { type: Number, attribute: 'stable-frames' },
+    holdMs: { type: Number, attribute: 'hold-ms' },
+    maxFps: { type: Number, attribute: 'max-fps' },
+    preload: { type: Boolean },
     requestTimeout: { type: Number, attribute: 'request-timeout' },
     assetsBase: { type: String, attribute: 'assets-base' },
     headers: { attribute: false },
@@ -118,8 +122,20 @@ export class LivenessCapture extends LitElement {
   declare captureMode: CaptureMode;
   /** Quality checks that must pass before capture (space-separated): `brightness sharpness pose`. */
   declare checks: QualityCheck[];
-  /** Consecutive good frames required before capture. */
-  declare stableFrames: number;
+  /**
+   * Consecutive good detections required before capture, on top of `hold-ms`. Unset by default.
+   * @deprecated Use `hold-ms`: a count of frames makes slow devices slower to pass.
+   */
+  declare stableFrames: number | undefined;
+  /** How long, in milliseconds, the face must stay right before it is captured. */
+  declare holdMs: number;
+  /** Face detections per second at most while guiding (frames in between are skipped). */
+  declare maxFps: number;
+  /**
+   * Fetch and compile the detector (wasm + model) as soon as the element is connected, so that `start()` only
+   * waits for the camera. See also `LivenessCapture.preload()`.
+   */
+  declare preload: boolean;
   /** Milliseconds to wait for the backend's answer before a NETWORK_ERROR (0: no limit). */
   declare requestTimeout: number;
   /** Base URL of the detector's wasm and model; by default they resolve next to this module. */
@@ -157,11 +173,23 @@ export class LivenessCapture extends LitElement {
     this.autostart = false;
     this.captureMode = 'auto';
     this.checks = [...ALL_CHECKS];
-    this.stableFrames = 10;
+    this.stableFrames = undefined;
+    this.holdMs = DEFAULT_HOLD_MS;
+    this.maxFps = DEFAULT_MAX_FPS;
+    this.preload = false;
     this.requestTimeout = 30_000;
     this.assetsBase = null;
     this.headers = {};
     this.messages = {};
+  }
+
+  /**
+   * Fetches and compiles the detector (wasm + model, in its worker where the browser allows) before any element
+   * starts, e.g. while the person reads the page; the next element to start adopts it. `assetsBase` as the
+   * `assets-base` attribute. Rejects with a `LivenessError` (DETECTOR_UNAVAILABLE).
+   */
+  static preload(options: { assetsBase?: string } = {}): Promise<void> {
+    return preloadDetector(options.assetsBase ? assetsAt(options.assetsBase, document.baseURI) : defaultAssets());
   }
 
   /** Where the check is: `idle | starting | detecting | capturing | submitting | passed | failed | error`. */
@@ -181,11 +209,28 @@ export class LivenessCapture extends LitElement {
   override connectedCallback(): void {
     super.connectedCallback();
     if (!this.hasAttribute('status')) this.setAttribute('status', this.#status);
+    if (this.preload) this.#preload();
     if (this.autostart) {
       void this.updateComplete.then(() => {
         if (this.isConnected && this.#status === 'idle') void this.start();
       });
     }
+  }
+
+  /** A render in a language whose catalog is not loaded yet waits for it (its own small chunk). */
+  protected override scheduleUpdate(): void | Promise<unknown> {
+    const lang = this.#lang();
+    if (catalogLoaded(lang)) return super.scheduleUpdate();
+    return loadCatalog(lang).then(() => super.scheduleUpdate());
+  }
+
+  override updated(changed: Map<PropertyKey, unknown>): void {
+    if (changed.has('preload') && this.preload && changed.get('preload') !== undefined) this.#preload();
+  }
+
+  /** Loads the detector now; a failure shows on `start()`, which loads again. */
+  #preload(): void {
+    this.#pipeline.load(this.#assets()).catch(() => {});
   }
 
   override disconnectedCallback(): void {
@@ -261,6 +306,7 @@ export class LivenessCapture extends LitElement {
         // Only the brightness and sharpness checks read pixels; the pose check uses the detector's keypoints.
         regionChecks: this.checks.some((c) => c !== 'pose'),
         manual: this.captureMode === 'manual',
+        maxFps: Number.isFinite(this.maxFps) && this.maxFps > 0 ? this.maxFps : DEFAULT_MAX_FPS,
         signal,
       });
       this.#setStatus('capturing');
@@ -326,7 +372,8 @@ export class LivenessCapture extends LitElement {
     const on = new Set(this.checks);
     return {
       minFaceSize: this.minFaceSize,
-      stableFrames: Math.max(1, Math.round(this.stableFrames) || 1),
+      stableFrames: this.stableFrames == null ? undefined : Math.max(1, Math.round(this.stableFrames) || 1),
+      holdMs: Number.isFinite(this.holdMs) ? Math.max(0, this.holdMs) : DEFAULT_HOLD_MS,
       brightness: on.has('brightness'),
       sharpness: on.has('sharpness'),
       pose: on.has('pose'),
