@@ -42,9 +42,6 @@ export interface GuidanceOptions extends QualityOptions {
   edgeMargin?: number;
 }
 
-/** The element's default steady hold, in milliseconds: long enough to see the face keep still, short of a wait. */
-export const DEFAULT_HOLD_MS = 500;
-
 /** Good frames a duration hold (`holdMs`) needs at least: two, so that the gate has seen the face keep still. */
 export const MIN_HOLD_FRAMES = 2;
 

@@ -1,8 +1,7 @@
 import { LitElement, type PropertyDeclarations, type TemplateResult } from 'lit';
-import { assetsAt, defaultAssets, type DetectorAssets } from './assets.js';
-import { CameraController, DEFAULT_VIDEO_CONSTRAINTS } from './controllers/camera-controller.js';
-import { preloadDetector } from './controllers/detector-controller.js';
-import { DEFAULT_MAX_FPS, FramePipelineController, type PipelineState } from './controllers/frame-pipeline-controller.js';
+import type { DetectorAssets } from './assets.js';
+import type { CameraController } from './controllers/camera-controller.js';
+import type { FramePipelineController, PipelineState } from './controllers/frame-pipeline-controller.js';
 import { LivenessError, type LivenessErrorDetail } from './errors.js';
 import {
   LivenessCaptureEvent,
@@ -13,9 +12,9 @@ import {
   type HintCode,
   type LivenessResultDetail,
 } from './events.js';
-import { DEFAULT_HOLD_MS, type GuidanceOptions } from './guidance.js';
+import type { GuidanceOptions } from './guidance.js';
 import { catalogLoaded, isRtl, languageOf, loadCatalog, messagesFor, resolveLanguage, type MessageKey } from './i18n/localize.js';
-import { checkLiveness } from './liveness-check.js';
+import { DEFAULT_HOLD_MS, DEFAULT_MAX_FPS } from './pacing.js';
 import { canTransition, isFinal, type LivenessStatus } from './status.js';
 import { renderView } from './view.js';
 import { styles } from './styles.js';
@@ -24,6 +23,24 @@ export type CaptureMode = 'auto' | 'manual';
 export type QualityCheck = 'brightness' | 'sharpness' | 'pose';
 
 const ALL_CHECKS: readonly QualityCheck[] = ['brightness', 'sharpness', 'pose'];
+
+type Session = typeof import('./session.js');
+let session: Promise<Session> | null = null;
+/** Camera, detector, pipeline, encoder and submit: a chunk of their own, loaded on the first start or preload. */
+function loadSession(): Promise<Session> {
+  session ??= import('./session.js');
+  session.catch(() => {
+    session = null;
+  });
+  return session;
+}
+
+/** The attempt's machinery, made once per element when the session chunk has loaded. */
+interface Engine {
+  readonly session: Session;
+  readonly camera: CameraController;
+  readonly pipeline: FramePipelineController;
+}
 
 /**
  * Passive face liveness capture: opens the camera, waits on the device for exactly one well-lit, sharp, frontal
@@ -161,8 +178,7 @@ export class LivenessCapture extends LitElement {
   #loading = false;
   #error: LivenessErrorDetail | undefined = undefined;
   #snapshotUrl: string | null = null;
-  readonly #camera = new CameraController(this);
-  readonly #pipeline = new FramePipelineController(this, (state) => this.#onGuidance(state));
+  #engine: Engine | null = null;
 
   constructor() {
     super();
@@ -188,8 +204,9 @@ export class LivenessCapture extends LitElement {
    * starts, e.g. while the person reads the page; the next element to start adopts it. `assetsBase` as the
    * `assets-base` attribute. Rejects with a `LivenessError` (DETECTOR_UNAVAILABLE).
    */
-  static preload(options: { assetsBase?: string } = {}): Promise<void> {
-    return preloadDetector(options.assetsBase ? assetsAt(options.assetsBase, document.baseURI) : defaultAssets());
+  static async preload(options: { assetsBase?: string } = {}): Promise<void> {
+    const s = await loadSession();
+    await s.preloadDetector(options.assetsBase ? s.assetsAt(options.assetsBase, document.baseURI) : s.defaultAssets());
   }
 
   /** Where the check is: `idle | starting | detecting | capturing | submitting | passed | failed | error`. */
@@ -230,7 +247,22 @@ export class LivenessCapture extends LitElement {
 
   /** Loads the detector now; a failure shows on `start()`, which loads again. */
   #preload(): void {
-    this.#pipeline.load(this.#assets()).catch(() => {});
+    this.#loadEngine().then((e) => e.pipeline.load(this.#assets(e.session))).catch(() => {});
+  }
+
+  async #loadEngine(): Promise<Engine> {
+    let s: Session;
+    try {
+      s = await loadSession();
+    } catch (error) {
+      throw new LivenessError('DETECTOR_UNAVAILABLE', `The element's camera and detector code could not be loaded: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
+    }
+    this.#engine ??= {
+      session: s,
+      camera: new s.CameraController(this),
+      pipeline: new s.FramePipelineController(this, (state) => this.#onGuidance(state)),
+    };
+    return this.#engine;
   }
 
   override disconnectedCallback(): void {
@@ -256,18 +288,21 @@ export class LivenessCapture extends LitElement {
     // The start or retry button goes away: keep keyboard focus on the element (the cancel button stays).
     this.#focus('[part~="cancel-button"]');
     let video: HTMLVideoElement;
+    let engine: Engine;
     try {
       if (!this.endpoint) {
         throw new LivenessError('UNSUPPORTED', 'liveness-capture needs an endpoint attribute: the URL the image is sent to.');
       }
+      engine = await this.#loadEngine();
+      signal.throwIfAborted();
       await this.updateComplete;
       signal.throwIfAborted();
       const preview = this.renderRoot.querySelector('video');
       if (!preview) throw new LivenessError('UNSUPPORTED', 'The preview could not be created.');
       video = preview;
-      const loading = this.#pipeline.load(this.#assets(), signal);
+      const loading = engine.pipeline.load(this.#assets(engine.session), signal);
       loading.catch(() => {}); // awaited below, after the camera
-      await this.#camera.open(video, DEFAULT_VIDEO_CONSTRAINTS, signal);
+      await engine.camera.open(video, engine.session.DEFAULT_VIDEO_CONSTRAINTS, signal);
       await loading;
       signal.throwIfAborted();
     } catch (error) {
@@ -276,7 +311,7 @@ export class LivenessCapture extends LitElement {
     }
     this.#loading = false;
     this.#setStatus('detecting');
-    void this.#run(attempt, video);
+    void this.#run(attempt, video, engine);
   }
 
   /** Stops the camera, drops any request in flight and returns to idle without an event. */
@@ -292,16 +327,16 @@ export class LivenessCapture extends LitElement {
 
   /** In `capture-mode="manual"`: captures the next frame that passes every check. */
   capture(): void {
-    if (this.#status === 'detecting') this.#pipeline.requestCapture();
+    if (this.#status === 'detecting') this.#engine?.pipeline.requestCapture();
   }
 
   /** Detect until a frame passes, then capture, encode and submit it: the rest of an attempt after `start()`. */
-  async #run(attempt: AbortController, video: HTMLVideoElement): Promise<void> {
+  async #run(attempt: AbortController, video: HTMLVideoElement, engine: Engine): Promise<void> {
     const { signal } = attempt;
     try {
-      const passed = await this.#pipeline.run({
+      const passed = await engine.pipeline.run({
         video,
-        track: this.#camera.stream?.getVideoTracks()[0] ?? null,
+        track: engine.camera.stream?.getVideoTracks()[0] ?? null,
         guidance: this.#guidanceOptions(),
         // Only the brightness and sharpness checks read pixels; the pose check uses the detector's keypoints.
         regionChecks: this.checks.some((c) => c !== 'pose'),
@@ -310,8 +345,8 @@ export class LivenessCapture extends LitElement {
         signal,
       });
       this.#setStatus('capturing');
-      this.#camera.close();
-      const outcome = await checkLiveness({
+      engine.camera.close();
+      const outcome = await engine.session.checkLiveness({
         frame: passed.canvas,
         faceBox: passed.face.box,
         minFaceSize: this.minFaceSize,
@@ -344,8 +379,8 @@ export class LivenessCapture extends LitElement {
   #cancel(): void {
     this.#attempt?.abort(new DOMException('The liveness check was stopped.', 'AbortError'));
     this.#attempt = null;
-    this.#pipeline.stop();
-    this.#camera.close();
+    this.#engine?.pipeline.stop();
+    this.#engine?.camera.close();
     this.#loading = false;
     this.#setSnapshot(null);
     this.#setHint(null);
@@ -364,8 +399,8 @@ export class LivenessCapture extends LitElement {
     else this.removeAttribute('hint');
   }
 
-  #assets(): DetectorAssets {
-    return this.assetsBase ? assetsAt(this.assetsBase, document.baseURI) : defaultAssets();
+  #assets(s: Session): DetectorAssets {
+    return this.assetsBase ? s.assetsAt(this.assetsBase, document.baseURI) : s.defaultAssets();
   }
 
   #guidanceOptions(): GuidanceOptions {
@@ -421,8 +456,8 @@ export class LivenessCapture extends LitElement {
   }
 
   #afterResult(): void {
-    this.#pipeline.stop();
-    this.#camera.close();
+    this.#engine?.pipeline.stop();
+    this.#engine?.camera.close();
     this.#setHint(null);
     this.#focus('.panel');
   }
@@ -447,7 +482,7 @@ export class LivenessCapture extends LitElement {
 
   override render(): TemplateResult {
     const lang = this.#lang();
-    const guidance = this.#status === 'detecting' ? this.#pipeline.value : { hint: null, progress: 0, ready: false };
+    const guidance = this.#status === 'detecting' && this.#engine ? this.#engine.pipeline.value : { hint: null, progress: 0, ready: false };
     return renderView(
       {
         status: this.#status,

@@ -5,6 +5,7 @@ import type { HintCode } from '../events.js';
 import { frameToCanvas, grabFrame, RegionSampler } from '../frame.js';
 import { checkFrame, DEFAULT_EDGE_MARGIN, type FaceDetection } from '../gate.js';
 import { Guidance, type GuidanceOptions } from '../guidance.js';
+import { DEFAULT_DETECT_SIZE, DEFAULT_MAX_FPS } from '../pacing.js';
 import type { PixelRegion } from '../quality.js';
 import { DetectorController, type DetectorBackend } from './detector-controller.js';
 
@@ -46,13 +47,6 @@ export interface PipelineRun {
 
 /** Default for `PipelineRun.frameTimeoutMs`: generous against slow first detections, short against a frozen camera. */
 export const FRAME_TIMEOUT_MS = 10_000;
-/** Guidance needs no more: hints change at most every few frames and the hold is a duration. */
-export const DEFAULT_MAX_FPS = 15;
-/**
- * At 320 px the face boxes stay within 1% of full-resolution detection on the real-face fixtures (bench/RESULTS.md),
- * and a detection costs about a tenth of a full 1280x720 one.
- */
-export const DEFAULT_DETECT_SIZE = 320;
 
 const IDLE: PipelineState = { hint: null, progress: 0, ready: false };
 
