@@ -39,9 +39,9 @@ export async function measure() {
       return { raw: buf.length, gzip: gz(buf) };
     };
     const chunks = Object.keys(outputs).filter((f) => f.endsWith('.js')).map((f) => {
-      const inputs = Object.keys(outputs[f].inputs).map((i) => relative(root, join(root, i)));
-      const label = inputs.find((i) => i.includes('i18n/locales/'))?.replace(/.*locales\//, 'locale ')
-        ?? (inputs.includes('dist/session.js') ? 'session: camera, detector client, pipeline, encoder, submit (on start)' : null)
+      const inputs = Object.entries(outputs[f].inputs).filter(([, v]) => v.bytesInOutput > 0).map(([i]) => relative(root, join(root, i)));
+      const label = (f === entry ? 'entry: element, view, styles, English, Lit' : null) ?? inputs.find((i) => i.includes('i18n/locales/'))?.replace(/.*locales\//, 'locale ')
+        ?? (inputs.includes('dist/controllers/frame-pipeline-controller.js') ? 'session: camera, detector client, pipeline, encoder, submit (on start)' : null)
         ?? (inputs.some((i) => i.includes('@mediapipe')) ? '@mediapipe/tasks-vision (main-thread fallback)' : inputs.length === 1 ? inputs[0] : `${inputs.length} modules`);
       return { file: f, label, initial: initial.has(f), ...size(f) };
     });
@@ -54,7 +54,7 @@ export async function measure() {
       const buf = readFileSync(join(root, 'dist', 'assets', name));
       return { raw: buf.length, gzip: gz(buf) };
     };
-    const sessionChunk = chunks.find((c) => c.label.startsWith('session'));
+    const sessionChunk = chunks.find((c) => !c.initial && c.label.startsWith('session'));
     const onStart = {
       'session chunk': { raw: sessionChunk?.raw ?? 0, gzip: sessionChunk?.gzip ?? 0 },
       'detector-worker.js (bundled, with MediaPipe)': { raw: workerJs.length, gzip: gz(workerJs) },
