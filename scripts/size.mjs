@@ -26,7 +26,7 @@ export async function measure() {
       platform: 'browser', outdir: out, metafile: true, write: true, logLevel: 'error', conditions: ['browser', 'production'],
     });
     const outputs = page.metafile.outputs;
-    const entry = Object.keys(outputs).find((k) => outputs[k].entryPoint);
+    const entry = Object.keys(outputs).find((k) => outputs[k].entryPoint?.endsWith('dist/index.js'));
     const initial = new Set();
     const visit = (file) => {
       if (initial.has(file)) return;
@@ -41,7 +41,7 @@ export async function measure() {
     const chunks = Object.keys(outputs).filter((f) => f.endsWith('.js')).map((f) => {
       const inputs = Object.entries(outputs[f].inputs).filter(([, v]) => v.bytesInOutput > 0).map(([i]) => relative(root, join(root, i)));
       const label = (f === entry ? 'entry: element, view, styles, English, Lit' : null) ?? inputs.find((i) => i.includes('i18n/locales/'))?.replace(/.*locales\//, 'locale ')
-        ?? (inputs.includes('dist/controllers/frame-pipeline-controller.js') ? 'session: camera, detector client, pipeline, encoder, submit (on start)' : null)
+        ?? (inputs.some((i) => i.endsWith('frame-pipeline-controller.js')) ? 'session: camera, detector client, pipeline, encoder, submit (on start)' : null)
         ?? (inputs.some((i) => i.includes('@mediapipe')) ? '@mediapipe/tasks-vision (main-thread fallback)' : inputs.length === 1 ? inputs[0] : `${inputs.length} modules`);
       return { file: f, label, initial: initial.has(f), ...size(f) };
     });
