@@ -33,11 +33,13 @@ export function detectionSize(width: number, height: number, maxSide: number): {
   return { width: Math.max(1, Math.round(width * scale)), height: Math.max(1, Math.round(height * scale)) };
 }
 
+export type SampleFilter = 'nearest' | 'bilinear' | 'area';
+
 /**
  * Samples the rectangle (sx, sy, sw, sh) of the frame into a `dw` x `dh` RGBA image. `filter` 'nearest' takes one
- * source pixel per output pixel (the detector's input: fast, and the detector is trained on sharp-edged
- * downscales); 'bilinear' interpolates the four neighbours, like a canvas `drawImage` (the quality checks' input,
- * whose thresholds were measured on drawn regions).
+ * source pixel per output pixel (the detector's input: fast); 'bilinear' interpolates the four neighbours;
+ * 'area' averages the source pixels under each output pixel, as a canvas `drawImage` downscale does (the quality
+ * checks' input, whose thresholds were measured on drawn regions).
  */
 export function samplePlanes(
   planes: FramePlanes,
@@ -47,7 +49,7 @@ export function samplePlanes(
   sh: number,
   dw: number,
   dh: number,
-  filter: 'nearest' | 'bilinear',
+  filter: SampleFilter,
   out: Uint8ClampedArray = new Uint8ClampedArray(dw * dh * 4),
 ): PixelRegion {
   const read = reader(planes);
@@ -55,6 +57,8 @@ export function samplePlanes(
   const stepY = sh / dh;
   const maxX = planes.width - 1;
   const maxY = planes.height - 1;
+  const kx = Math.max(1, Math.ceil(stepX));
+  const ky = Math.max(1, Math.ceil(stepY));
   const px = new Float64Array(3);
   const acc = new Float64Array(3);
   let o = 0;
@@ -62,7 +66,23 @@ export function samplePlanes(
     const fy = sy + (j + 0.5) * stepY - 0.5;
     for (let i = 0; i < dw; i++) {
       const fx = sx + (i + 0.5) * stepX - 0.5;
-      if (filter === 'nearest') {
+      if (filter === 'area') {
+        // The mean of a grid of samples over the output pixel's footprint (a box filter, as a canvas downscale).
+        acc.fill(0);
+        for (let b = 0; b < ky; b++) {
+          const y = clamp(Math.floor(sy + (j + (b + 0.5) / ky) * stepY), 0, maxY);
+          for (let a = 0; a < kx; a++) {
+            read(clamp(Math.floor(sx + (i + (a + 0.5) / kx) * stepX), 0, maxX), y, px);
+            acc[0] += px[0]!;
+            acc[1] += px[1]!;
+            acc[2] += px[2]!;
+          }
+        }
+        const n = kx * ky;
+        out[o] = acc[0]! / n;
+        out[o + 1] = acc[1]! / n;
+        out[o + 2] = acc[2]! / n;
+      } else if (filter === 'nearest') {
         read(clamp(Math.round(fx), 0, maxX), clamp(Math.round(fy), 0, maxY), px);
         out[o] = px[0]!;
         out[o + 1] = px[1]!;

@@ -46,8 +46,12 @@ describe('sampling camera planes (src/pixels.ts) on real frames', () => {
     const planes = await planesOf(frame);
     // The astronaut's face box in the 1280x720 fixture is about 305 px, centred.
     const { sx, sy, sw, sh } = faceRegionRect({ x: 488, y: 220, width: 304, height: 304 }, frame.displayWidth, frame.displayHeight);
-    const sampled = samplePlanes(planes, sx, sy, sw, sh, REGION_SIZE, REGION_SIZE, 'bilinear');
+    const sampled = samplePlanes(planes, sx, sy, sw, sh, REGION_SIZE, REGION_SIZE, 'area');
     const reference = drawn(frame, sx, sy, sw, sh, REGION_SIZE, REGION_SIZE);
+    for (const filter of ['nearest', 'bilinear', 'area'] as const) {
+      const v = samplePlanes(planes, sx, sy, sw, sh, REGION_SIZE, REGION_SIZE, filter);
+      console.log(`${filter}: sharpness ${sharpness(v).toFixed(1)} vs drawn ${sharpness(reference).toFixed(1)}`);
+    }
     const l = [meanLuminance(sampled), meanLuminance(reference)];
     const s = [sharpness(sampled), sharpness(reference)];
     console.log(`${planes.format} ${frame.displayWidth}x${frame.displayHeight} region luminance sampled/drawn ${l.map((v) => v.toFixed(1)).join('/')}, sharpness ${s.map((v) => v.toFixed(1)).join('/')}`);
