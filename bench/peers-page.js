@@ -198,4 +198,57 @@ async function boxError(urls) {
   return rows;
 }
 
-window.bench = { peers, boxError };
+/** The long-session check: one element detecting, its worker's messages counted, its frames asked for. */
+const soak = {
+  el: null,
+  worker: null,
+  results: 0,
+  verdicts: 0,
+  async start() {
+    const { LivenessCapture } = await import('../dist/index.js');
+    const Original = window.Worker;
+    window.Worker = class extends Original {
+      constructor(...args) {
+        super(...args);
+        soak.worker = this;
+        this.addEventListener('message', (e) => { if (e.data?.type === 'result') soak.results++; });
+        const post = this.postMessage.bind(this);
+        this.postMessage = (m, t) => {
+          if (m?.type === 'verdict') soak.verdicts++;
+          return post(m, t);
+        };
+      }
+    };
+    soak.el = document.createElement('liveness-capture');
+    soak.el.setAttribute('endpoint', '/backend/antispoofing');
+    soak.el.setAttribute('capture-mode', 'manual');
+    document.body.append(soak.el);
+    await soak.el.updateComplete;
+    await soak.el.start();
+    void LivenessCapture;
+    return soak.el.status;
+  },
+  /** Frames the worker holds, results awaiting the page's answer, detections so far. */
+  async sample() {
+    const frames = await new Promise((resolve) => {
+      const on = (e) => {
+        if (e.data?.type !== 'stats') return;
+        soak.worker.removeEventListener('message', on);
+        resolve(e.data);
+      };
+      soak.worker.addEventListener('message', on);
+      soak.worker.postMessage({ type: 'stats' });
+    });
+    return { openFrames: frames.openFrames, heldFrames: frames.heldFrames, inFlight: soak.results - soak.verdicts, detections: soak.results, status: soak.el.status };
+  },
+  /** One start → detecting → stop cycle. */
+  async cycle() {
+    soak.el.stop();
+    await soak.el.start();
+    const status = soak.el.status;
+    soak.el.stop();
+    return status;
+  },
+};
+
+window.bench = { peers, boxError, soak };

@@ -15,12 +15,13 @@ import { spawnSync } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import { cpus } from 'node:os';
-import { dirname, extname, join, normalize } from 'node:path';
+import { dirname, extname, join, normalize, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const { values } = parseArgs({
+  strict: false,
   options: {
     seconds: { type: 'string', default: '6' },
     sizes: { type: 'string', default: '640x480,1280x720,1920x1080' },
@@ -42,7 +43,7 @@ function stats(samples) {
 }
 
 // ---- Build: the page script with the built element, the worker beside it, the element's assets under assets/ ----
-async function buildApp() {
+export async function buildApp() {
   if (!existsSync(join(root, 'dist', 'index.js'))) throw new Error('run npm run build first');
   rmSync(app, { recursive: true, force: true });
   const { build } = await import('esbuild');
@@ -54,7 +55,7 @@ async function buildApp() {
 }
 
 // ---- Videos: the astronaut photo, face about 40% of the frame height, at each size --------------------------------
-function video(w, h) {
+export function video(w, h) {
   mkdirSync(cache, { recursive: true });
   const file = join(cache, `face-${w}x${h}.mjpeg`);
   if (existsSync(file)) return file;
@@ -68,7 +69,7 @@ function video(w, h) {
 
 // ---- Server: the repository root (node_modules, src/assets) and the bench app; one backend route ------------------
 const TYPES = { '.html': 'text/html', '.js': 'text/javascript', '.mjs': 'text/javascript', '.wasm': 'application/wasm', '.json': 'application/json', '.png': 'image/png', '.jpg': 'image/jpeg' };
-function serve() {
+export function serve() {
   const server = createServer((req, res) => {
     const url = new URL(req.url, 'http://x');
     if (url.pathname === '/backend/antispoofing') {
@@ -136,7 +137,7 @@ async function main() {
       const page = await browser.newPage();
       await page.goto(`${origin}/.cache/bench-peers/app/index.html`, { waitUntil: 'load' });
       const photos = [join(root, 'test', 'fixtures', 'astronaut.png'),
-        ...(existsSync(values.faces) ? readdirSync(values.faces).filter((f) => /\.(jpe?g|png)$/i.test(f)).map((f) => join(values.faces, f)) : [])];
+        ...(existsSync(values.faces) ? readdirSync(values.faces).filter((f) => /\.(jpe?g|png)$/i.test(f)).map((f) => join(resolve(values.faces), f)) : [])];
       const urls = photos.filter((p) => p.startsWith(root)).map((p) => p.slice(root.length));
       boxes = await page.evaluate((urls) => window.bench.boxError(urls), urls);
       await page.close();
@@ -231,4 +232,4 @@ function chart(results) {
   return out.join('\n');
 }
 
-await main();
+if (process.argv[1] === fileURLToPath(import.meta.url)) await main();
