@@ -49,8 +49,13 @@ export default tseslint.config(
   },
   {
     // Callbacks passed to puppeteer's page.evaluate/waitForFunction run in the browser.
-    files: ['test/consumer/**/*.mjs', 'scripts/screenshots.mjs', 'bench/element.mjs'],
+    files: ['test/consumer/**/*.mjs', 'scripts/screenshots.mjs', 'bench/element.mjs', 'bench/peers.mjs', 'bench/soak.mjs'],
     languageOptions: { globals: { ...globals.node, ...globals.browser } },
+  },
+  {
+    // The benchmark's in-page script, bundled for the browser.
+    files: ['bench/peers-page.js'],
+    languageOptions: { globals: { ...globals.browser } },
   },
   {
     // Matching ANSI colour codes (ESC, \x1b) in a dev server's output is the point of that regular expression.

@@ -8,7 +8,7 @@
 //      capture     el.start() -> 'liveness-capture' event,
 //      pass        el.start() -> 'liveness-pass' event,
 //    and the per-frame cost of MediaPipe's detectForVideo on the 1280x720 camera stream, with the detector created
-//    by the element's own DetectorController.
+//    by the element's own createFaceDetector (the main-thread fallback; bench/peers.mjs measures the worker).
 // Usage: node bench/element.mjs [--runs 5] [--frames 200] [--json]
 import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
@@ -162,17 +162,16 @@ async function measureSpeed() {
     }
   }
 
-  /** detectForVideo over `frames` new camera frames at 1280x720, detector made by the element's DetectorController. */
+  /** detectForVideo over `frames` new camera frames at 1280x720, detector made by the element's createFaceDetector. */
   async function perFrame(frames) {
     const { page, close } = await freshPage();
     try {
       return await page.evaluate(async (frames) => {
-        const [{ DetectorController }, { defaultAssets }] = await Promise.all([
-          import('/src/controllers/detector-controller.ts'), import('/src/assets.ts'),
+        const [{ createFaceDetector }, { defaultAssets }] = await Promise.all([
+          import('/src/face-detector.ts'), import('/src/assets.ts'),
         ]);
-        const controller = new DetectorController({ addController() {} });
-        // defaultAssets() resolves against its own module, exactly as in the element.
-        const detector = await controller.load(defaultAssets());
+        // defaultAssets() resolves against its own module, exactly as in the element (its main-thread fallback).
+        const detector = await createFaceDetector(defaultAssets());
         const stream = await navigator.mediaDevices.getUserMedia({ video: { width: { ideal: 1280 }, height: { ideal: 720 } } });
         const video = document.createElement('video');
         video.muted = true;
@@ -199,7 +198,7 @@ async function measureSpeed() {
         });
         const size = `${video.videoWidth}x${video.videoHeight}`;
         for (const track of stream.getTracks()) track.stop();
-        controller.hostDisconnected();
+        detector.close();
         return { samples, faces, size };
       }, frames);
     } finally {
