@@ -68,12 +68,18 @@ const peers = {
     return { startMs, ...stop(), latencies: [], detectionsPerSecond: 0, video: [video.videoWidth, video.videoHeight] };
   },
 
+  /** The element's fallback where workers cannot run the detector (here: no Worker at all). */
+  async 'element-main'(options) {
+    window.Worker = undefined;
+    return peers.element(options);
+  },
+
   async element({ seconds, preload }) {
     const { LivenessCapture } = await import('../dist/index.js');
     // Results from the detector's worker, read off its messages (the page never sees the detection itself).
     const latencies = [];
     const Original = window.Worker;
-    window.Worker = class extends Original {
+    if (Original) window.Worker = class extends Original {
       constructor(...args) {
         super(...args);
         this.addEventListener('message', (e) => { if (e.data?.type === 'result') latencies.push(e.data.busyMs); });

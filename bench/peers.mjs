@@ -2,7 +2,8 @@
 // Side-by-side benchmark (prints and records numbers; nothing asserts on them): the same fake-camera video (the
 // astronaut photo, a real face) at 640x480, 1280x720 and 1920x1080, in headless Debian Chromium, for
 //   preview   a plain <video> of the camera, no detection (the baseline),
-//   element   <liveness-capture> as built (dist/), detection in its worker,
+//   element   <liveness-capture> as built (dist/), detection in its worker (and preloaded),
+//   element-main  the same element where workers cannot run the detector (its main-thread fallback),
 //   mediapipe MediaPipe FaceDetector on the main thread, detectForVideo per frame as its docs show (CPU delegate),
 //   human     @vladmandic/human BlazeFace, tfjs wasm backend, per frame,
 //   faceapi   @vladmandic/face-api TinyFaceDetector, tfjs wasm backend, per frame.
@@ -25,7 +26,7 @@ const { values } = parseArgs({
   options: {
     seconds: { type: 'string', default: '6' },
     sizes: { type: 'string', default: '640x480,1280x720,1920x1080' },
-    peers: { type: 'string', default: 'preview,element,mediapipe,human,faceapi' },
+    peers: { type: 'string', default: 'preview,element,element-main,mediapipe,human,faceapi' },
     faces: { type: 'string', default: join(root, 'test', 'fixtures', 'faces') },
     'no-write': { type: 'boolean' },
   },
