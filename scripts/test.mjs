@@ -2,7 +2,8 @@
 // The whole test suite, as `npm test` runs it:
 //   1. build (tsc for the element and the server, assets into dist/), type-check the tests and lint (eslint),
 //   2. project checks: the model asset rebuilds byte for byte, custom-elements.json is current,
-//   3. Node tests (node:test): model asset, server handler, local backend, consumer package check,
+//   3. Node tests (node:test): model asset, server handler, local backend, consumer package check, no third-party
+//      URL in what the page loads, no request leaving the page (Chromium watched from outside),
 //   4. browser tests (@web/test-runner in Debian's Chromium, fake camera groups),
 // then prints one closing line: `N passed, N failed` (also written to .cache/test-summary.txt).
 // Usage: node scripts/test.mjs [--only node|browser|checks] [wtr args...]
@@ -70,10 +71,10 @@ if (!only || only === 'checks') {
   // 2. Project checks.
   check('model asset rebuilds byte for byte from @mediapipe/face_detection',
     run('node', ['scripts/build-model.mjs', '--check']).status === 0);
-  // The analyzer takes --outdir relative to the working directory.
+  // Same configuration as `npm run analyze`; the analyzer takes --outdir relative to the working directory.
   const tmp = join(cache, 'cem');
   rmSync(tmp, { recursive: true, force: true });
-  const analyzed = run('npx', ['--no-install', 'cem', 'analyze', '--litelement', '--globs', 'src/**/*.ts', '--outdir', relative(root, tmp)]);
+  const analyzed = run('npx', ['--no-install', 'cem', 'analyze', '--config', 'custom-elements-manifest.config.mjs', '--outdir', relative(root, tmp)]);
   const fresh = analyzed.status === 0 && existsSync(join(tmp, 'custom-elements.json'))
     ? readFileSync(join(tmp, 'custom-elements.json'), 'utf8') : null;
   const committed = existsSync(join(root, 'custom-elements.json')) ? readFileSync(join(root, 'custom-elements.json'), 'utf8') : '';

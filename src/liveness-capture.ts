@@ -1,5 +1,6 @@
 import { LitElement, type PropertyDeclarations, type TemplateResult } from 'lit';
 import type { DetectorAssets } from './assets.js';
+import { CAPTURE_MODES, checksAttribute, configError, CONFIG_DEFAULTS, keywordAttribute, numberAttribute, QUALITY_CHECKS } from './config.js';
 import type { CameraController } from './controllers/camera-controller.js';
 import type { FramePipelineController, PipelineState } from './controllers/frame-pipeline-controller.js';
 import { LivenessError, type LivenessErrorDetail } from './errors.js';
@@ -14,15 +15,14 @@ import {
 } from './events.js';
 import type { GuidanceOptions } from './guidance.js';
 import { catalogLoaded, isRtl, languageOf, loadCatalog, messagesFor, resolveLanguage, type MessageKey } from './i18n/localize.js';
-import { DEFAULT_HOLD_MS, DEFAULT_MAX_FPS } from './pacing.js';
 import { canTransition, isFinal, type LivenessStatus } from './status.js';
 import { renderView } from './view.js';
 import { styles } from './styles.js';
 
-export type CaptureMode = 'auto' | 'manual';
-export type QualityCheck = 'brightness' | 'sharpness' | 'pose';
+export type CaptureMode = (typeof CAPTURE_MODES)[number];
+export type QualityCheck = (typeof QUALITY_CHECKS)[number];
 
-const ALL_CHECKS: readonly QualityCheck[] = ['brightness', 'sharpness', 'pose'];
+const ALL_CHECKS: readonly QualityCheck[] = QUALITY_CHECKS;
 
 type Session = typeof import('./session.js');
 let session: Promise<Session> | null = null;
@@ -47,6 +47,9 @@ interface Engine {
  * face of at least `min-face-size` pixels, captures that frame as a JPEG under the backend's 10 MiB body limit,
  * sends it to `endpoint` and reports the verdict.
  *
+ * The `--liveness-*` custom properties are read with their defaults where they are used and never set on the
+ * element, so they inherit: a theme on `:root`, `<body>` or any ancestor applies, and one on the element wins.
+ *
  * @summary Camera, on-device face gate, capture and passive-liveness check in one element.
  *
  * @fires {LivenessProgressEvent} liveness-progress - The hint or the steady-hold progress changed.
@@ -54,6 +57,9 @@ interface Engine {
  * @fires {LivenessPassEvent} liveness-pass - The backend returned a valid `prob_real` strictly above `threshold`.
  * @fires {LivenessFailEvent} liveness-fail - The backend returned a valid `prob_real` at or below `threshold`.
  * @fires {LivenessErrorEvent} liveness-error - Anything else; `detail.code` is stable.
+ *
+ * @attr {LivenessStatus} status - Reflected, read-only: the current status (see the `status` property).
+ * @attr {HintCode} hint - Reflected, read-only: the current hint code while detecting; absent otherwise.
  *
  * @slot start - Content of the idle screen, above the start button.
  * @slot pass - Content of the pass screen.
@@ -78,7 +84,7 @@ interface Engine {
  * @csspart retry-button - The retry button.
  * @csspart cancel-button - The cancel button shown while the camera runs.
  *
- * @cssprop [--liveness-font=system-ui, sans-serif] - Font family.
+ * @cssprop [--liveness-font=system-ui, -apple-system, 'Segoe UI', Roboto, 'Noto Sans', sans-serif] - Font family.
  * @cssprop [--liveness-background=#0f1115] - Background of the element.
  * @cssprop [--liveness-foreground=#f5f6f8] - Text colour.
  * @cssprop [--liveness-muted=#b7bcc6] - Secondary text colour.
@@ -92,11 +98,11 @@ interface Engine {
  * @cssprop [--liveness-guide-width=46%] - Width of the guide.
  * @cssprop [--liveness-guide-height=78%] - Height of the guide.
  * @cssprop [--liveness-guide-radius=50%] - Guide shape: 50% is an oval, smaller values a rounded frame.
- * @cssprop [--liveness-guide-color=rgba(255,255,255,0.85)] - Guide colour while searching.
- * @cssprop [--liveness-guide-ready-color=var(--liveness-success)] - Guide colour while the face is right.
+ * @cssprop [--liveness-guide-color=rgba(255, 255, 255, 0.85)] - Guide colour while searching.
+ * @cssprop [--liveness-guide-ready-color=var(--liveness-success, #1f9d55)] - Guide and progress colour while the face is right.
  * @cssprop [--liveness-guide-thickness=4px] - Guide line width.
- * @cssprop [--liveness-mask=rgba(0,0,0,0.5)] - Dimming outside the guide.
- * @cssprop [--liveness-focus-ring=3px solid var(--liveness-accent)] - Focus outline.
+ * @cssprop [--liveness-mask=rgba(0, 0, 0, 0.5)] - Dimming outside the guide.
+ * @cssprop [--liveness-focus-ring=3px solid var(--liveness-accent, #2563eb)] - Focus outline.
  */
 export class LivenessCapture extends LitElement {
   static override styles = styles;
@@ -104,34 +110,34 @@ export class LivenessCapture extends LitElement {
   static override properties: PropertyDeclarations = {
     endpoint: { type: String },
     apiKey: { type: String, attribute: 'api-key' },
-    threshold: { type: Number },
-    minFaceSize: { type: Number, attribute: 'min-face-size' },
+    threshold: { converter: numberAttribute(CONFIG_DEFAULTS.threshold) },
+    minFaceSize: { attribute: 'min-face-size', converter: numberAttribute(CONFIG_DEFAULTS.minFaceSize) },
     autostart: { type: Boolean },
-    captureMode: { type: String, attribute: 'capture-mode' },
-    checks: { attribute: 'checks', converter: { fromAttribute: parseChecks, toAttribute: (v: QualityCheck[]) => v.join(' ') } },
-    stableFrames: { type: Number, attribute: 'stable-frames' },
-    holdMs: { type: Number, attribute: 'hold-ms' },
-    maxFps: { type: Number, attribute: 'max-fps' },
+    captureMode: { attribute: 'capture-mode', converter: keywordAttribute(CONFIG_DEFAULTS.captureMode) },
+    checks: { attribute: 'checks', converter: checksAttribute },
+    stableFrames: { attribute: 'stable-frames', converter: numberAttribute() },
+    holdMs: { attribute: 'hold-ms', converter: numberAttribute(CONFIG_DEFAULTS.holdMs) },
+    maxFps: { attribute: 'max-fps', converter: numberAttribute(CONFIG_DEFAULTS.maxFps) },
     preload: { type: Boolean },
-    requestTimeout: { type: Number, attribute: 'request-timeout' },
+    requestTimeout: { attribute: 'request-timeout', converter: numberAttribute(CONFIG_DEFAULTS.requestTimeout) },
     assetsBase: { type: String, attribute: 'assets-base' },
     headers: { attribute: false },
     messages: { attribute: false },
-    minBrightness: { type: Number, attribute: 'min-brightness' },
-    maxBrightness: { type: Number, attribute: 'max-brightness' },
-    minSharpness: { type: Number, attribute: 'min-sharpness' },
-    maxRoll: { type: Number, attribute: 'max-roll' },
-    maxYaw: { type: Number, attribute: 'max-yaw' },
-    minFaceFraction: { type: Number, attribute: 'min-face-fraction' },
+    minBrightness: { attribute: 'min-brightness', converter: numberAttribute() },
+    maxBrightness: { attribute: 'max-brightness', converter: numberAttribute() },
+    minSharpness: { attribute: 'min-sharpness', converter: numberAttribute() },
+    maxRoll: { attribute: 'max-roll', converter: numberAttribute() },
+    maxYaw: { attribute: 'max-yaw', converter: numberAttribute() },
+    minFaceFraction: { attribute: 'min-face-fraction', converter: numberAttribute() },
   };
 
   /** URL the captured image is POSTed to (`.../antispoofing`, `.../robust`, or your own server). Required. */
   declare endpoint: string;
   /** Sent as `x-api-key`. Production pages should leave it unset and let their own server add the key. */
   declare apiKey: string | null;
-  /** Passes only when `prob_real > threshold` (strictly). */
+  /** Passes only when `prob_real > threshold` (strictly). A number from 0 to 1; anything else is `INVALID_CONFIG`. */
   declare threshold: number;
-  /** Minimum face width and height, in the captured image's pixels. */
+  /** Minimum face width and height, in the captured image's pixels (at least 1; SpoofSense backends refuse < 128). */
   declare minFaceSize: number;
   /** Open the camera as soon as the element is connected; otherwise a start button is shown. */
   declare autostart: boolean;
@@ -190,8 +196,8 @@ export class LivenessCapture extends LitElement {
     this.captureMode = 'auto';
     this.checks = [...ALL_CHECKS];
     this.stableFrames = undefined;
-    this.holdMs = DEFAULT_HOLD_MS;
-    this.maxFps = DEFAULT_MAX_FPS;
+    this.holdMs = CONFIG_DEFAULTS.holdMs;
+    this.maxFps = CONFIG_DEFAULTS.maxFps;
     this.preload = false;
     this.requestTimeout = 30_000;
     this.assetsBase = null;
@@ -285,14 +291,17 @@ export class LivenessCapture extends LitElement {
     this.#loading = true;
     this.#error = undefined;
     this.#setStatus('starting');
+    // Every attribute is checked before the camera opens; a bad value is INVALID_CONFIG, never a late or silent default.
+    const invalid = configError(this, document.baseURI);
+    if (invalid) {
+      this.#fail(attempt, invalid);
+      return;
+    }
     // The start or retry button goes away: keep keyboard focus on the element (the cancel button stays).
     this.#focus('[part~="cancel-button"]');
     let video: HTMLVideoElement;
     let engine: Engine;
     try {
-      if (!this.endpoint) {
-        throw new LivenessError('UNSUPPORTED', 'liveness-capture needs an endpoint attribute: the URL the image is sent to.');
-      }
       engine = await this.#loadEngine();
       signal.throwIfAborted();
       await this.updateComplete;
@@ -341,7 +350,7 @@ export class LivenessCapture extends LitElement {
         // Only the brightness and sharpness checks read pixels; the pose check uses the detector's keypoints.
         regionChecks: this.checks.some((c) => c !== 'pose'),
         manual: this.captureMode === 'manual',
-        maxFps: Number.isFinite(this.maxFps) && this.maxFps > 0 ? this.maxFps : DEFAULT_MAX_FPS,
+        maxFps: this.maxFps,
         signal,
       });
       this.#setStatus('capturing');
@@ -407,8 +416,8 @@ export class LivenessCapture extends LitElement {
     const on = new Set(this.checks);
     return {
       minFaceSize: this.minFaceSize,
-      stableFrames: this.stableFrames == null ? undefined : Math.max(1, Math.round(this.stableFrames) || 1),
-      holdMs: Number.isFinite(this.holdMs) ? Math.max(0, this.holdMs) : DEFAULT_HOLD_MS,
+      stableFrames: this.stableFrames ?? undefined,
+      holdMs: this.holdMs,
       brightness: on.has('brightness'),
       sharpness: on.has('sharpness'),
       pose: on.has('pose'),
@@ -498,9 +507,4 @@ export class LivenessCapture extends LitElement {
       { start: () => void this.start(), stop: () => this.stop(), capture: () => this.capture() },
     );
   }
-}
-
-function parseChecks(value: string | null): QualityCheck[] {
-  if (value === null) return [...ALL_CHECKS];
-  return value.split(/[\s,]+/).filter((c): c is QualityCheck => (ALL_CHECKS as readonly string[]).includes(c));
 }

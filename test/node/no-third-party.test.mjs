@@ -161,6 +161,14 @@ test('what npm pack would ship (every script and wasm binary) names no third-par
   assert.deepEqual(problems, []);
 });
 
+test('@mediapipe/tasks-vision is pinned to one exact release, the one installed', () => {
+  // A range could let an install pick up another release; every release is vetted by the scans in this file.
+  const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
+  const installed = JSON.parse(readFileSync(join(visionDir, 'package.json'), 'utf8')).version;
+  assert.match(pkg.dependencies['@mediapipe/tasks-vision'], /^\d+\.\d+\.\d+$/);
+  assert.equal(pkg.dependencies['@mediapipe/tasks-vision'], installed);
+});
+
 test('every build in the installed @mediapipe/tasks-vision and the copied wasm loader name no third-party host', () => {
   const files = walk(visionDir, RUNS);
   const version = JSON.parse(readFileSync(join(visionDir, 'package.json'), 'utf8')).version;
