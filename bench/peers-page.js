@@ -168,7 +168,7 @@ async function boxError(urls) {
     // height and centred (the photo's own face box found by the same detector on the photo itself).
     const own = detector.detect(img).detections;
     if (own.length !== 1) {
-      rows.push({ url: url.split('/').pop(), frame: 'photo', full: own.length, scaled: NaN });
+      rows.push({ url: url.split('/').pop(), frame: 'photo (no single face, skipped)', full: own.length, scaled: '—' });
       continue;
     }
     const fb = own[0].boundingBox;
