@@ -14,7 +14,7 @@ export default tseslint.config(
     ignores: [
       'dist/**', 'dist-demo/**', 'node_modules/**', '.cache/**', 'bench-results/**', 'custom-elements.json', 'test/fixtures/**',
       // MediaPipe's wasm loader, copied from @mediapipe/tasks-vision by scripts/copy-wasm.mjs (not ours, not committed).
-      'src/assets/vision_wasm_module_internal.js',
+      'src/assets/vision_wasm_module_internal.mjs',
     ],
   },
   js.configs.recommended,
