@@ -75,6 +75,52 @@ describe('<liveness-capture> detection thread', () => {
     expect(workers.made()).to.equal(1);
   });
 
+  it('without MediaStreamTrackProcessor (Firefox, Safari), the page transfers frames to the worker one at a time', async () => {
+    const w = window as { MediaStreamTrackProcessor?: unknown };
+    const processor = w.MediaStreamTrackProcessor;
+    w.MediaStreamTrackProcessor = undefined;
+    restores.push(() => { w.MediaStreamTrackProcessor = processor; });
+    const workers = countWorkers();
+    restores.push(workers.restore);
+    // Every frame message the page sends, and whether a frame was sent while another was still in the worker.
+    const post = Worker.prototype.postMessage;
+    let sent = 0;
+    let answered = 0;
+    let overlapping = 0;
+    const send = post as (this: Worker, message: unknown, transfer?: Transferable[] | StructuredSerializeOptions) => void;
+    Worker.prototype.postMessage = function (this: Worker, message: unknown, transfer?: Transferable[] | StructuredSerializeOptions) {
+      const type = (message as { type?: string }).type;
+      if (type === 'frame') {
+        if (sent > answered) overlapping++;
+        sent++;
+      }
+      send.call(this, message, transfer);
+    };
+    restores.push(() => { Worker.prototype.postMessage = post; });
+    const backend = await new Backend().script(LIVE);
+    el = await createElement({ endpoint: backend.endpoint });
+    // A frame is answered when its result (or its skip) comes back.
+    const onMessage = (e: MessageEvent) => {
+      if (e.data?.type === 'result' || e.data?.type === 'skipped') answered++;
+    };
+    const Counting = window.Worker;
+    window.Worker = class extends Counting {
+      constructor(url: string | URL, options?: WorkerOptions) {
+        super(url, options);
+        this.addEventListener('message', onMessage);
+      }
+    };
+    const result = nextResult(el);
+    await el.start();
+    expect((await result).type).to.equal('liveness-pass');
+    expect(workers.made()).to.equal(1);
+    expect(sent).to.be.greaterThan(1);
+    expect(overlapping).to.equal(0);
+    expect(pageWasm()).to.deep.equal([]);
+    const [req] = await backend.requests();
+    expect(req!.jpeg).to.deep.equal({ width: 1280, height: 720 });
+  });
+
   it('where workers cannot run the detector, the main thread does, with the same outcome', async () => {
     const Original = window.Worker;
     // A browser without module workers for the detector.
