@@ -1,6 +1,6 @@
 import { LitElement, type PropertyDeclarations, type TemplateResult } from 'lit';
 import type { DetectorAssets } from './assets.js';
-import { CAPTURE_MODES, checksAttribute, configError, CONFIG_DEFAULTS, keywordAttribute, numberAttribute, QUALITY_CHECKS } from './config.js';
+import { CAPTURE_MODES, checksAttribute, CONFIG_DEFAULTS, keywordAttribute, numberAttribute, QUALITY_CHECKS } from './config-attributes.js';
 import type { CameraController } from './controllers/camera-controller.js';
 import type { FramePipelineController, PipelineState } from './controllers/frame-pipeline-controller.js';
 import { LivenessError, type LivenessErrorDetail } from './errors.js';
@@ -291,19 +291,24 @@ export class LivenessCapture extends LitElement {
     this.#loading = true;
     this.#error = undefined;
     this.#setStatus('starting');
-    // Every attribute is checked before the camera opens; a bad value is INVALID_CONFIG, never a late or silent default.
-    const invalid = configError(this, document.baseURI);
-    if (invalid) {
-      this.#fail(attempt, invalid);
-      return;
-    }
     // The start or retry button goes away: keep keyboard focus on the element (the cancel button stays).
     this.#focus('[part~="cancel-button"]');
-    let video: HTMLVideoElement;
     let engine: Engine;
     try {
       engine = await this.#loadEngine();
       signal.throwIfAborted();
+    } catch (error) {
+      this.#fail(attempt, error);
+      return;
+    }
+    // Every attribute is checked before the camera opens; a bad value is INVALID_CONFIG, never a late or silent default.
+    const invalid = engine.session.configError(this, document.baseURI);
+    if (invalid) {
+      this.#fail(attempt, invalid);
+      return;
+    }
+    let video: HTMLVideoElement;
+    try {
       await this.updateComplete;
       signal.throwIfAborted();
       const preview = this.renderRoot.querySelector('video');

@@ -2,6 +2,7 @@
 // element imports this module on its first `start()` (or `preload`), so a page's first load is only the element,
 // Lit and one language.
 export { assetsAt, defaultAssets } from './assets.js';
+export { configError } from './config.js';
 export { CameraController, DEFAULT_VIDEO_CONSTRAINTS } from './controllers/camera-controller.js';
 export { preloadDetector } from './controllers/detector-controller.js';
 export { FramePipelineController } from './controllers/frame-pipeline-controller.js';
