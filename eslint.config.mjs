@@ -14,7 +14,7 @@ export default tseslint.config(
     ignores: [
       'dist/**', 'dist-demo/**', 'node_modules/**', 'examples/*/node_modules/**', 'examples/*/dist/**', 'examples/*/.angular/**', '.cache/**', 'bench-results/**', 'custom-elements.json', 'test/fixtures/**',
       // MediaPipe's wasm loader, copied from @mediapipe/tasks-vision by scripts/copy-wasm.mjs (not ours, not committed).
-      'src/assets/vision_wasm_internal.js',
+      'src/assets/vision_wasm_module_internal.mjs',
     ],
   },
   js.configs.recommended,
@@ -49,8 +49,13 @@ export default tseslint.config(
   },
   {
     // Callbacks passed to puppeteer's page.evaluate/waitForFunction run in the browser.
-    files: ['test/consumer/**/*.mjs', 'test/network/**/*.mjs', 'test/frameworks/**/*.mjs', 'test/support/apps.mjs', 'scripts/screenshots.mjs', 'bench/element.mjs'],
+    files: ['test/consumer/**/*.mjs', 'test/network/**/*.mjs', 'test/frameworks/**/*.mjs', 'test/support/apps.mjs', 'scripts/screenshots.mjs', 'bench/element.mjs', 'bench/peers.mjs', 'bench/soak.mjs'],
     languageOptions: { globals: { ...globals.node, ...globals.browser } },
+  },
+  {
+    // The benchmark's in-page script, bundled for the browser.
+    files: ['bench/peers-page.js'],
+    languageOptions: { globals: { ...globals.browser } },
   },
   {
     // Matching ANSI colour codes (ESC, \x1b) in a dev server's output is the point of that regular expression.

@@ -63,6 +63,18 @@ async function companion() {
     },
   ];
 }
+/**
+ * Serves a module's TypeScript source when its compiled name is asked for outside an import (the detector's
+ * worker script, located with `new URL('./detector-worker.js', import.meta.url)` as in the built package).
+ */
+function typescriptSources(ctx, next) {
+  if (ctx.path.startsWith('/src/') && ctx.path.endsWith('.js')) {
+    const ts = `.${ctx.path.slice(0, -3)}.ts`;
+    if (!existsSync(`.${ctx.path}`) && existsSync(ts)) ctx.url = ctx.url.replace(ctx.path, ts.slice(1));
+  }
+  return next();
+}
+
 const chromium = process.env.CHROME_PATH ?? '/usr/bin/chromium';
 
 const baseArgs = [
@@ -123,6 +135,6 @@ export default {
   testsFinishTimeout: 1_800_000,
   testFramework: { config: { timeout: 90_000 } },
   plugins: [esbuildPlugin({ ts: true, target: 'es2022', tsconfig: 'tsconfig.json' })],
-  middleware: [mockBackend(), ...(await companion())],
+  middleware: [typescriptSources, mockBackend(), ...(await companion())],
   reporters: [defaultReporter(), countingReporter(process.env.WTR_COUNTS_FILE)],
 };

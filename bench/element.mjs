@@ -8,7 +8,7 @@
 //      capture     el.start() -> 'liveness-capture' event,
 //      pass        el.start() -> 'liveness-pass' event,
 //    and the per-frame cost of MediaPipe's detectForVideo on the 1280x720 camera stream, with the detector created
-//    by the element's own DetectorController.
+//    by the element's own createFaceDetector (the main-thread fallback; bench/peers.mjs measures the worker).
 // Usage: node bench/element.mjs [--runs 5] [--frames 200] [--json]
 import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
@@ -89,8 +89,8 @@ async function measureSize() {
   return {
     initial: { ...sizeOf(initialBytes), chunks: 1 + staticImports.length },
     tasksVision: sizeOf(files.get(abs(visionFile))),
-    wasmLoader: asset('vision_wasm_internal.js'),
-    wasmBinary: asset('vision_wasm_internal.wasm'),
+    wasmLoader: asset('vision_wasm_module_internal.mjs'),
+    wasmBinary: asset('vision_wasm_module_internal.wasm'),
     model: asset('face_detection_short_range.tflite'),
   };
 }
@@ -162,17 +162,16 @@ async function measureSpeed() {
     }
   }
 
-  /** detectForVideo over `frames` new camera frames at 1280x720, detector made by the element's DetectorController. */
+  /** detectForVideo over `frames` new camera frames at 1280x720, detector made by the element's createFaceDetector. */
   async function perFrame(frames) {
     const { page, close } = await freshPage();
     try {
       return await page.evaluate(async (frames) => {
-        const [{ DetectorController }, { defaultAssets }] = await Promise.all([
-          import('/src/controllers/detector-controller.ts'), import('/src/assets.ts'),
+        const [{ createFaceDetector }, { defaultAssets }] = await Promise.all([
+          import('/src/face-detector.ts'), import('/src/assets.ts'),
         ]);
-        const controller = new DetectorController({ addController() {} });
-        // defaultAssets() resolves against its own module, exactly as in the element.
-        const detector = await controller.load(defaultAssets());
+        // defaultAssets() resolves against its own module, exactly as in the element (its main-thread fallback).
+        const detector = await createFaceDetector(defaultAssets());
         const stream = await navigator.mediaDevices.getUserMedia({ video: { width: { ideal: 1280 }, height: { ideal: 720 } } });
         const video = document.createElement('video');
         video.muted = true;
@@ -199,7 +198,7 @@ async function measureSpeed() {
         });
         const size = `${video.videoWidth}x${video.videoHeight}`;
         for (const track of stream.getTracks()) track.stop();
-        controller.hostDisconnected();
+        detector.close();
         return { samples, faces, size };
       }, frames);
     } finally {
@@ -239,8 +238,8 @@ if (values.json) {
   console.log(row(['', 'raw', 'gzip'], sw));
   console.log(row([`initial chunk (element + lit${size.initial.chunks > 1 ? `, ${size.initial.chunks} files` : ''})`, kib(size.initial.raw), kib(size.initial.gzip)], sw));
   console.log(row(['lazy chunk: @mediapipe/tasks-vision', kib(size.tasksVision.raw), kib(size.tasksVision.gzip)], sw));
-  console.log(row(['vision_wasm_internal.js (wasm loader)', kib(size.wasmLoader.raw), kib(size.wasmLoader.gzip)], sw));
-  console.log(row(['vision_wasm_internal.wasm', kib(size.wasmBinary.raw), kib(size.wasmBinary.gzip)], sw));
+  console.log(row(['vision_wasm_module_internal.mjs (wasm loader)', kib(size.wasmLoader.raw), kib(size.wasmLoader.gzip)], sw));
+  console.log(row(['vision_wasm_module_internal.wasm', kib(size.wasmBinary.raw), kib(size.wasmBinary.gzip)], sw));
   console.log(row(['face_detection_short_range.tflite (model)', kib(size.model.raw), kib(size.model.gzip)], sw));
   console.log(`\nSpeed (${speed.chromium}, fake camera face.mjpeg, simulator /api/simulate/live, ${RUNS} fresh contexts)`);
   const tw = [44, 10, 10, 10];

@@ -7,7 +7,7 @@ import { fileURLToPath } from 'node:url';
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const from = join(root, 'src', 'assets');
 const to = join(root, 'dist', 'assets');
-const wanted = ['face_detection_short_range.tflite', 'vision_wasm_internal.js', 'vision_wasm_internal.wasm'];
+const wanted = ['face_detection_short_range.tflite', 'vision_wasm_module_internal.mjs', 'vision_wasm_module_internal.wasm'];
 const present = new Set(readdirSync(from));
 for (const name of wanted) {
   if (!present.has(name)) throw new Error(`missing asset src/assets/${name} (run npm install / node scripts/build-model.mjs)`);

@@ -11,9 +11,11 @@ const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const require = createRequire(join(root, 'package.json'));
 const target = join(root, 'src', 'assets');
 mkdirSync(target, { recursive: true });
-for (const name of ['vision_wasm_internal.js', 'vision_wasm_internal.wasm']) {
+// The ES-module loader is copied as .mjs: bundlers that minify .js assets as classic scripts (webpack 5 with terser)
+// minify .mjs as a module, which keeps it valid where it runs (an ES module, imported in the worker).
+for (const [name, copy] of [['vision_wasm_module_internal.js', 'vision_wasm_module_internal.mjs'], ['vision_wasm_module_internal.wasm', 'vision_wasm_module_internal.wasm']]) {
   const from = require.resolve(`@mediapipe/tasks-vision/${name}`);
-  const to = join(target, name);
+  const to = join(target, copy);
   // Compared by content: npm gives every installed file the same old mtime, so a copy left by another version of
   // the package could otherwise pass for current.
   if (existsSync(to) && readFileSync(to).equals(readFileSync(from))) continue;

@@ -4,25 +4,25 @@
  * Nothing is fetched from a CDN.
  */
 export interface DetectorAssets {
-  /** MediaPipe's wasm loader script (`vision_wasm_internal.js`). */
+  /** MediaPipe's wasm loader script (`vision_wasm_module_internal.mjs`, an ES module). */
   readonly wasmLoaderPath: string;
-  /** MediaPipe's wasm binary (`vision_wasm_internal.wasm`). */
+  /** MediaPipe's wasm binary (`vision_wasm_module_internal.wasm`). */
   readonly wasmBinaryPath: string;
   /** BlazeFace short-range with TFLite metadata (`face_detection_short_range.tflite`). */
   readonly modelAssetPath: string;
 }
 
 export const ASSET_FILES = {
-  wasmLoaderPath: 'vision_wasm_internal.js',
-  wasmBinaryPath: 'vision_wasm_internal.wasm',
+  wasmLoaderPath: 'vision_wasm_module_internal.mjs',
+  wasmBinaryPath: 'vision_wasm_module_internal.wasm',
   modelAssetPath: 'face_detection_short_range.tflite',
 } as const;
 
 /** The assets shipped beside this module (`./assets/`). Each URL is a literal so bundlers can see and emit it. */
 export function defaultAssets(): DetectorAssets {
   return {
-    wasmLoaderPath: new URL('./assets/vision_wasm_internal.js', import.meta.url).href,
-    wasmBinaryPath: new URL('./assets/vision_wasm_internal.wasm', import.meta.url).href,
+    wasmLoaderPath: new URL('./assets/vision_wasm_module_internal.mjs', import.meta.url).href,
+    wasmBinaryPath: new URL('./assets/vision_wasm_module_internal.wasm', import.meta.url).href,
     modelAssetPath: new URL('./assets/face_detection_short_range.tflite', import.meta.url).href,
   };
 }

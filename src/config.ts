@@ -1,7 +1,7 @@
 // The element's configuration, checked when `start()` is called, before the camera opens. Pure: no DOM globals
 // at import time (`Headers` and `URL` are used only when a check runs).
-import type { ComplexAttributeConverter } from 'lit';
 import { LivenessError } from './errors.js';
+import { CAPTURE_MODES, QUALITY_CHECKS } from './config-attributes.js';
 
 /** The attribute-backed settings `start()` checks, as the element holds them (any value a page may have set). */
 export interface LivenessConfig {
@@ -13,6 +13,8 @@ export interface LivenessConfig {
   captureMode: unknown;
   checks: unknown;
   stableFrames: unknown;
+  holdMs: unknown;
+  maxFps: unknown;
   requestTimeout: unknown;
   headers: unknown;
   minBrightness: unknown;
@@ -23,44 +25,7 @@ export interface LivenessConfig {
   minFaceFraction: unknown;
 }
 
-/** Defaults of the settings that always have a value; a removed attribute returns to these. */
-export const CONFIG_DEFAULTS = {
-  captureMode: 'auto',
-  threshold: 0.55,
-  minFaceSize: 128,
-  stableFrames: 10,
-  requestTimeout: 30_000,
-} as const;
-
-export const CAPTURE_MODES = ['auto', 'manual'] as const;
-export const QUALITY_CHECKS = ['brightness', 'sharpness', 'pose'] as const;
-
-/**
- * Attribute converter for numbers. Lit's own `Number` converter turns `threshold=""` into 0 and `threshold="abc"`
- * into NaN, losing what the page wrote; this one keeps any text that is not a number as the raw string, so the
- * check at `start()` rejects it and quotes it. A removed attribute goes back to `fallback`.
- */
-export function numberAttribute(fallback?: number): ComplexAttributeConverter<unknown> {
-  return {
-    fromAttribute(value: string | null): unknown {
-      if (value === null) return fallback;
-      const n = Number(value);
-      return value.trim() === '' || Number.isNaN(n) ? value : n;
-    },
-    toAttribute: (value: unknown) => (value === undefined || value === null ? null : String(value)),
-  };
-}
-
-/** Attribute converter for a keyword: the text as written, or `fallback` when the attribute is removed. */
-export function keywordAttribute(fallback: string): ComplexAttributeConverter<unknown> {
-  return { fromAttribute: (value: string | null) => value ?? fallback };
-}
-
-/** `checks` is a space- or comma-separated list; every word is kept, so an unknown one is reported, not dropped. */
-export const checksAttribute: ComplexAttributeConverter<unknown> = {
-  fromAttribute: (value: string | null): string[] => (value === null ? [...QUALITY_CHECKS] : value.split(/[\s,]+/).filter(Boolean)),
-  toAttribute: (value: unknown) => (Array.isArray(value) ? value.join(' ') : null),
-};
+export { CAPTURE_MODES, checksAttribute, CONFIG_DEFAULTS, keywordAttribute, numberAttribute, QUALITY_CHECKS } from './config-attributes.js';
 
 /** `name=value` as the page wrote it: strings quoted, everything else as it prints. */
 export function shown(attribute: string, value: unknown): string {
@@ -118,8 +83,15 @@ export function configProblems(config: LivenessConfig, baseURI: string): string[
   if (!isNumberIn(config.minFaceSize, 1, Number.MAX_SAFE_INTEGER)) {
     problems.push(`${shown('min-face-size', config.minFaceSize)} must be a number of pixels, at least 1`);
   }
-  if (!(Number.isInteger(config.stableFrames) && (config.stableFrames as number) >= 1)) {
+  // stable-frames is deprecated (hold-ms replaces it) and unset by default.
+  if (config.stableFrames !== undefined && config.stableFrames !== null && !(Number.isInteger(config.stableFrames) && (config.stableFrames as number) >= 1)) {
     problems.push(`${shown('stable-frames', config.stableFrames)} must be a whole number, at least 1`);
+  }
+  if (!isNumberIn(config.holdMs, 0, Number.MAX_SAFE_INTEGER)) {
+    problems.push(`${shown('hold-ms', config.holdMs)} must be a number of milliseconds, at least 0`);
+  }
+  if (!(isNumberIn(config.maxFps, 0, 1000) && (config.maxFps as number) > 0)) {
+    problems.push(`${shown('max-fps', config.maxFps)} must be a number of detections per second, more than 0`);
   }
   if (!isNumberIn(config.requestTimeout, 0, Number.MAX_SAFE_INTEGER)) {
     problems.push(`${shown('request-timeout', config.requestTimeout)} must be a number of milliseconds, at least 0 (0: no limit)`);

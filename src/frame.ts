@@ -3,12 +3,21 @@ import { faceRegionRect, REGION_SIZE, type PixelRegion } from './quality.js';
 
 /** Draws the video's current frame at its full intrinsic size: never cropped, never mirrored. */
 export function grabFrame(video: HTMLVideoElement): HTMLCanvasElement {
+  return drawn(video, video.videoWidth, video.videoHeight);
+}
+
+/** Draws a VideoFrame at its full visible size on a new canvas (the caller closes the frame). */
+export function frameToCanvas(frame: VideoFrame): HTMLCanvasElement {
+  return drawn(frame, frame.displayWidth, frame.displayHeight);
+}
+
+function drawn(source: CanvasImageSource, width: number, height: number): HTMLCanvasElement {
   const canvas = document.createElement('canvas');
-  canvas.width = video.videoWidth;
-  canvas.height = video.videoHeight;
+  canvas.width = width;
+  canvas.height = height;
   const ctx = canvas.getContext('2d');
   if (!ctx) throw new Error('2D canvas is not available');
-  ctx.drawImage(video, 0, 0, canvas.width, canvas.height);
+  ctx.drawImage(source, 0, 0, width, height);
   return canvas;
 }
 

@@ -15,8 +15,13 @@ export type { HintCode };
 export interface GuidanceOptions extends QualityOptions {
   /** Minimum face width and height in intrinsic pixels (the gate's floor). */
   minFaceSize: number;
-  /** Consecutive good frames before `ready`. Default 5. */
+  /** Consecutive good frames before `ready`. Default 5, or 2 when `holdMs` is given. */
   stableFrames?: number;
+  /**
+   * The steady hold as a duration: `ready` once the face has been good for this many milliseconds of frame time
+   * (and for `stableFrames` frames). Unset: the hold is counted in frames only.
+   */
+  holdMs?: number;
   /**
    * Largest offset of the face box centre from the frame centre on each axis, as a fraction of the frame's shorter
    * side (so the same share of what the stage shows, whatever the camera's aspect ratio).
@@ -39,6 +44,9 @@ export interface GuidanceOptions extends QualityOptions {
   /** Passed to the gate: see `GateOptions.edgeMargin`. */
   edgeMargin?: number;
 }
+
+/** Good frames a duration hold (`holdMs`) needs at least: two, so that the gate has seen the face keep still. */
+export const MIN_HOLD_FRAMES = 2;
 
 /**
  * Defaults, calibrated on eight real people on 640x480, 1280x720, 1920x1080 and 720x1280 cameras
@@ -134,6 +142,8 @@ export class Guidance {
   readonly #gate: FaceGate;
   readonly #stableFrames: number;
   readonly #hintFrames: number;
+  readonly #holdMs: number | null;
+  #holdStart = 0;
   #shown: HintCode | null = null;
   #differing = 0;
 
@@ -141,13 +151,14 @@ export class Guidance {
     this.options = options;
     const gateOptions = {
       minFaceSize: options.minFaceSize,
-      stableFrames: options.stableFrames ?? GUIDANCE_DEFAULTS.stableFrames,
+      stableFrames: options.stableFrames ?? (options.holdMs !== undefined ? MIN_HOLD_FRAMES : GUIDANCE_DEFAULTS.stableFrames),
       ...(options.maxShift !== undefined ? { maxShift: options.maxShift } : {}),
       ...(options.edgeMargin !== undefined ? { edgeMargin: options.edgeMargin } : {}),
     };
     this.#gate = new FaceGate(gateOptions);
     this.#stableFrames = this.#gate.stableFrames;
     this.#hintFrames = Math.max(1, Math.round(options.hintFrames ?? GUIDANCE_DEFAULTS.hintFrames));
+    this.#holdMs = options.holdMs !== undefined && Number.isFinite(options.holdMs) ? Math.max(0, options.holdMs) : null;
   }
 
   update(
@@ -155,6 +166,8 @@ export class Guidance {
     frameWidth: number,
     frameHeight: number,
     region?: PixelRegion | null,
+    /** The frame's time in milliseconds (for `holdMs`); frames must come in time order. */
+    time = 0,
   ): GuidanceState {
     const seen = frameHint(detections, frameWidth, frameHeight, region, this.options);
     let observed = seen.hint;
@@ -165,6 +178,12 @@ export class Guidance {
       if (gate.check.ok) {
         progress = Math.min(1, gate.streak / this.#stableFrames);
         ready = gate.ready;
+        if (this.#holdMs !== null) {
+          if (gate.streak === 1) this.#holdStart = time;
+          const held = time - this.#holdStart;
+          progress = Math.min(progress, this.#holdMs > 0 ? Math.min(1, held / this.#holdMs) : 1);
+          ready = ready && held >= this.#holdMs;
+        }
       } else {
         // Unreachable while frameHint is stricter than the gate; fail closed all the same.
         observed = gate.check.reason === 'too-small' ? 'move-closer' : 'move-back';

@@ -1,9 +1,9 @@
 import { isServer, LitElement, type PropertyDeclarations, type TemplateResult } from 'lit';
-import { assetsAt, defaultAssets, type DetectorAssets } from './assets.js';
-import { CAPTURE_MODES, checksAttribute, configError, CONFIG_DEFAULTS, keywordAttribute, numberAttribute, QUALITY_CHECKS } from './config.js';
-import { CameraController, DEFAULT_VIDEO_CONSTRAINTS } from './controllers/camera-controller.js';
-import { FramePipelineController, type PipelineState } from './controllers/frame-pipeline-controller.js';
-import { GuideController } from './controllers/guide-controller.js';
+import type { DetectorAssets } from './assets.js';
+import { CAPTURE_MODES, checksAttribute, CONFIG_DEFAULTS, keywordAttribute, numberAttribute, QUALITY_CHECKS } from './config-attributes.js';
+import type { CameraController } from './controllers/camera-controller.js';
+import type { FramePipelineController, PipelineState } from './controllers/frame-pipeline-controller.js';
+import type { GuideController } from './controllers/guide-controller.js';
 import { LivenessError, type LivenessErrorDetail } from './errors.js';
 import {
   LivenessCaptureEvent,
@@ -15,8 +15,7 @@ import {
   type LivenessResultDetail,
 } from './events.js';
 import type { GuidanceOptions } from './guidance.js';
-import { isRtl, languageOf, messagesFor, resolveLanguage, type MessageKey } from './i18n/localize.js';
-import { checkLiveness } from './liveness-check.js';
+import { catalogLoaded, isRtl, languageOf, loadCatalog, messagesFor, resolveLanguage, type MessageKey } from './i18n/localize.js';
 import { canTransition, isFinal, type LivenessStatus } from './status.js';
 import { renderView } from './view.js';
 import { styles } from './styles.js';
@@ -25,6 +24,26 @@ export type CaptureMode = (typeof CAPTURE_MODES)[number];
 export type QualityCheck = (typeof QUALITY_CHECKS)[number];
 
 const ALL_CHECKS: readonly QualityCheck[] = QUALITY_CHECKS;
+
+type AttemptModule = typeof import('./attempt-module.js');
+let attemptModule: Promise<AttemptModule> | null = null;
+/** Camera, detector, pipeline, guide, encoder and submit: a chunk of their own, loaded on the first start or preload. */
+function loadAttemptModule(): Promise<AttemptModule> {
+  attemptModule ??= import('./attempt-module.js');
+  attemptModule.catch(() => {
+    attemptModule = null;
+  });
+  return attemptModule;
+}
+
+/** The attempt's machinery, made once per element when its chunk has loaded. */
+interface Engine {
+  readonly lib: AttemptModule;
+  readonly camera: CameraController;
+  readonly pipeline: FramePipelineController;
+  /** The oval follows the camera's resolution, the stage's size and the face rules. */
+  readonly guide: GuideController;
+}
 
 /**
  * Passive face liveness capture: opens the camera, waits on the device for exactly one well-lit, sharp, frontal
@@ -100,7 +119,10 @@ export class LivenessCapture extends LitElement {
     autostart: { type: Boolean },
     captureMode: { attribute: 'capture-mode', converter: keywordAttribute(CONFIG_DEFAULTS.captureMode) },
     checks: { attribute: 'checks', converter: checksAttribute },
-    stableFrames: { attribute: 'stable-frames', converter: numberAttribute(CONFIG_DEFAULTS.stableFrames) },
+    stableFrames: { attribute: 'stable-frames', converter: numberAttribute() },
+    holdMs: { attribute: 'hold-ms', converter: numberAttribute(CONFIG_DEFAULTS.holdMs) },
+    maxFps: { attribute: 'max-fps', converter: numberAttribute(CONFIG_DEFAULTS.maxFps) },
+    preload: { type: Boolean },
     requestTimeout: { attribute: 'request-timeout', converter: numberAttribute(CONFIG_DEFAULTS.requestTimeout) },
     assetsBase: { type: String, attribute: 'assets-base' },
     headers: { attribute: false },
@@ -132,8 +154,20 @@ export class LivenessCapture extends LitElement {
   declare captureMode: CaptureMode;
   /** Quality checks that must pass before capture (space-separated): `brightness sharpness pose`. */
   declare checks: QualityCheck[];
-  /** Consecutive good frames required before capture. */
-  declare stableFrames: number;
+  /**
+   * Consecutive good detections required before capture, on top of `hold-ms`. Unset by default.
+   * @deprecated Use `hold-ms`: a count of frames makes slow devices slower to pass.
+   */
+  declare stableFrames: number | undefined;
+  /** How long, in milliseconds, the face must stay right before it is captured. */
+  declare holdMs: number;
+  /** Face detections per second at most while guiding (frames in between are skipped). */
+  declare maxFps: number;
+  /**
+   * Fetch and compile the detector (wasm + model) as soon as the element is connected, so that `start()` only
+   * waits for the camera. See also `LivenessCapture.preload()`.
+   */
+  declare preload: boolean;
   /** Milliseconds to wait for the backend's answer before a NETWORK_ERROR (0: no limit). */
   declare requestTimeout: number;
   /** Base URL of the detector's wasm and model; by default they resolve next to this module. */
@@ -159,10 +193,7 @@ export class LivenessCapture extends LitElement {
   #loading = false;
   #error: LivenessErrorDetail | undefined = undefined;
   #snapshotUrl: string | null = null;
-  readonly #camera = new CameraController(this);
-  readonly #pipeline = new FramePipelineController(this, (state) => this.#onGuidance(state));
-  /** The oval follows the camera's resolution, the stage's size and the face rules. */
-  readonly #guide = new GuideController(this, () => ({ minFaceSize: this.minFaceSize, minFaceFraction: this.minFaceFraction }));
+  #engine: Engine | null = null;
 
   constructor() {
     super();
@@ -174,11 +205,24 @@ export class LivenessCapture extends LitElement {
     this.autostart = false;
     this.captureMode = 'auto';
     this.checks = [...ALL_CHECKS];
-    this.stableFrames = 10;
+    this.stableFrames = undefined;
+    this.holdMs = CONFIG_DEFAULTS.holdMs;
+    this.maxFps = CONFIG_DEFAULTS.maxFps;
+    this.preload = false;
     this.requestTimeout = 30_000;
     this.assetsBase = null;
     this.headers = {};
     this.messages = {};
+  }
+
+  /**
+   * Fetches and compiles the detector (wasm + model, in its worker where the browser allows) before any element
+   * starts, e.g. while the person reads the page; the next element to start adopts it. `assetsBase` as the
+   * `assets-base` attribute. Rejects with a `LivenessError` (DETECTOR_UNAVAILABLE).
+   */
+  static async preload(options: { assetsBase?: string } = {}): Promise<void> {
+    const s = await loadAttemptModule();
+    await s.preloadDetector(options.assetsBase ? s.assetsAt(options.assetsBase, document.baseURI) : s.defaultAssets());
   }
 
   /** Where the check is: `idle | starting | detecting | capturing | submitting | passed | failed | error`. */
@@ -198,10 +242,43 @@ export class LivenessCapture extends LitElement {
   override connectedCallback(): void {
     super.connectedCallback();
     if (!this.hasAttribute('status')) this.setAttribute('status', this.#status);
+    if (this.preload) this.#preload();
     // Read after the first update: framework wrappers set properties right after connecting the element.
     void this.updateComplete.then(() => {
       if (this.autostart && this.isConnected && this.#status === 'idle') void this.start();
     });
+  }
+
+  /** A render in a language whose catalog is not loaded yet waits for it (its own small chunk). */
+  protected override scheduleUpdate(): void | Promise<unknown> {
+    const lang = this.#lang();
+    if (catalogLoaded(lang)) return super.scheduleUpdate();
+    return loadCatalog(lang).then(() => super.scheduleUpdate());
+  }
+
+  override updated(changed: Map<PropertyKey, unknown>): void {
+    if (changed.has('preload') && this.preload && changed.get('preload') !== undefined) this.#preload();
+  }
+
+  /** Loads the detector now; a failure shows on `start()`, which loads again. */
+  #preload(): void {
+    this.#loadEngine().then((e) => e.pipeline.load(this.#assets(e.lib))).catch(() => {});
+  }
+
+  async #loadEngine(): Promise<Engine> {
+    let s: AttemptModule;
+    try {
+      s = await loadAttemptModule();
+    } catch (error) {
+      throw new LivenessError('DETECTOR_UNAVAILABLE', `The element's camera and detector code could not be loaded: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
+    }
+    this.#engine ??= {
+      lib: s,
+      camera: new s.CameraController(this),
+      pipeline: new s.FramePipelineController(this, (state) => this.#onGuidance(state)),
+      guide: new s.GuideController(this, () => ({ minFaceSize: this.minFaceSize, minFaceFraction: this.minFaceFraction })),
+    };
+    return this.#engine;
   }
 
   override disconnectedCallback(): void {
@@ -224,14 +301,22 @@ export class LivenessCapture extends LitElement {
     this.#loading = true;
     this.#error = undefined;
     this.#setStatus('starting');
+    // The start or retry button goes away: keep keyboard focus on the element (the cancel button stays).
+    this.#focus('[part~="cancel-button"]');
+    let engine: Engine;
+    try {
+      engine = await this.#loadEngine();
+      signal.throwIfAborted();
+    } catch (error) {
+      this.#fail(attempt, error);
+      return;
+    }
     // Every attribute is checked before the camera opens; a bad value is INVALID_CONFIG, never a late or silent default.
-    const invalid = configError(this, document.baseURI);
+    const invalid = engine.lib.configError(this, document.baseURI);
     if (invalid) {
       this.#fail(attempt, invalid);
       return;
     }
-    // The start or retry button goes away: keep keyboard focus on the element (the cancel button stays).
-    this.#focus('[part~="cancel-button"]');
     let video: HTMLVideoElement;
     try {
       await this.updateComplete;
@@ -239,9 +324,9 @@ export class LivenessCapture extends LitElement {
       const preview = this.renderRoot.querySelector('video');
       if (!preview) throw new LivenessError('UNSUPPORTED', 'The preview could not be created.');
       video = preview;
-      const loading = this.#pipeline.load(this.#assets(), signal);
+      const loading = engine.pipeline.load(this.#assets(engine.lib), signal);
       loading.catch(() => {}); // awaited below, after the camera
-      await this.#camera.open(video, DEFAULT_VIDEO_CONSTRAINTS, signal);
+      await engine.camera.open(video, engine.lib.DEFAULT_VIDEO_CONSTRAINTS, signal);
       await loading;
       signal.throwIfAborted();
     } catch (error) {
@@ -250,7 +335,7 @@ export class LivenessCapture extends LitElement {
     }
     this.#loading = false;
     this.#setStatus('detecting');
-    void this.#run(attempt, video);
+    void this.#run(attempt, video, engine);
   }
 
   /** Stops the camera, drops any request in flight and returns to idle without an event. */
@@ -266,25 +351,26 @@ export class LivenessCapture extends LitElement {
 
   /** In `capture-mode="manual"`: captures the next frame that passes every check. */
   capture(): void {
-    if (this.#status === 'detecting') this.#pipeline.requestCapture();
+    if (this.#status === 'detecting') this.#engine?.pipeline.requestCapture();
   }
 
   /** Detect until a frame passes, then capture, encode and submit it: the rest of an attempt after `start()`. */
-  async #run(attempt: AbortController, video: HTMLVideoElement): Promise<void> {
+  async #run(attempt: AbortController, video: HTMLVideoElement, engine: Engine): Promise<void> {
     const { signal } = attempt;
     try {
-      const passed = await this.#pipeline.run({
+      const passed = await engine.pipeline.run({
         video,
-        track: this.#camera.stream?.getVideoTracks()[0] ?? null,
+        track: engine.camera.stream?.getVideoTracks()[0] ?? null,
         guidance: this.#guidanceOptions(),
         // Only the brightness and sharpness checks read pixels; the pose check uses the detector's keypoints.
         regionChecks: this.checks.some((c) => c !== 'pose'),
         manual: this.captureMode === 'manual',
+        maxFps: this.maxFps,
         signal,
       });
       this.#setStatus('capturing');
-      this.#camera.close();
-      const outcome = await checkLiveness({
+      engine.camera.close();
+      const outcome = await engine.lib.checkLiveness({
         frame: passed.canvas,
         faceBox: passed.face.box,
         minFaceSize: this.minFaceSize,
@@ -318,8 +404,8 @@ export class LivenessCapture extends LitElement {
   #cancel(): void {
     this.#attempt?.abort(new DOMException('The liveness check was stopped.', 'AbortError'));
     this.#attempt = null;
-    this.#pipeline.stop();
-    this.#camera.close();
+    this.#engine?.pipeline.stop();
+    this.#engine?.camera.close();
     this.#loading = false;
     this.#setSnapshot(null);
     this.#setHint(null);
@@ -338,15 +424,16 @@ export class LivenessCapture extends LitElement {
     else this.removeAttribute('hint');
   }
 
-  #assets(): DetectorAssets {
-    return this.assetsBase ? assetsAt(this.assetsBase, document.baseURI) : defaultAssets();
+  #assets(s: AttemptModule): DetectorAssets {
+    return this.assetsBase ? s.assetsAt(this.assetsBase, document.baseURI) : s.defaultAssets();
   }
 
   #guidanceOptions(): GuidanceOptions {
     const on = new Set(this.checks);
     return {
       minFaceSize: this.minFaceSize,
-      stableFrames: Math.max(1, Math.round(this.stableFrames) || 1),
+      stableFrames: this.stableFrames ?? undefined,
+      holdMs: this.holdMs,
       brightness: on.has('brightness'),
       sharpness: on.has('sharpness'),
       pose: on.has('pose'),
@@ -394,8 +481,8 @@ export class LivenessCapture extends LitElement {
   }
 
   #afterResult(): void {
-    this.#pipeline.stop();
-    this.#camera.close();
+    this.#engine?.pipeline.stop();
+    this.#engine?.camera.close();
     this.#setHint(null);
     this.#focus('.panel');
   }
@@ -422,7 +509,7 @@ export class LivenessCapture extends LitElement {
 
   override render(): TemplateResult {
     const lang = this.#lang();
-    const guidance = this.#status === 'detecting' ? this.#pipeline.value : { hint: null, progress: 0, ready: false };
+    const guidance = this.#status === 'detecting' && this.#engine ? this.#engine.pipeline.value : { hint: null, progress: 0, ready: false };
     return renderView(
       {
         status: this.#status,
@@ -431,7 +518,7 @@ export class LivenessCapture extends LitElement {
         t: messagesFor(lang, this.messages),
         captureMode: this.captureMode,
         snapshotUrl: this.#snapshotUrl,
-        layout: this.#guide.style,
+        ...(this.#engine ? { layout: this.#engine.guide.style } : {}),
         loading: this.#loading,
         ...guidance,
         ...(this.#error ? { error: this.#error } : {}),

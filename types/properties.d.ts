@@ -19,8 +19,14 @@ export interface LivenessCaptureProperties {
   captureMode?: LivenessCapture['captureMode'];
   /** Quality checks that must pass before capture (space-separated): `brightness sharpness pose`. */
   checks?: LivenessCapture['checks'];
-  /** Consecutive good frames required before capture. */
+  /** Consecutive good detections required before capture, on top of `hold-ms`. Unset by default. */
   stableFrames?: LivenessCapture['stableFrames'];
+  /** How long, in milliseconds, the face must stay right before it is captured. */
+  holdMs?: LivenessCapture['holdMs'];
+  /** Face detections per second at most while guiding (frames in between are skipped). */
+  maxFps?: LivenessCapture['maxFps'];
+  /** Fetch and compile the detector (wasm + model) as soon as the element is connected, so that `start()` only waits for the camera. See also `LivenessCapture.preload()`. */
+  preload?: LivenessCapture['preload'];
   /** Milliseconds to wait for the backend's answer before a NETWORK_ERROR (0: no limit). */
   requestTimeout?: LivenessCapture['requestTimeout'];
   /** Base URL of the detector's wasm and model; by default they resolve next to this module. */

@@ -1,18 +1,90 @@
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
 import type { FaceDetector } from '@mediapipe/tasks-vision';
 import type { DetectorAssets } from '../assets.js';
+import { DetectorWorker, workersCanDetect } from '../detector-client.js';
 import { LivenessError } from '../errors.js';
 import { FrameCopier } from '../frame.js';
+import { createFaceDetector, toFaceDetection } from '../face-detector.js';
 import type { FaceDetection } from '../gate.js';
 
+/** Where detection runs: in the detector's worker, or (where workers cannot run it) on the page's main thread. */
+export type DetectorBackend =
+  | { readonly thread: 'worker'; readonly worker: DetectorWorker }
+  | { readonly thread: 'main'; readonly detector: FaceDetector };
+
+/** Detectors loaded ahead of any element by `preloadDetector`, by asset URLs: the next element to load takes it. */
+const warm = new Map<string, Promise<DetectorBackend>>();
+
+const keyOf = (assets: DetectorAssets) => `${assets.wasmLoaderPath}|${assets.wasmBinaryPath}|${assets.modelAssetPath}`;
+
 /**
- * Owns the MediaPipe FaceDetector (wasm + model). It loads lazily on the first `load()`, is reused across
- * attempts, and is closed when the host disconnects. The frame loop that calls `detect()` lives in
- * `FramePipelineController`.
+ * Fetches and compiles wasm and model (in the worker where possible) before any element needs them; the next
+ * element that loads the same assets adopts the ready detector. Rejects with DETECTOR_UNAVAILABLE.
+ */
+export function preloadDetector(assets: DetectorAssets): Promise<void> {
+  const key = keyOf(assets);
+  let pending = warm.get(key);
+  if (!pending) {
+    pending = loadBackend(assets);
+    warm.set(key, pending);
+    pending.catch(() => {
+      if (warm.get(key) === pending) warm.delete(key);
+    });
+  }
+  return pending.then(() => {});
+}
+
+/** The worker when it can run the detector, else the main thread. Rejects with DETECTOR_UNAVAILABLE. */
+async function loadBackend(assets: DetectorAssets): Promise<DetectorBackend> {
+  if (workersCanDetect()) {
+    let worker: DetectorWorker | null = null;
+    try {
+      worker = new DetectorWorker();
+      await worker.load(assets);
+      return { thread: 'worker', worker };
+    } catch {
+      // A worker that cannot start or cannot run MediaPipe: the main thread is the fallback.
+      worker?.terminate();
+    }
+  }
+  try {
+    return { thread: 'main', detector: await createFaceDetector(assets) };
+  } catch (error) {
+    throw await loadError(assets, error);
+  }
+}
+
+/** DETECTOR_UNAVAILABLE naming the files that are missing (a failed script load rejects with an Event, not an Error). */
+async function loadError(assets: DetectorAssets, error: unknown): Promise<LivenessError> {
+  const urls = [assets.wasmLoaderPath, assets.wasmBinaryPath, assets.modelAssetPath];
+  const failed: string[] = [];
+  for (const url of urls) {
+    const status = await fetch(url, { method: 'HEAD', cache: 'no-store' }).then((r) => (r.ok ? null : `HTTP ${r.status}`), () => 'unreachable');
+    if (status) failed.push(`${url} (${status})`);
+  }
+  const target = (error as { target?: { src?: unknown } } | null)?.target;
+  const reason = error instanceof Error
+    ? error.message.replace(/\.$/, '')
+    : typeof target?.src === 'string' ? `${target.src} did not load` : 'the detector files did not load';
+  const message = failed.length
+    ? `not found: ${failed.join(', ')}. Serve the files of the package's dist/assets/ folder and set assets-base to that folder's URL`
+    : reason;
+  return new LivenessError('DETECTOR_UNAVAILABLE', `The face detector could not be loaded: ${message}.`, { cause: error });
+}
+
+function release(backend: DetectorBackend): void {
+  if (backend.thread === 'worker') backend.worker.terminate();
+  else backend.detector.close();
+}
+
+/**
+ * Owns the face detector (wasm + model), in its worker or on the main thread. It loads lazily on the first
+ * `load()` (or is adopted from `preloadDetector`), is reused across attempts, and is closed (its worker ended)
+ * when the host disconnects. The frame loop lives in `FramePipelineController`.
  */
 export class DetectorController implements ReactiveController {
-  #detector: Promise<FaceDetector> | null = null;
-  #ready: FaceDetector | null = null;
+  #pending: Promise<DetectorBackend> | null = null;
+  #backend: DetectorBackend | null = null;
   #assetsKey = '';
   #lastTimestamp = -1;
   readonly #copier = new FrameCopier();
@@ -21,60 +93,63 @@ export class DetectorController implements ReactiveController {
     host.addController(this);
   }
 
+  /** The loaded detector, or null before `load()` resolved. */
+  get backend(): DetectorBackend | null {
+    return this.#backend;
+  }
+
   /** Loads wasm and model (once per set of asset URLs). Rejects with DETECTOR_UNAVAILABLE, or the signal's reason. */
   async load(assets: DetectorAssets, signal?: AbortSignal): Promise<void> {
-    const key = `${assets.wasmLoaderPath}|${assets.wasmBinaryPath}|${assets.modelAssetPath}`;
-    if (!this.#detector || this.#assetsKey !== key) {
-      this.#closeDetector();
+    const key = keyOf(assets);
+    if (!this.#pending || this.#assetsKey !== key) {
+      this.discard();
       this.#assetsKey = key;
-      const pending = createDetector(assets);
-      this.#detector = pending;
+      const preloaded = warm.get(key);
+      warm.delete(key);
+      const pending = preloaded ?? loadBackend(assets);
+      this.#pending = pending;
       // A failed load is not cached: the next attempt tries again.
       pending.then(
-        (d) => {
-          if (this.#detector === pending) this.#ready = d;
+        (b) => {
+          // A load that was discarded meanwhile is released by `discard()`.
+          if (this.#pending === pending) this.#backend = b;
         },
         () => {
-          if (this.#detector === pending) this.#detector = null;
+          if (this.#pending === pending) this.#pending = null;
         },
       );
     }
-    const pending = this.#detector;
-    await abortable(pending, signal);
+    await abortable(this.#pending, signal);
   }
 
   /**
-   * Faces in the video's current frame, in the video's intrinsic pixels (not mirrored). Throws when the detector
-   * is not loaded or fails: the caller ends the attempt.
+   * Main-thread detection: faces in the video's current frame, in the video's intrinsic pixels (not mirrored).
+   * Throws when the detector is not loaded or fails: the caller ends the attempt.
    */
   detect(video: HTMLVideoElement, now: number): FaceDetection[] {
-    const detector = this.#ready;
-    if (!detector) throw new LivenessError('DETECTION_FAILED', 'The face detector is not loaded.');
+    const backend = this.#backend;
+    if (backend?.thread !== 'main') throw new LivenessError('DETECTION_FAILED', 'The face detector is not loaded.');
     // detectForVideo needs strictly increasing timestamps.
     const timestamp = Math.max(now, this.#lastTimestamp + 1);
     this.#lastTimestamp = timestamp;
     // Detected on a copy at the reported size: see FrameCopier.
-    const result = detector.detectForVideo(this.#copier.copy(video) ?? video, timestamp);
+    const result = backend.detector.detectForVideo(this.#copier.copy(video) ?? video, timestamp);
     return result.detections.map((d) => toFaceDetection(d, video.videoWidth, video.videoHeight));
   }
 
-  /** Closes the detector, so that the next `load()` starts afresh (after it failed on a frame, say). */
+  /** Closes the detector (ends its worker), so that the next `load()` starts afresh. */
   discard(): void {
-    this.#closeDetector();
+    const pending = this.#pending;
+    this.#pending = null;
+    this.#backend = null;
+    this.#assetsKey = '';
+    pending?.then(release).catch(() => {});
   }
 
   hostConnected(): void {}
 
   hostDisconnected(): void {
-    this.#closeDetector();
-  }
-
-  #closeDetector(): void {
-    const pending = this.#detector;
-    this.#detector = null;
-    this.#ready = null;
-    this.#assetsKey = '';
-    pending?.then((d) => d.close()).catch(() => {});
+    this.discard();
   }
 }
 
@@ -87,51 +162,4 @@ function abortable<T>(promise: Promise<T>, signal?: AbortSignal): Promise<T> {
     signal.addEventListener('abort', onAbort, { once: true });
     promise.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort));
   });
-}
-
-async function createDetector(assets: DetectorAssets): Promise<FaceDetector> {
-  try {
-    const vision = await import('@mediapipe/tasks-vision');
-    return await vision.FaceDetector.createFromOptions(
-      { wasmLoaderPath: assets.wasmLoaderPath, wasmBinaryPath: assets.wasmBinaryPath },
-      {
-        baseOptions: { modelAssetPath: assets.modelAssetPath, delegate: 'CPU' },
-        runningMode: 'VIDEO',
-        minDetectionConfidence: 0.5,
-        minSuppressionThreshold: 0.3,
-      },
-    );
-  } catch (error) {
-    // A loader <script> that fails rejects with its error Event, not an Error: name the file that is missing.
-    const urls = [assets.wasmLoaderPath, assets.wasmBinaryPath, assets.modelAssetPath];
-    const failed: string[] = [];
-    for (const url of urls) {
-      const status = await fetch(url, { method: 'HEAD', cache: 'no-store' }).then((r) => (r.ok ? null : `HTTP ${r.status}`), () => 'unreachable');
-      if (status) failed.push(`${url} (${status})`);
-    }
-    const target = (error as { target?: { src?: unknown } } | null)?.target;
-    const reason = error instanceof Error
-      ? error.message.replace(/\.$/, '')
-      : typeof target?.src === 'string' ? `${target.src} did not load` : 'the detector files did not load';
-    const message = failed.length
-      ? `not found: ${failed.join(', ')}. Serve the files of the package's dist/assets/ folder and set assets-base to that folder's URL`
-      : reason;
-    throw new LivenessError('DETECTOR_UNAVAILABLE', `The face detector could not be loaded: ${message}.`, { cause: error });
-  }
-}
-
-interface MediaPipeDetection {
-  boundingBox?: { originX: number; originY: number; width: number; height: number };
-  categories: { score: number }[];
-  keypoints: { x: number; y: number }[];
-}
-
-/** MediaPipe's result in video pixels: the box is already in pixels, keypoints are normalized. */
-export function toFaceDetection(d: MediaPipeDetection, width: number, height: number): FaceDetection {
-  const b = d.boundingBox ?? { originX: 0, originY: 0, width: 0, height: 0 };
-  return {
-    box: { x: b.originX, y: b.originY, width: b.width, height: b.height },
-    score: d.categories[0]?.score ?? 0,
-    keypoints: d.keypoints.map((k) => ({ x: k.x * width, y: k.y * height })),
-  };
 }

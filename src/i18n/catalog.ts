@@ -5,13 +5,6 @@
  * missing or misspelled key is a compile error. Placeholders use `{name}` syntax (see `format` in `localize.ts`)
  * and must appear unchanged in every translation.
  */
-import { ar } from './locales/ar.js';
-import { de } from './locales/de.js';
-import { es } from './locales/es.js';
-import { fr } from './locales/fr.js';
-import { hi } from './locales/hi.js';
-import { pt } from './locales/pt.js';
-
 export const en = {
   // Live hints: one at a time, short enough for one line on a phone.
   'hint.no-face': 'Position your face in the frame',
@@ -88,5 +81,15 @@ export type MessageKey = keyof typeof en;
 /** A complete set of messages for one language. */
 export type Messages = Record<MessageKey, string>;
 
-/** Every built-in catalog, by primary language subtag (lowercase). */
-export const CATALOGS: Readonly<Record<string, Messages>> = Object.freeze({ en, es, fr, de, pt, hi, ar });
+/**
+ * The other catalogs, each loaded on demand as its own chunk: a page loads only the language it shows. Each locale
+ * module is typed `Messages`, so a missing key is still a compile error.
+ */
+export const CATALOG_LOADERS: Readonly<Record<string, () => Promise<Messages>>> = Object.freeze({
+  es: () => import('./locales/es.js').then((m) => m.es),
+  fr: () => import('./locales/fr.js').then((m) => m.fr),
+  de: () => import('./locales/de.js').then((m) => m.de),
+  pt: () => import('./locales/pt.js').then((m) => m.pt),
+  hi: () => import('./locales/hi.js').then((m) => m.hi),
+  ar: () => import('./locales/ar.js').then((m) => m.ar),
+});

@@ -4,7 +4,7 @@
  */
 import type { LivenessErrorCode } from '../errors.js';
 import type { LivenessStatus } from '../status.js';
-import { CATALOGS, en, type MessageKey, type Messages } from './catalog.js';
+import { CATALOG_LOADERS, en, type MessageKey, type Messages } from './catalog.js';
 
 export type { MessageKey, Messages } from './catalog.js';
 
@@ -68,13 +68,49 @@ export function isRtl(lang: string): boolean {
   return rest.some((tag) => tag.length === 4 && RTL_SCRIPTS.has(tag));
 }
 
+/** Catalogs loaded so far, by primary subtag. English is always there (it ships with the element). */
+const loaded = new Map<string, Messages>([[DEFAULT_LANGUAGE, en]]);
+const loading = new Map<string, Promise<Messages>>();
+
+/** True when the catalog `messagesFor(lang)` would use is loaded (English always is). */
+export function catalogLoaded(lang: string): boolean {
+  return loaded.has(supported(lang) ?? DEFAULT_LANGUAGE);
+}
+
 /**
- * The messages for `lang` (any tag; matched by primary subtag, English when unsupported), with `overrides` applied
- * on top. Overrides are single strings keyed by message id; keys the catalog does not know and values that are
+ * Loads the catalog for `lang` (matched like `messagesFor`); resolves with it. A catalog that fails to load
+ * resolves with English, and the next call tries again.
+ */
+export function loadCatalog(lang: string): Promise<Messages> {
+  const primary = supported(lang) ?? DEFAULT_LANGUAGE;
+  const ready = loaded.get(primary);
+  if (ready) return Promise.resolve(ready);
+  let pending = loading.get(primary);
+  if (!pending) {
+    const load = CATALOG_LOADERS[primary];
+    pending = (load ? load() : Promise.resolve(en)).then(
+      (messages) => {
+        loaded.set(primary, messages);
+        loading.delete(primary);
+        return messages;
+      },
+      () => {
+        loading.delete(primary);
+        return en;
+      },
+    );
+    loading.set(primary, pending);
+  }
+  return pending;
+}
+
+/**
+ * The messages for `lang` (any tag; matched by primary subtag, English when unsupported or not loaded yet: see
+ * `loadCatalog`), with `overrides` applied on top. Overrides are single strings keyed by message id; keys the catalog does not know and values that are
  * not strings are ignored. Returns a fresh object.
  */
 export function messagesFor(lang: string, overrides?: Partial<Record<string, string>>): Messages {
-  const base = CATALOGS[supported(lang) ?? DEFAULT_LANGUAGE] ?? en;
+  const base = loaded.get(supported(lang) ?? DEFAULT_LANGUAGE) ?? en;
   const messages: Messages = { ...base };
   if (overrides) {
     for (const [key, value] of Object.entries(overrides)) {

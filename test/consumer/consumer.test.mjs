@@ -62,6 +62,11 @@ async function checkApp(origin) {
   assert.deepEqual(foreign, [], 'every request stays on the page origin');
   assert.ok(requested.some((u) => u.endsWith('.wasm')), 'the wasm came from the app itself');
   assert.ok(requested.some((u) => u.endsWith('.tflite')), 'the model came from the app itself');
+  // Detection ran in the bundled worker: its script was served by the app, and wasm and model were fetched by the
+  // worker, not by the page (the page's own resource timing, which excludes its workers, has neither).
+  assert.ok(requested.some((u) => /detector-worker[^/]*\.js(\?|$)/.test(u)), `the worker script came from the app itself: ${requested.join(' ')}`);
+  const pageFetched = await page.evaluate(() => performance.getEntriesByType('resource').map((e) => e.name));
+  assert.deepEqual(pageFetched.filter((u) => /\.(wasm|tflite)$/.test(u)), [], 'the page itself fetched no wasm or model');
   await page.close();
 }
 

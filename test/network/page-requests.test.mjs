@@ -29,7 +29,7 @@ import { jpegSize } from '../support/mock-backend.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const www = mkdtempSync(join(tmpdir(), 'liveness-requests-'));
-const TYPES = { '.html': 'text/html', '.js': 'text/javascript', '.wasm': 'application/wasm', '.tflite': 'application/octet-stream' };
+const TYPES = { '.html': 'text/html', '.js': 'text/javascript', '.mjs': 'text/javascript', '.wasm': 'application/wasm', '.tflite': 'application/octet-stream' };
 /** How long the element keeps detecting: past the 60 s at which a usage logger would report. */
 const DETECT_MS = 65_000;
 /** Exposure after each removal, for anything a closing task or a dropped request would still send. */
@@ -175,6 +175,11 @@ before(async () => {
     absWorkingDir: root, entryPoints: ['dist/index.js'], bundle: true, splitting: true, format: 'esm', platform: 'browser',
     outdir: www, logLevel: 'warning',
   });
+  // The detector's worker, beside the element's chunks where `new URL('./detector-worker.js', import.meta.url)` finds it.
+  await esbuild.build({
+    absWorkingDir: root, entryPoints: { 'detector-worker': 'dist/detector-worker.js' }, bundle: true, format: 'esm', platform: 'browser',
+    outdir: www, logLevel: 'warning',
+  });
   cpSync(join(root, 'dist', 'assets'), join(www, 'assets'), { recursive: true });
   writeFileSync(join(www, 'index.html'), `<!doctype html><html lang="en"><body>
 <script type="module">
@@ -260,7 +265,7 @@ test('detecting for over 60 s, stopping, removing, and removing during a submit:
 
   // Both recorders saw the page's own traffic (they work for this page) and nothing else.
   const own = observed.filter((o) => o.type !== 'puppeteer').map((o) => o.url);
-  for (const path of ['/index.js', '/assets/vision_wasm_internal.js', '/assets/vision_wasm_internal.wasm', '/assets/face_detection_short_range.tflite', '/hang/antispoofing']) {
+  for (const path of ['/index.js', '/detector-worker.js', '/assets/vision_wasm_module_internal.mjs', '/assets/vision_wasm_module_internal.wasm', '/assets/face_detection_short_range.tflite', '/hang/antispoofing']) {
     assert.ok(own.includes(`${origin}${path}`), `DevTools saw ${path}`);
     assert.ok(proxied.some((r) => r.endsWith(`${origin}${path}`)), `the proxy saw ${path}`);
   }

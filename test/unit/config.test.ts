@@ -20,6 +20,7 @@ function valid(): LivenessConfig {
     apiKey: null,
     session: null,
     ...CONFIG_DEFAULTS,
+    stableFrames: undefined,
     captureMode: 'auto',
     checks: ['brightness', 'sharpness', 'pose'],
     headers: {},
@@ -133,12 +134,21 @@ describe('config: each attribute', () => {
     for (const minFaceSize of [1, 64, 128, 300.5]) accepted({ minFaceSize });
   });
 
-  it('stable-frames: a whole number >= 1', () => {
+  it('hold-ms: milliseconds >= 0; max-fps: more than 0', () => {
+    refused({ holdMs: -1 }, 'hold-ms=-1');
+    refused({ holdMs: '' }, 'hold-ms=""');
+    for (const holdMs of [0, 500, 2000]) accepted({ holdMs });
+    refused({ maxFps: 0 }, 'max-fps=0');
+    refused({ maxFps: 'fast' }, 'max-fps="fast"');
+    for (const maxFps of [1, 15, 60]) accepted({ maxFps });
+  });
+
+  it('stable-frames (deprecated, unset by default): a whole number >= 1', () => {
     refused({ stableFrames: 0 }, 'stable-frames=0');
     refused({ stableFrames: 2.5 }, 'stable-frames=2.5');
     refused({ stableFrames: 'ten' }, 'stable-frames="ten"');
     refused({ stableFrames: -1 }, 'stable-frames=-1');
-    for (const stableFrames of [1, 10, 60]) accepted({ stableFrames });
+    for (const stableFrames of [1, 10, 60, undefined]) accepted({ stableFrames });
   });
 
   it('request-timeout: milliseconds >= 0, 0 meaning no limit; negative is refused, not read as "no limit"', () => {

@@ -147,6 +147,31 @@ describe('Guidance: steady hint, progress and ready', () => {
     expect(quick.map((s) => s.ready)).to.deep.equal([false, true]);
   });
 
+  it('with holdMs, the hold is a duration of frame time: ready after holdMs whatever the frame rate', () => {
+    const timed = (g: Guidance, times: number[], d: () => FaceDetection[] = good) => times.map((t) => g.update(d(), W, H, SHARP, t));
+    // 30 detections a second and 5 a second pass after the same 500 ms.
+    const fast = timed(new Guidance({ ...defaults, holdMs: 500 }), Array.from({ length: 17 }, (_, i) => 1000 + i * 33.4));
+    expect(fast.findIndex((s) => s.ready)).to.equal(15);
+    const slow = timed(new Guidance({ ...defaults, holdMs: 500 }), [0, 200, 400, 600, 800]);
+    expect(slow.map((s) => s.ready)).to.deep.equal([false, false, false, true, true]);
+    expect(slow.map((s) => s.progress)).to.deep.equal([0, 0.4, 0.8, 1, 1]);
+    // Two good frames at least, even with a zero hold.
+    expect(timed(new Guidance({ ...defaults, holdMs: 0 }), [0, 10]).map((s) => s.ready)).to.deep.equal([false, true]);
+    // stableFrames given too: both must be met.
+    const both = timed(new Guidance({ ...defaults, holdMs: 100, stableFrames: 4 }), [0, 200, 400, 600]);
+    expect(both.map((s) => s.ready)).to.deep.equal([false, false, false, true]);
+  });
+
+  it('with holdMs, a bad frame starts the duration again', () => {
+    const g = new Guidance({ ...defaults, holdMs: 500 });
+    g.update(good(), W, H, SHARP, 0);
+    g.update(good(), W, H, SHARP, 400);
+    expect(g.update(good(), W, H, DARK, 450).progress).to.equal(0);
+    expect(g.update(good(), W, H, SHARP, 500)).to.deep.include({ ready: false, progress: 0 });
+    expect(g.update(good(), W, H, SHARP, 900)).to.deep.include({ ready: false, progress: 0.8 });
+    expect(g.update(good(), W, H, SHARP, 1000)).to.deep.include({ ready: true, progress: 1 });
+  });
+
   it('any bad frame resets the progress', () => {
     const g = new Guidance(defaults);
     run(g, [good(), good(), good()]);

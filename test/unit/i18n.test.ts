@@ -1,13 +1,15 @@
 import { expect, fixture, html } from '@open-wc/testing';
 import { LIVENESS_ERROR_CODES } from '../../src/errors.js';
-import { CATALOGS, en } from '../../src/i18n/catalog.js';
+import { en, type Messages } from '../../src/i18n/catalog.js';
 import {
   SUPPORTED_LANGUAGES,
   errorKey,
   format,
   hintKey,
   isRtl,
+  catalogLoaded,
   languageOf,
+  loadCatalog,
   messagesFor,
   placeholders,
   resolveLanguage,
@@ -18,6 +20,12 @@ import {
 
 const englishKeys = Object.keys(en).sort();
 
+/** Only English ships with the element; every other catalog is its own chunk, loaded here before the tests. */
+const lazyBefore = SUPPORTED_LANGUAGES.filter((lang) => !catalogLoaded(lang));
+const CATALOGS: Record<string, Messages> = Object.fromEntries(
+  await Promise.all(SUPPORTED_LANGUAGES.map(async (lang) => [lang, await loadCatalog(lang)] as const)),
+);
+
 /** Keys whose translation may legitimately equal English (proper nouns, numbers only). None so far. */
 const SAME_AS_ENGLISH_ALLOWED = new Set<string>();
 
@@ -25,6 +33,11 @@ const SAME_AS_ENGLISH_ALLOWED = new Set<string>();
 const SCRIPT: Record<string, RegExp> = { hi: /\p{Script=Devanagari}/u, ar: /\p{Script=Arabic}/u };
 
 describe('i18n catalogs', () => {
+  it('loads only English up front: the others load on demand', () => {
+    expect(lazyBefore).to.deep.equal(['es', 'fr', 'de', 'pt', 'hi', 'ar']);
+    expect(SUPPORTED_LANGUAGES.every((lang) => catalogLoaded(lang))).to.equal(true);
+  });
+
   it('has a catalog for every supported language and nothing else', () => {
     expect(Object.keys(CATALOGS).sort()).to.deep.equal([...SUPPORTED_LANGUAGES].sort());
     expect(SUPPORTED_LANGUAGES).to.deep.equal(['en', 'es', 'fr', 'de', 'pt', 'hi', 'ar']);

@@ -94,7 +94,8 @@ describe('<liveness-capture> interface with a face in view', () => {
   describe('progress', () => {
     it('goes to hold-still with the progress rising to ready before the capture (auto mode)', async () => {
       const backend = await new Backend().script(LIVE);
-      el = await createElement({ endpoint: backend.endpoint });
+      // The hold is a duration; a count of frames on top makes the number of steps independent of the machine.
+      el = await createElement({ endpoint: backend.endpoint, 'stable-frames': '5' });
       const log: (LivenessProgressDetail & { attr: string | null })[] = [];
       let atCapture: { index: number; hint: string | null; status: string } | null = null;
       let progressAfterCapture = 0;
@@ -347,7 +348,8 @@ describe('<liveness-capture> interface with a face in view', () => {
   describe('live region', () => {
     it('is one polite region whose text changes only when the hint or status changes', async () => {
       const backend = await new Backend().script(LIVE);
-      el = await createElement({ endpoint: backend.endpoint, 'capture-mode': 'manual', lang: 'en' });
+      // Steps of the hold counted in frames too (see the progress test), so several are seen on any machine.
+      el = await createElement({ endpoint: backend.endpoint, 'capture-mode': 'manual', lang: 'en', 'stable-frames': '5' });
       const shadow = el.shadowRoot!;
       const regions = shadow.querySelectorAll('[aria-live], [role="status"], [role="alert"], [role="log"]');
       expect(regions.length).to.equal(1);
