@@ -41,7 +41,7 @@ export async function measure() {
     const chunks = Object.keys(outputs).filter((f) => f.endsWith('.js')).map((f) => {
       const inputs = Object.entries(outputs[f].inputs).filter(([, v]) => v.bytesInOutput > 0).map(([i]) => relative(root, join(root, i)));
       const label = (f === entry ? 'entry: element, view, styles, English, Lit' : null) ?? inputs.find((i) => i.includes('i18n/locales/'))?.replace(/.*locales\//, 'locale ')
-        ?? (inputs.some((i) => i.endsWith('frame-pipeline-controller.js')) ? 'session: camera, detector client, pipeline, encoder, submit (on start)' : null)
+        ?? (inputs.some((i) => i.endsWith('frame-pipeline-controller.js')) ? 'attempt: camera, detector client, pipeline, guide, encoder, submit (on start)' : null)
         ?? (inputs.some((i) => i.includes('@mediapipe')) ? '@mediapipe/tasks-vision (main-thread fallback)' : inputs.length === 1 ? inputs[0] : `${inputs.length} modules`);
       return { file: f, label, initial: initial.has(f), ...size(f) };
     });
@@ -54,9 +54,9 @@ export async function measure() {
       const buf = readFileSync(join(root, 'dist', 'assets', name));
       return { raw: buf.length, gzip: gz(buf) };
     };
-    const sessionChunk = chunks.find((c) => !c.initial && c.label.startsWith('session'));
+    const attemptChunk = chunks.find((c) => !c.initial && c.label.startsWith('attempt'));
     const onStart = {
-      'session chunk': { raw: sessionChunk?.raw ?? 0, gzip: sessionChunk?.gzip ?? 0 },
+      'attempt chunk': { raw: attemptChunk?.raw ?? 0, gzip: attemptChunk?.gzip ?? 0 },
       'detector-worker.js (bundled, with MediaPipe)': { raw: workerJs.length, gzip: gz(workerJs) },
       'vision_wasm_module_internal.mjs': asset('vision_wasm_module_internal.mjs'),
       'vision_wasm_module_internal.wasm': asset('vision_wasm_module_internal.wasm'),
