@@ -1,7 +1,8 @@
 import { LitElement, type PropertyDeclarations, type TemplateResult } from 'lit';
 import { assetsAt, defaultAssets, type DetectorAssets } from './assets.js';
 import { CameraController, DEFAULT_VIDEO_CONSTRAINTS } from './controllers/camera-controller.js';
-import { FramePipelineController, type PipelineState } from './controllers/frame-pipeline-controller.js';
+import { FramePipelineController, type PassedFrame, type PipelineState } from './controllers/frame-pipeline-controller.js';
+import { VisibilityController } from './controllers/visibility-controller.js';
 import { LivenessError, type LivenessErrorDetail } from './errors.js';
 import {
   LivenessCaptureEvent,
@@ -16,6 +17,7 @@ import type { GuidanceOptions } from './guidance.js';
 import { isRtl, languageOf, messagesFor, resolveLanguage, type MessageKey } from './i18n/localize.js';
 import { checkLiveness } from './liveness-check.js';
 import { canTransition, isFinal, type LivenessStatus } from './status.js';
+import { checkSupport, type SupportReport } from './support.js';
 import { renderView } from './view.js';
 import { styles } from './styles.js';
 
@@ -147,6 +149,9 @@ export class LivenessCapture extends LitElement {
   #snapshotUrl: string | null = null;
   readonly #camera = new CameraController(this);
   readonly #pipeline = new FramePipelineController(this, (state) => this.#onGuidance(state));
+  readonly #visibility = new VisibilityController(this, () => this.#pause());
+  /** Detection is paused (page hidden): the camera is off until the page is shown again. */
+  #paused = false;
 
   constructor() {
     super();
@@ -162,6 +167,15 @@ export class LivenessCapture extends LitElement {
     this.assetsBase = null;
     this.headers = {};
     this.messages = {};
+  }
+
+  /**
+   * Whether this browser can run the check (secure page, camera API, WebAssembly SIMD, WebGL2 where the detector
+   * uses it). `start()` checks the same before it downloads anything and ends with `UNSUPPORTED` naming what is
+   * missing; a page can call this first to offer another path.
+   */
+  static supports(): SupportReport {
+    return checkSupport();
   }
 
   /** Where the check is: `idle | starting | detecting | capturing | submitting | passed | failed | error`. */
@@ -215,6 +229,8 @@ export class LivenessCapture extends LitElement {
       if (!this.endpoint) {
         throw new LivenessError('UNSUPPORTED', 'liveness-capture needs an endpoint attribute: the URL the image is sent to.');
       }
+      const support = checkSupport();
+      if (!support.supported) throw new LivenessError('UNSUPPORTED', support.message);
       await this.updateComplete;
       signal.throwIfAborted();
       const preview = this.renderRoot.querySelector('video');
@@ -254,15 +270,7 @@ export class LivenessCapture extends LitElement {
   async #run(attempt: AbortController, video: HTMLVideoElement): Promise<void> {
     const { signal } = attempt;
     try {
-      const passed = await this.#pipeline.run({
-        video,
-        track: this.#camera.stream?.getVideoTracks()[0] ?? null,
-        guidance: this.#guidanceOptions(),
-        // Only the brightness and sharpness checks read pixels; the pose check uses the detector's keypoints.
-        regionChecks: this.checks.some((c) => c !== 'pose'),
-        manual: this.captureMode === 'manual',
-        signal,
-      });
+      const passed = await this.#detect(video, signal);
       this.#setStatus('capturing');
       this.#camera.close();
       const outcome = await checkLiveness({
@@ -295,7 +303,46 @@ export class LivenessCapture extends LitElement {
     }
   }
 
+  /**
+   * Runs the frame pipeline until a frame passes. While the page is hidden, detection pauses with the camera off
+   * (nobody is in front of it, and a phone takes the camera away anyway); when the page is shown again the camera
+   * reopens and detection starts afresh in the same attempt.
+   */
+  async #detect(video: HTMLVideoElement, signal: AbortSignal): Promise<PassedFrame> {
+    for (;;) {
+      try {
+        if (this.#visibility.hidden) this.#pause();
+        if (this.#paused) {
+          await this.#visibility.shown(signal);
+          this.#paused = false;
+          await this.#camera.open(video, DEFAULT_VIDEO_CONSTRAINTS, signal);
+        }
+        return await this.#pipeline.run({
+          video,
+          track: this.#camera.stream?.getVideoTracks()[0] ?? null,
+          guidance: this.#guidanceOptions(),
+          // Only the brightness and sharpness checks read pixels; the pose check uses the detector's keypoints.
+          regionChecks: this.checks.some((c) => c !== 'pose'),
+          manual: this.captureMode === 'manual',
+          signal,
+        });
+      } catch (error) {
+        if (!this.#paused || signal.aborted) throw error;
+      }
+    }
+  }
+
+  /** The page was hidden: while detecting, stop looking and release the camera (see `#detect`). */
+  #pause(): void {
+    if (this.#status !== 'detecting' || !this.#attempt || this.#paused) return;
+    this.#paused = true;
+    this.#pipeline.stop();
+    this.#camera.close();
+    this.#setHint(null);
+  }
+
   #cancel(): void {
+    this.#paused = false;
     this.#attempt?.abort(new DOMException('The liveness check was stopped.', 'AbortError'));
     this.#attempt = null;
     this.#pipeline.stop();

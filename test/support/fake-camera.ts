@@ -13,7 +13,7 @@ interface Video {
 }
 
 /** Splits a Motion-JPEG stream (JPEG images back to back) into one Blob per image. */
-export function splitMjpeg(bytes: Uint8Array): Blob[] {
+export function splitMjpeg(bytes: Uint8Array<ArrayBuffer>): Blob[] {
   const starts: number[] = [];
   for (let i = 0; i + 2 < bytes.length; i++) {
     if (bytes[i] === 0xff && bytes[i + 1] === 0xd8 && bytes[i + 2] === 0xff) starts.push(i);

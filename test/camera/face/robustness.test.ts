@@ -24,7 +24,8 @@ function camera(frames: number, unplug: boolean) {
   media.getUserMedia = async function (this: MediaDevices, constraints?: MediaStreamConstraints) {
     const stream = await original.call(this, constraints);
     real.push(...stream.getTracks());
-    const source = Object.assign(document.createElement('video'), { muted: true, playsInline: true, srcObject: stream });
+    const source = document.createElement('video');
+    Object.assign(source, { muted: true, playsInline: true, srcObject: stream });
     await source.play();
     const canvas = Object.assign(document.createElement('canvas'), { width: source.videoWidth, height: source.videoHeight });
     const ctx = canvas.getContext('2d')!;
