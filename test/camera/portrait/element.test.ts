@@ -61,7 +61,8 @@ describe('<liveness-capture> with a portrait camera (720x1280)', () => {
     // The face's centre (the frame's centre, about 360, 640) lands inside the guide.
     const faceX = shown.left + shown.width / 2 + (360 - video.videoWidth / 2) * scale;
     const faceY = shown.top + shown.height / 2 + (640 - video.videoHeight / 2) * scale;
-    expect(faceX).to.be.within(guide.left, guide.right);
-    expect(faceY).to.be.within(guide.top, guide.bottom);
+    const rects = JSON.stringify({ stage, guide, shown });
+    expect(faceX, rects).to.be.within(guide.left, guide.right);
+    expect(faceY, rects).to.be.within(guide.top, guide.bottom);
   });
 });
