@@ -49,7 +49,7 @@ export default tseslint.config(
   },
   {
     // Callbacks passed to puppeteer's page.evaluate/waitForFunction run in the browser.
-    files: ['test/consumer/**/*.mjs', 'scripts/screenshots.mjs', 'bench/element.mjs'],
+    files: ['test/consumer/**/*.mjs', 'test/network/**/*.mjs', 'scripts/screenshots.mjs', 'bench/element.mjs'],
     languageOptions: { globals: { ...globals.node, ...globals.browser } },
   },
   {

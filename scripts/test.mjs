@@ -2,7 +2,8 @@
 // The whole test suite, as `npm test` runs it:
 //   1. build (tsc for the element and the server, assets into dist/), type-check the tests and lint (eslint),
 //   2. project checks: the model asset rebuilds byte for byte, custom-elements.json is current,
-//   3. Node tests (node:test): model asset, server handler, local backend, consumer package check,
+//   3. Node tests (node:test): model asset, server handler, local backend, consumer package check (in each engine),
+//      no third-party URL in what the page loads, no request leaving the page (Chromium watched from outside),
 //   4. browser tests (@web/test-runner, fake camera groups) in each engine in turn: Debian's Chromium, Firefox ESR
 //      and WebKitGTK (the last two headed under Xvfb, see web-test-runner.config.mjs),
 // then prints the counts per engine and one closing line for everything: `N passed, N failed` (also written to
