@@ -93,8 +93,12 @@ export class CameraController implements ReactiveController {
     }
     this.#stream = stream;
     this.#video = video;
+    // iOS plays a camera preview inline and without a tap only when it is muted and playsinline (the properties
+    // reflect to the attributes that older WebKit reads).
     video.muted = true;
+    video.defaultMuted = true;
     video.playsInline = true;
+    video.autoplay = true;
     video.srcObject = stream;
     await waitForFrame(video);
     if (generation !== this.#generation) throw new DOMException('The camera was closed.', 'AbortError');

@@ -1,7 +1,9 @@
 // The consumer check: a fresh Vite app installs the `npm pack` tarball (whose prepack builds it), only does
 // `import 'liveness-capture'`, is built with Vite with no extra configuration, and — served from loopback and
 // opened in Debian's Chromium with the fake camera playing a real face — detects the face and submits it.
-// Every request the page makes must go to its own origin.
+// Every request the page makes must go to its own origin. The built app also runs in Firefox ESR and WebKitGTK
+// (LIVENESS_ENGINES, default all three; both need a display: scripts/test.mjs runs them under xvfb-run), whose
+// page gets the test suite's fake camera (test/support/fake-camera.ts) playing the same video.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync, spawn } from 'node:child_process';
@@ -10,7 +12,9 @@ import { createServer } from 'node:http';
 import { tmpdir } from 'node:os';
 import { dirname, extname, join, normalize } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import * as esbuild from 'esbuild';
 import puppeteer from 'puppeteer-core';
+import { remote } from 'webdriverio';
 import { makeFixtures } from '../../scripts/make-fixtures.mjs';
 import { jpegSize } from '../support/mock-backend.mjs';
 
@@ -20,9 +24,13 @@ const app = join(work, 'app');
 const LIVE = JSON.stringify({ success: true, message: 'Process finished successfully', model_output: { pred_idx: 'real', prob_real: 0.98 } });
 const TYPES = { '.html': 'text/html', '.js': 'text/javascript', '.mjs': 'text/javascript', '.wasm': 'application/wasm', '.css': 'text/css', '.tflite': 'application/octet-stream' };
 
+const ENGINES = (process.env.LIVENESS_ENGINES ?? 'chromium,firefox,webkit').split(',');
 let server;
 let browser;
 const received = [];
+// For Firefox and WebKit: the fake camera, served beside the app and started before the app's own script.
+const fakeCamera = () => esbuild.transformSync(readFileSync(join(root, 'test', 'support', 'fake-camera.ts'), 'utf8'), { loader: 'ts', format: 'esm' }).code;
+const CAMERA_TAG = `<script type="module">import { installFakeCamera } from '/__fake-camera.js'; installFakeCamera('/__camera.mjpeg');</script>`;
 
 before(async () => {
   const tarball = execFileSync('npm', ['pack', '--silent', '--pack-destination', work], { cwd: root, encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] })
@@ -58,6 +66,19 @@ for (const t of ['liveness-pass', 'liveness-fail', 'liveness-error']) el.addEven
       });
       return;
     }
+    if (url.pathname === '/__fake-camera.js') {
+      res.writeHead(200, { 'content-type': 'text/javascript' }).end(fakeCamera());
+      return;
+    }
+    if (url.pathname === '/__camera.mjpeg') {
+      res.writeHead(200, { 'content-type': 'application/octet-stream' }).end(readFileSync(makeFixtures().face));
+      return;
+    }
+    if (url.pathname === '/' && url.searchParams.has('fake-camera')) {
+      const html = readFileSync(join(dist, 'index.html'), 'utf8').replace('<liveness-capture', `${CAMERA_TAG}\n<liveness-capture`);
+      res.writeHead(200, { 'content-type': 'text/html' }).end(html);
+      return;
+    }
     const file = normalize(join(dist, url.pathname === '/' ? 'index.html' : decodeURIComponent(url.pathname)));
     if (!file.startsWith(dist) || !existsSync(file) || statSync(file).isDirectory()) {
       res.writeHead(404).end();
@@ -86,15 +107,89 @@ async function launch() {
   return browser;
 }
 
-/** Opens the app at `origin`, waits for the element's result, and checks what was sent and what was fetched. */
-async function checkApp(origin) {
-  received.length = 0;
+/** Opens the app at `origin` in Chromium; resolves with the element's result and every URL the page requested. */
+async function openInChromium(origin) {
   const page = await (await launch()).newPage();
   const requested = [];
   page.on('request', (r) => requested.push(r.url()));
   await page.goto(`${origin}/`);
   await page.waitForFunction(() => window.__result, { timeout: 180_000, polling: 100 });
   const result = await page.evaluate(() => window.__result);
+  await page.close();
+  return { result, requested };
+}
+
+/** The same in Firefox ESR (headed: its headless mode has no WebGL); requests from the page's resource timing. */
+async function openInFirefox(origin) {
+  const firefox = await puppeteer.launch({
+    browser: 'firefox',
+    executablePath: process.env.FIREFOX_PATH ?? '/usr/bin/firefox-esr',
+    headless: false,
+    extraPrefsFirefox: { 'media.navigator.permission.disabled': true, 'media.autoplay.default': 0 },
+  });
+  try {
+    const page = await firefox.newPage();
+    await page.goto(`${origin}/?fake-camera`);
+    await page.waitForFunction(() => window.__result, { timeout: 300_000, polling: 100 });
+    return await page.evaluate(() => ({
+      result: window.__result,
+      requested: [location.href, ...performance.getEntriesByType('resource').map((e) => e.name)],
+    }));
+  } finally {
+    await firefox.close();
+  }
+}
+
+/** The same in WebKitGTK's MiniBrowser through WebKitWebDriver. */
+async function openInWebKit(origin) {
+  const port = await new Promise((resolve) => {
+    const probe = createServer().listen(0, '127.0.0.1', () => {
+      const free = probe.address().port;
+      probe.close(() => resolve(free));
+    });
+  });
+  const driver = spawn('WebKitWebDriver', [`--port=${port}`], { stdio: 'ignore' });
+  let session;
+  try {
+    const miniBrowser = process.env.MINIBROWSER_PATH ?? execFileSync('dpkg', ['-L', 'libwebkit2gtk-4.1-0'], { encoding: 'utf8' })
+      .split('\n').find((f) => f.endsWith('/MiniBrowser'));
+    for (let i = 0; i < 100 && !session; i++) {
+      try {
+        session = await remote({
+          hostname: '127.0.0.1', port, path: '/', logLevel: 'error',
+          capabilities: {
+            browserName: 'MiniBrowser',
+            'wdio:enforceWebDriverClassic': true,
+            'webkitgtk:browserOptions': {
+              binary: miniBrowser,
+              args: ['--automation', '--enable-media-stream=true', '--enable-mock-capture-devices=true', '--enable-webgl=true',
+                '--media-playback-requires-user-gesture=false', '--features=+AllowWebGLInWorkers'],
+            },
+          },
+        });
+      } catch (error) {
+        if (i === 99) throw error;
+        await new Promise((r) => setTimeout(r, 100));
+      }
+    }
+    await session.url(`${origin}/?fake-camera`);
+    await session.waitUntil(() => session.execute(() => !!window.__result), { timeout: 300_000, interval: 200 });
+    return await session.execute(() => ({
+      result: window.__result,
+      requested: [location.href, ...performance.getEntriesByType('resource').map((e) => e.name)],
+    }));
+  } finally {
+    await session?.deleteSession().catch(() => {});
+    driver.kill();
+  }
+}
+
+const OPEN = { chromium: openInChromium, firefox: openInFirefox, webkit: openInWebKit };
+
+/** Opens the app at `origin`, waits for the element's result, and checks what was sent and what was fetched. */
+async function checkApp(origin, engine = 'chromium') {
+  received.length = 0;
+  const { result, requested } = await OPEN[engine](origin);
   assert.equal(result.type, 'liveness-pass', JSON.stringify(result));
   assert.equal(received.length, 1);
   assert.match(received[0].contentType, /^application\/json/);
@@ -103,12 +198,13 @@ async function checkApp(origin) {
   assert.deepEqual(foreign, [], 'every request stays on the page origin');
   assert.ok(requested.some((u) => u.endsWith('.wasm')), 'the wasm came from the app itself');
   assert.ok(requested.some((u) => u.endsWith('.tflite')), 'the model came from the app itself');
-  await page.close();
 }
 
-test('a fresh Vite app that only imports the package, built with vite build, detects a face and submits it', async () => {
-  await checkApp(`http://127.0.0.1:${server.address().port}`);
-});
+for (const engine of ENGINES) {
+  test(`a fresh Vite app that only imports the package, built with vite build, detects a face and submits it (${engine})`, async () => {
+    await checkApp(`http://127.0.0.1:${server.address().port}`, engine);
+  });
+}
 
 test('the same app on the Vite dev server (dependency pre-bundling on) works with no configuration', async () => {
   // The test's own config only forwards the backend route to the test server; nothing configures the package.
