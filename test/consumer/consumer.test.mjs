@@ -75,7 +75,8 @@ for (const t of ['liveness-pass', 'liveness-fail', 'liveness-error']) el.addEven
       return;
     }
     if (url.pathname === '/' && url.searchParams.has('fake-camera')) {
-      const html = readFileSync(join(dist, 'index.html'), 'utf8').replace('<liveness-capture', `${CAMERA_TAG}\n<liveness-capture`);
+      // Before the app's own module script (Vite puts it in <head>): module scripts run in document order.
+      const html = readFileSync(join(dist, 'index.html'), 'utf8').replace('<script', `${CAMERA_TAG}\n<script`);
       res.writeHead(200, { 'content-type': 'text/html' }).end(html);
       return;
     }

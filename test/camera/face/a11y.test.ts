@@ -201,7 +201,7 @@ describe('<liveness-capture> accessibility', () => {
       expect((await backend.requests()).length).to.equal(1);
 
       // Space on retry starts again; Enter on cancel returns to idle.
-      await sendKeys({ press: 'Space' });
+      await sendKeys({ press: ' ' });
       await until(() => el!.status === 'detecting', 'status detecting again');
       await el.updateComplete;
       // Focus moved from the vanished retry button to cancel.
