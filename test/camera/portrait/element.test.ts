@@ -2,32 +2,20 @@
 // preview's crop. The camera plays a portrait video made from the astronaut photo (face about 290 px, centred).
 import { expect } from '@open-wc/testing';
 import '../../../src/index.js';
-import type { LivenessCapture } from '../../../src/liveness-capture.js';
-import { Backend, createElement, expectCameraOff, nextResult, trackGetUserMedia, until } from '../../support/helpers.js';
+import { Backend, createElement, elementPerTest, expectCameraOff, nextResult, until } from '../../support/helpers.js';
 
 const LIVE = { body: { success: true, message: 'Process finished successfully', model_output: { pred_idx: 'real', prob_real: 0.99 } } };
 
 describe('<liveness-capture> with a portrait camera (720x1280)', () => {
-  let el: LivenessCapture | undefined;
-  let camera: ReturnType<typeof trackGetUserMedia>;
-
-  beforeEach(() => {
-    camera = trackGetUserMedia();
-  });
-
-  afterEach(() => {
-    el?.remove();
-    el = undefined;
-    camera.restore();
-  });
+  const t = elementPerTest();
 
   it('detects the face, captures the full upright frame and sends it at 720x1280', async () => {
     const backend = await new Backend().script(LIVE);
-    el = await createElement({ endpoint: backend.endpoint });
-    const captured = new Promise<Event & { detail: any }>((resolve) => el!.addEventListener('liveness-capture', resolve as EventListener, { once: true }));
-    const result = nextResult(el);
-    await el.start();
-    const video = el.shadowRoot!.querySelector('video')!;
+    t.el = await createElement({ endpoint: backend.endpoint });
+    const captured = new Promise<Event & { detail: any }>((resolve) => t.el!.addEventListener('liveness-capture', resolve as EventListener, { once: true }));
+    const result = nextResult(t.el);
+    await t.el.start();
+    const video = t.el.shadowRoot!.querySelector('video')!;
     expect([video.videoWidth, video.videoHeight]).to.deep.equal([720, 1280]);
     const event = await result;
     expect(event.type, JSON.stringify(event.detail)).to.equal('liveness-pass');
@@ -39,14 +27,14 @@ describe('<liveness-capture> with a portrait camera (720x1280)', () => {
     expect(box.y + box.height / 2).to.be.within(500, 780);
     const [req] = await backend.requests();
     expect(req!.jpeg).to.deep.equal({ width: 720, height: 1280 });
-    expectCameraOff(camera.tracks);
+    expectCameraOff(t.camera.tracks);
   });
 
   it('the preview covers the stage without distortion and shows the face inside the guide', async () => {
-    el = await createElement({ endpoint: new Backend().endpoint, 'capture-mode': 'manual' });
-    await el.start();
-    await until(() => el!.getAttribute('hint'), 'a hint');
-    const shadow = el.shadowRoot!;
+    t.el = await createElement({ endpoint: new Backend().endpoint, 'capture-mode': 'manual' });
+    await t.el.start();
+    await until(() => t.el!.getAttribute('hint'), 'a hint');
+    const shadow = t.el.shadowRoot!;
     const video = shadow.querySelector('video')!;
     const stage = shadow.querySelector<HTMLElement>('[part~="stage"]')!.getBoundingClientRect();
     const guide = shadow.querySelector<HTMLElement>('[part~="guide"]')!.getBoundingClientRect();
