@@ -52,6 +52,24 @@ async function reach(state: State, attrs: Record<string, string> = {}): Promise<
   return { el, backend };
 }
 
+/**
+ * Shift+Tab. Puppeteer holds Shift with key down/up; the WebDriver launcher knows only `press` and `type`, and
+ * presses the keys of one `type` together (WebDriver's Shift and Tab code points), which is the same chord.
+ */
+async function shiftTab(): Promise<void> {
+  try {
+    await sendKeys({ down: 'Shift' });
+  } catch {
+    await sendKeys({ type: '\uE008\uE004' });
+    return;
+  }
+  try {
+    await sendKeys({ press: 'Tab' });
+  } finally {
+    await sendKeys({ up: 'Shift' });
+  }
+}
+
 /** The element's `@media (<feature>)` rules, applied as if the feature matched; returns the undo. */
 function matchMedia(el: LivenessCapture, feature: string): () => void {
   const rules = el.shadowRoot!.adoptedStyleSheets.flatMap((s) => [...s.cssRules])
@@ -177,15 +195,11 @@ describe('<liveness-capture> accessibility', () => {
       expectVisibleFocus(cancel);
 
       // Detecting, ready: Shift+Tab reaches the capture button, Tab goes back to cancel.
-      await sendKeys({ down: 'Shift' });
-      await sendKeys({ press: 'Tab' });
-      await sendKeys({ up: 'Shift' });
+      await shiftTab();
       expectVisibleFocus(capture);
       await sendKeys({ press: 'Tab' });
       expectVisibleFocus(cancel);
-      await sendKeys({ down: 'Shift' });
-      await sendKeys({ press: 'Tab' });
-      await sendKeys({ up: 'Shift' });
+      await shiftTab();
       expectVisibleFocus(capture);
 
       // Enter on the capture button captures; the fail panel takes focus, and Tab reaches retry.
