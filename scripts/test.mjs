@@ -85,10 +85,10 @@ if (!only || only === 'checks') {
   // 2. Project checks.
   check('model asset rebuilds byte for byte from @mediapipe/face_detection',
     run('node', ['scripts/build-model.mjs', '--check']).status === 0);
-  // The analyzer takes --outdir relative to the working directory.
+  // Same configuration as `npm run analyze`; the analyzer takes --outdir relative to the working directory.
   const tmp = join(cache, 'cem');
   rmSync(tmp, { recursive: true, force: true });
-  const analyzed = run('npx', ['--no-install', 'cem', 'analyze', '--litelement', '--globs', 'src/**/*.ts', '--outdir', relative(root, tmp)]);
+  const analyzed = run('npx', ['--no-install', 'cem', 'analyze', '--config', 'custom-elements-manifest.config.mjs', '--outdir', relative(root, tmp)]);
   const fresh = analyzed.status === 0 && existsSync(join(tmp, 'custom-elements.json'))
     ? readFileSync(join(tmp, 'custom-elements.json'), 'utf8') : null;
   const committed = existsSync(join(root, 'custom-elements.json')) ? readFileSync(join(root, 'custom-elements.json'), 'utf8') : '';

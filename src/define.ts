@@ -1,11 +1,16 @@
 import { LivenessCapture } from './liveness-capture.js';
+import { defineSubclass } from './define-subclass.js';
 
-/** Registers `<liveness-capture>` once; a second copy of the package on the page is ignored. */
+// Guarded: a second copy of the package on the page leaves the first registration in place.
+if (!customElements.get('liveness-capture')) customElements.define('liveness-capture', LivenessCapture);
+
+/**
+ * Registers the element under another tag name too (a subclass, since one class can be registered only once).
+ * Guarded like the default registration; `liveness-capture` itself is already registered by this module.
+ */
 export function defineLivenessCapture(tagName = 'liveness-capture'): void {
-  if (!customElements.get(tagName)) customElements.define(tagName, tagName === 'liveness-capture' ? LivenessCapture : class extends LivenessCapture {});
+  if (!customElements.get(tagName)) defineSubclass(tagName, LivenessCapture);
 }
-
-defineLivenessCapture();
 
 declare global {
   interface HTMLElementTagNameMap {

@@ -19,6 +19,7 @@ export const LIVENESS_ERROR_CODES = [
   'DETECTOR_UNAVAILABLE',
   'CAMERA_LOST',
   'DETECTION_FAILED',
+  'INVALID_CONFIG',
 ] as const;
 
 export type LivenessErrorCode = (typeof LIVENESS_ERROR_CODES)[number];
@@ -42,6 +43,7 @@ const RECOVERABLE: Record<LivenessErrorCode, boolean> = {
   DETECTOR_UNAVAILABLE: false,
   CAMERA_LOST: true,
   DETECTION_FAILED: true,
+  INVALID_CONFIG: false,
 };
 
 /** Default English messages; the UI may show localized text, but event details carry these. */
@@ -63,6 +65,7 @@ const MESSAGES: Record<LivenessErrorCode, string> = {
   DETECTOR_UNAVAILABLE: 'The face detector could not be loaded.',
   CAMERA_LOST: 'The camera stopped delivering video.',
   DETECTION_FAILED: 'Face detection failed while analysing the camera picture.',
+  INVALID_CONFIG: "The element's configuration is invalid (an attribute or property has a value it cannot use).",
 };
 
 export function isRecoverable(code: LivenessErrorCode): boolean {

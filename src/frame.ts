@@ -35,3 +35,33 @@ export class RegionSampler {
     return ctx.getImageData(0, 0, REGION_SIZE, REGION_SIZE);
   }
 }
+
+/**
+ * The video's current frame drawn at exactly `videoWidth` x `videoHeight`, for the detector. When the browser
+ * scales the camera's frames to the requested size (a 1920x1080 camera asked for 1280x720), the frame handed to
+ * WebGL can keep the camera's own size while `videoWidth` reports the scaled one, and the detector's pixel boxes
+ * come out in the wrong scale. `drawImage` always draws the frame at its reported size, so boxes, keypoints,
+ * `videoWidth` and the captured image agree. WebKit, besides, uploads a camera `<video>` to WebGL unreliably (blank or
+ * stale frames, seconds per upload) but a canvas at once.
+ */
+export class FrameCopier {
+  #canvas: HTMLCanvasElement | OffscreenCanvas | null = null;
+  #ctx: CanvasRenderingContext2D | OffscreenCanvasRenderingContext2D | null = null;
+
+  copy(video: HTMLVideoElement): HTMLCanvasElement | OffscreenCanvas | null {
+    const { videoWidth: w, videoHeight: h } = video;
+    if (!this.#ctx || !this.#canvas) {
+      this.#canvas = typeof OffscreenCanvas === 'function'
+        ? new OffscreenCanvas(w, h)
+        : Object.assign(document.createElement('canvas'), { width: w, height: h });
+      this.#ctx = this.#canvas.getContext('2d') as CanvasRenderingContext2D | OffscreenCanvasRenderingContext2D | null;
+      if (!this.#ctx) return null;
+    }
+    if (this.#canvas.width !== w || this.#canvas.height !== h) {
+      this.#canvas.width = w;
+      this.#canvas.height = h;
+    }
+    this.#ctx.drawImage(video, 0, 0, w, h);
+    return this.#canvas;
+  }
+}

@@ -17,7 +17,10 @@ export interface GuidanceOptions extends QualityOptions {
   minFaceSize: number;
   /** Consecutive good frames before `ready`. Default 5. */
   stableFrames?: number;
-  /** Largest offset of the face centre from the frame centre, as a fraction of the frame on each axis. */
+  /**
+   * Largest offset of the face box centre from the frame centre on each axis, as a fraction of the frame's shorter
+   * side (so the same share of what the stage shows, whatever the camera's aspect ratio).
+   */
   centerTolerance?: number;
   /** A face box wider or taller than this fraction of the frame is too close: move back. */
   maxFaceFraction?: number;
@@ -38,16 +41,19 @@ export interface GuidanceOptions extends QualityOptions {
 }
 
 /**
- * Defaults, chosen from measurements (see test/unit/guidance.test.ts and test/unit/quality.test.ts). In the
- * 1280x720 fake-camera frames the astronaut's face box is 297-310 px; the `offcentre` face centre is 0.198 of the
- * frame width from the centre. The short-range detector finds no face smaller than about 175 px in 1280x720 and
- * gives unsteady keypoints below about 220 px (yaw up to 0.23 on a frontal face), hence `minFaceFraction` 0.18.
+ * Defaults, calibrated on eight real people on 640x480, 1280x720, 1920x1080 and 720x1280 cameras
+ * (docs/calibration.md, test/calibration/). Faces that fill the view measure 149-372 px (0.31-0.52 of the frame's
+ * shorter side) and are all accepted; `closerMargin` 1.05 keeps a 150 px face on a 640x480 camera above the floor
+ * (128 * 1.05 = 134 px). The short-range detector finds no face smaller than about 175 px in 1280x720 and gives
+ * unsteady keypoints below about 220 px (yaw up to 0.23 on a frontal face), hence `minFaceFraction` 0.18 of the
+ * longer side. `centerTolerance` 0.2 of the shorter side is 144 px at 1280x720: the `offcentre` camera face, 254 px
+ * off, is asked to centre.
  */
 export const GUIDANCE_DEFAULTS = {
   stableFrames: DEFAULT_STABLE_FRAMES,
-  centerTolerance: 0.15,
+  centerTolerance: 0.2,
   maxFaceFraction: 0.7,
-  closerMargin: 1.15,
+  closerMargin: 1.05,
   minFaceFraction: 0.18,
   hintFrames: 3,
 } as const;
@@ -67,6 +73,29 @@ export interface GuidanceState {
   quality?: QualityAssessment;
 }
 
+/** The face box sizes the guidance accepts in a frame, intrinsic pixels. */
+export interface FaceSizeRange {
+  /** Smallest width and height: `minFaceSize * closerMargin`, and `minFaceFraction` of the frame's longer side. */
+  min: number;
+  /** Largest width and height: `maxFaceFraction` of the frame's width and height. */
+  maxWidth: number;
+  maxHeight: number;
+}
+
+/**
+ * The size rule, written once for the hints and for the guide drawn on screen (guide.ts): a face box between `min`
+ * and `maxWidth` x `maxHeight` is neither "move closer" nor "move back".
+ */
+export function faceSizeRange(
+  frameWidth: number,
+  frameHeight: number,
+  options: Pick<GuidanceOptions, 'minFaceSize' | 'closerMargin' | 'minFaceFraction' | 'maxFaceFraction'>,
+): FaceSizeRange {
+  const o = { ...GUIDANCE_DEFAULTS, ...definedOnly(options) };
+  const min = Math.max(options.minFaceSize * Math.max(1, o.closerMargin), o.minFaceFraction * Math.max(frameWidth, frameHeight));
+  return { min, maxWidth: o.maxFaceFraction * frameWidth, maxHeight: o.maxFaceFraction * frameHeight };
+}
+
 /** One frame's hint, without memory: the checks in priority order, the first failure wins. */
 export function frameHint(
   detections: readonly FaceDetection[],
@@ -83,17 +112,13 @@ export function frameHint(
   const face = check.face!;
   const { box } = face;
   if (!check.ok) return { hint: 'move-back', face };
-  if (box.width > o.maxFaceFraction * frameWidth || box.height > o.maxFaceFraction * frameHeight) {
-    return { hint: 'move-back', face };
-  }
-  const minSide = options.minFaceSize * Math.max(1, o.closerMargin);
-  const fraction = Math.max(box.width, box.height) / Math.max(frameWidth, frameHeight);
-  if (!(box.width >= minSide && box.height >= minSide) || fraction < o.minFaceFraction) {
-    return { hint: 'move-closer', face };
-  }
-  const dx = Math.abs(box.x + box.width / 2 - frameWidth / 2) / frameWidth;
-  const dy = Math.abs(box.y + box.height / 2 - frameHeight / 2) / frameHeight;
-  if (!(dx <= o.centerTolerance && dy <= o.centerTolerance)) return { hint: 'center-face', face };
+  const range = faceSizeRange(frameWidth, frameHeight, options);
+  if (box.width > range.maxWidth || box.height > range.maxHeight) return { hint: 'move-back', face };
+  if (!(box.width >= range.min && box.height >= range.min)) return { hint: 'move-closer', face };
+  const reach = o.centerTolerance * Math.min(frameWidth, frameHeight);
+  const dx = Math.abs(box.x + box.width / 2 - frameWidth / 2);
+  const dy = Math.abs(box.y + box.height / 2 - frameHeight / 2);
+  if (!(dx <= reach && dy <= reach)) return { hint: 'center-face', face };
   const quality = assessQuality(region ?? null, face, options);
   return { hint: quality.issues[0] ?? 'hold-still', face, quality };
 }

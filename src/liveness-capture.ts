@@ -1,7 +1,9 @@
 import { LitElement, type PropertyDeclarations, type TemplateResult } from 'lit';
 import { assetsAt, defaultAssets, type DetectorAssets } from './assets.js';
+import { CAPTURE_MODES, checksAttribute, configError, CONFIG_DEFAULTS, keywordAttribute, numberAttribute, QUALITY_CHECKS } from './config.js';
 import { CameraController, DEFAULT_VIDEO_CONSTRAINTS } from './controllers/camera-controller.js';
 import { FramePipelineController, type PassedFrame, type PipelineState } from './controllers/frame-pipeline-controller.js';
+import { GuideController } from './controllers/guide-controller.js';
 import { VisibilityController } from './controllers/visibility-controller.js';
 import { LivenessError, type LivenessErrorDetail } from './errors.js';
 import {
@@ -21,15 +23,18 @@ import { checkSupport, type SupportReport } from './support.js';
 import { renderView } from './view.js';
 import { styles } from './styles.js';
 
-export type CaptureMode = 'auto' | 'manual';
-export type QualityCheck = 'brightness' | 'sharpness' | 'pose';
+export type CaptureMode = (typeof CAPTURE_MODES)[number];
+export type QualityCheck = (typeof QUALITY_CHECKS)[number];
 
-const ALL_CHECKS: readonly QualityCheck[] = ['brightness', 'sharpness', 'pose'];
+const ALL_CHECKS: readonly QualityCheck[] = QUALITY_CHECKS;
 
 /**
  * Passive face liveness capture: opens the camera, waits on the device for exactly one well-lit, sharp, frontal
  * face of at least `min-face-size` pixels, captures that frame as a JPEG under the backend's 10 MiB body limit,
  * sends it to `endpoint` and reports the verdict.
+ *
+ * The `--liveness-*` custom properties are read with their defaults where they are used and never set on the
+ * element, so they inherit: a theme on `:root`, `<body>` or any ancestor applies, and one on the element wins.
  *
  * @summary Camera, on-device face gate, capture and passive-liveness check in one element.
  *
@@ -38,6 +43,9 @@ const ALL_CHECKS: readonly QualityCheck[] = ['brightness', 'sharpness', 'pose'];
  * @fires {LivenessPassEvent} liveness-pass - The backend returned a valid `prob_real` strictly above `threshold`.
  * @fires {LivenessFailEvent} liveness-fail - The backend returned a valid `prob_real` at or below `threshold`.
  * @fires {LivenessErrorEvent} liveness-error - Anything else; `detail.code` is stable.
+ *
+ * @attr {LivenessStatus} status - Reflected, read-only: the current status (see the `status` property).
+ * @attr {HintCode} hint - Reflected, read-only: the current hint code while detecting; absent otherwise.
  *
  * @slot start - Content of the idle screen, above the start button.
  * @slot pass - Content of the pass screen.
@@ -62,7 +70,7 @@ const ALL_CHECKS: readonly QualityCheck[] = ['brightness', 'sharpness', 'pose'];
  * @csspart retry-button - The retry button.
  * @csspart cancel-button - The cancel button shown while the camera runs.
  *
- * @cssprop [--liveness-font=system-ui, sans-serif] - Font family.
+ * @cssprop [--liveness-font=system-ui, -apple-system, 'Segoe UI', Roboto, 'Noto Sans', sans-serif] - Font family.
  * @cssprop [--liveness-background=#0f1115] - Background of the element.
  * @cssprop [--liveness-foreground=#f5f6f8] - Text colour.
  * @cssprop [--liveness-muted=#b7bcc6] - Secondary text colour.
@@ -72,15 +80,15 @@ const ALL_CHECKS: readonly QualityCheck[] = ['brightness', 'sharpness', 'pose'];
  * @cssprop [--liveness-danger=#d64545] - Fail and error colour.
  * @cssprop [--liveness-radius=16px] - Corner radius of the element.
  * @cssprop [--liveness-button-radius=999px] - Corner radius of buttons.
- * @cssprop [--liveness-aspect-ratio=4 / 3] - Aspect ratio of the camera area.
- * @cssprop [--liveness-guide-width=46%] - Width of the guide.
- * @cssprop [--liveness-guide-height=78%] - Height of the guide.
+ * @cssprop [--liveness-aspect-ratio=4 / 3] - Aspect ratio of the camera area (a portrait camera gets 3 / 4 unless set).
+ * @cssprop [--liveness-guide-width=46%] - Width of the guide until the camera is open; then set from the camera and the face rules.
+ * @cssprop [--liveness-guide-height=78%] - Height of the guide until the camera is open; then set from the camera and the face rules.
  * @cssprop [--liveness-guide-radius=50%] - Guide shape: 50% is an oval, smaller values a rounded frame.
- * @cssprop [--liveness-guide-color=rgba(255,255,255,0.85)] - Guide colour while searching.
- * @cssprop [--liveness-guide-ready-color=var(--liveness-success)] - Guide colour while the face is right.
+ * @cssprop [--liveness-guide-color=rgba(255, 255, 255, 0.85)] - Guide colour while searching.
+ * @cssprop [--liveness-guide-ready-color=var(--liveness-success, #1f9d55)] - Guide and progress colour while the face is right.
  * @cssprop [--liveness-guide-thickness=4px] - Guide line width.
- * @cssprop [--liveness-mask=rgba(0,0,0,0.5)] - Dimming outside the guide.
- * @cssprop [--liveness-focus-ring=3px solid var(--liveness-accent)] - Focus outline.
+ * @cssprop [--liveness-mask=rgba(0, 0, 0, 0.5)] - Dimming outside the guide.
+ * @cssprop [--liveness-focus-ring=3px solid var(--liveness-accent, #2563eb)] - Focus outline.
  */
 export class LivenessCapture extends LitElement {
   static override styles = styles;
@@ -88,31 +96,31 @@ export class LivenessCapture extends LitElement {
   static override properties: PropertyDeclarations = {
     endpoint: { type: String },
     apiKey: { type: String, attribute: 'api-key' },
-    threshold: { type: Number },
-    minFaceSize: { type: Number, attribute: 'min-face-size' },
+    threshold: { converter: numberAttribute(CONFIG_DEFAULTS.threshold) },
+    minFaceSize: { attribute: 'min-face-size', converter: numberAttribute(CONFIG_DEFAULTS.minFaceSize) },
     autostart: { type: Boolean },
-    captureMode: { type: String, attribute: 'capture-mode' },
-    checks: { attribute: 'checks', converter: { fromAttribute: parseChecks, toAttribute: (v: QualityCheck[]) => v.join(' ') } },
-    stableFrames: { type: Number, attribute: 'stable-frames' },
-    requestTimeout: { type: Number, attribute: 'request-timeout' },
+    captureMode: { attribute: 'capture-mode', converter: keywordAttribute(CONFIG_DEFAULTS.captureMode) },
+    checks: { attribute: 'checks', converter: checksAttribute },
+    stableFrames: { attribute: 'stable-frames', converter: numberAttribute(CONFIG_DEFAULTS.stableFrames) },
+    requestTimeout: { attribute: 'request-timeout', converter: numberAttribute(CONFIG_DEFAULTS.requestTimeout) },
     assetsBase: { type: String, attribute: 'assets-base' },
     headers: { attribute: false },
     messages: { attribute: false },
-    minBrightness: { type: Number, attribute: 'min-brightness' },
-    maxBrightness: { type: Number, attribute: 'max-brightness' },
-    minSharpness: { type: Number, attribute: 'min-sharpness' },
-    maxRoll: { type: Number, attribute: 'max-roll' },
-    maxYaw: { type: Number, attribute: 'max-yaw' },
-    minFaceFraction: { type: Number, attribute: 'min-face-fraction' },
+    minBrightness: { attribute: 'min-brightness', converter: numberAttribute() },
+    maxBrightness: { attribute: 'max-brightness', converter: numberAttribute() },
+    minSharpness: { attribute: 'min-sharpness', converter: numberAttribute() },
+    maxRoll: { attribute: 'max-roll', converter: numberAttribute() },
+    maxYaw: { attribute: 'max-yaw', converter: numberAttribute() },
+    minFaceFraction: { attribute: 'min-face-fraction', converter: numberAttribute() },
   };
 
   /** URL the captured image is POSTed to (`.../antispoofing`, `.../robust`, or your own server). Required. */
   declare endpoint: string;
   /** Sent as `x-api-key`. Production pages should leave it unset and let their own server add the key. */
   declare apiKey: string | null;
-  /** Passes only when `prob_real > threshold` (strictly). */
+  /** Passes only when `prob_real > threshold` (strictly). A number from 0 to 1; anything else is `INVALID_CONFIG`. */
   declare threshold: number;
-  /** Minimum face width and height, in the captured image's pixels. */
+  /** Minimum face width and height, in the captured image's pixels (at least 1; SpoofSense backends refuse < 128). */
   declare minFaceSize: number;
   /** Open the camera as soon as the element is connected; otherwise a start button is shown. */
   declare autostart: boolean;
@@ -149,6 +157,8 @@ export class LivenessCapture extends LitElement {
   #snapshotUrl: string | null = null;
   readonly #camera = new CameraController(this);
   readonly #pipeline = new FramePipelineController(this, (state) => this.#onGuidance(state));
+  /** The oval follows the camera's resolution, the stage's size and the face rules. */
+  readonly #guide = new GuideController(this, () => ({ minFaceSize: this.minFaceSize, minFaceFraction: this.minFaceFraction }));
   readonly #visibility = new VisibilityController(this, () => this.#pause());
   /** Detection is paused (page hidden): the camera is off until the page is shown again. */
   #paused = false;
@@ -222,13 +232,16 @@ export class LivenessCapture extends LitElement {
     this.#loading = true;
     this.#error = undefined;
     this.#setStatus('starting');
+    // Every attribute is checked before the camera opens; a bad value is INVALID_CONFIG, never a late or silent default.
+    const invalid = configError(this, document.baseURI);
+    if (invalid) {
+      this.#fail(attempt, invalid);
+      return;
+    }
     // The start or retry button goes away: keep keyboard focus on the element (the cancel button stays).
     this.#focus('[part~="cancel-button"]');
     let video: HTMLVideoElement;
     try {
-      if (!this.endpoint) {
-        throw new LivenessError('UNSUPPORTED', 'liveness-capture needs an endpoint attribute: the URL the image is sent to.');
-      }
       const support = checkSupport();
       if (!support.supported) throw new LivenessError('UNSUPPORTED', support.message);
       await this.updateComplete;
@@ -456,6 +469,7 @@ export class LivenessCapture extends LitElement {
         t: messagesFor(lang, this.messages),
         captureMode: this.captureMode,
         snapshotUrl: this.#snapshotUrl,
+        layout: this.#guide.style,
         loading: this.#loading,
         ...guidance,
         ...(this.#error ? { error: this.#error } : {}),
@@ -463,9 +477,4 @@ export class LivenessCapture extends LitElement {
       { start: () => void this.start(), stop: () => this.stop(), capture: () => this.capture() },
     );
   }
-}
-
-function parseChecks(value: string | null): QualityCheck[] {
-  if (value === null) return [...ALL_CHECKS];
-  return value.split(/[\s,]+/).filter((c): c is QualityCheck => (ALL_CHECKS as readonly string[]).includes(c));
 }

@@ -1,36 +1,19 @@
 import { css } from 'lit';
 
+// Every custom property is read with its default at the use site and never declared on :host, so a theme set on
+// :root, on <body> or on any ancestor reaches the element through inheritance, and a rule on the element itself
+// still wins (it is the nearest). Derived defaults nest: a theme that sets only --liveness-success also colours
+// the ready guide, one that sets only --liveness-accent also colours the focus ring.
 export const styles = css`
   :host {
-    --liveness-font: system-ui, -apple-system, 'Segoe UI', Roboto, 'Noto Sans', sans-serif;
-    --liveness-background: #0f1115;
-    --liveness-foreground: #f5f6f8;
-    --liveness-muted: #b7bcc6;
-    /* #2563eb: white text on it is 5.2:1 (WCAG AA); as a focus ring on the background, 3.7:1. */
-    --liveness-accent: #2563eb;
-    --liveness-accent-foreground: #ffffff;
-    --liveness-success: #1f9d55;
-    --liveness-danger: #d64545;
-    --liveness-radius: 16px;
-    --liveness-button-radius: 999px;
-    --liveness-aspect-ratio: 4 / 3;
-    --liveness-guide-width: 46%;
-    --liveness-guide-height: 78%;
-    --liveness-guide-radius: 50%;
-    --liveness-guide-color: rgba(255, 255, 255, 0.85);
-    --liveness-guide-ready-color: var(--liveness-success);
-    --liveness-guide-thickness: 4px;
-    --liveness-mask: rgba(0, 0, 0, 0.5);
-    --liveness-focus-ring: 3px solid var(--liveness-accent);
-
     display: block;
     position: relative;
     box-sizing: border-box;
     max-width: 640px;
-    font-family: var(--liveness-font);
-    color: var(--liveness-foreground);
-    background: var(--liveness-background);
-    border-radius: var(--liveness-radius);
+    font-family: var(--liveness-font, system-ui, -apple-system, 'Segoe UI', Roboto, 'Noto Sans', sans-serif);
+    color: var(--liveness-foreground, #f5f6f8);
+    background: var(--liveness-background, #0f1115);
+    border-radius: var(--liveness-radius, 16px);
     overflow: hidden;
   }
   :host([hidden]),
@@ -44,7 +27,7 @@ export const styles = css`
   }
   .stage {
     position: relative;
-    aspect-ratio: var(--liveness-aspect-ratio);
+    aspect-ratio: var(--liveness-aspect-ratio, 4 / 3);
     background: #000;
     overflow: hidden;
   }
@@ -62,17 +45,17 @@ export const styles = css`
     position: absolute;
     left: 50%;
     top: 50%;
-    width: var(--liveness-guide-width);
-    height: var(--liveness-guide-height);
+    width: var(--liveness-guide-width, 46%);
+    height: var(--liveness-guide-height, 78%);
     transform: translate(-50%, -50%);
-    border-radius: var(--liveness-guide-radius);
-    border: var(--liveness-guide-thickness) solid var(--liveness-guide-color);
-    box-shadow: 0 0 0 100vmax var(--liveness-mask);
+    border-radius: var(--liveness-guide-radius, 50%);
+    border: var(--liveness-guide-thickness, 4px) solid var(--liveness-guide-color, rgba(255, 255, 255, 0.85));
+    box-shadow: 0 0 0 100vmax var(--liveness-mask, rgba(0, 0, 0, 0.5));
     transition: border-color 200ms ease;
     pointer-events: none;
   }
   .guide[data-ready] {
-    border-color: var(--liveness-guide-ready-color);
+    border-color: var(--liveness-guide-ready-color, var(--liveness-success, #1f9d55));
   }
   .progress {
     position: absolute;
@@ -88,7 +71,7 @@ export const styles = css`
   .progress > span {
     display: block;
     height: 100%;
-    background: var(--liveness-guide-ready-color);
+    background: var(--liveness-guide-ready-color, var(--liveness-success, #1f9d55));
     transition: width 120ms linear;
   }
   .body {
@@ -116,21 +99,21 @@ export const styles = css`
   }
   .panel p {
     margin: 0;
-    color: var(--liveness-muted);
+    color: var(--liveness-muted, #b7bcc6);
   }
   .panel .code {
     font-size: 0.8rem;
     font-family: ui-monospace, monospace;
   }
   .panel[data-kind='pass'] h2 {
-    color: var(--liveness-success);
+    color: var(--liveness-success, #1f9d55);
   }
   .panel[data-kind='fail'] h2,
   .panel[data-kind='error'] h2 {
-    color: var(--liveness-danger);
+    color: var(--liveness-danger, #d64545);
   }
   .panel:focus-visible {
-    outline: var(--liveness-focus-ring);
+    outline: var(--liveness-focus-ring, 3px solid var(--liveness-accent, #2563eb));
     outline-offset: 4px;
   }
   button {
@@ -139,9 +122,10 @@ export const styles = css`
     min-height: 44px;
     padding: 10px 24px;
     border: 2px solid transparent;
-    border-radius: var(--liveness-button-radius);
-    background: var(--liveness-accent);
-    color: var(--liveness-accent-foreground);
+    border-radius: var(--liveness-button-radius, 999px);
+    /* #2563eb: white text on it is 5.2:1 (WCAG AA); as a focus ring on the background, 3.7:1. */
+    background: var(--liveness-accent, #2563eb);
+    color: var(--liveness-accent-foreground, #ffffff);
     cursor: pointer;
   }
   button:disabled {
@@ -149,12 +133,12 @@ export const styles = css`
     cursor: not-allowed;
   }
   button:focus-visible {
-    outline: var(--liveness-focus-ring);
+    outline: var(--liveness-focus-ring, 3px solid var(--liveness-accent, #2563eb));
     outline-offset: 3px;
   }
   .secondary {
     background: transparent;
-    color: var(--liveness-foreground);
+    color: var(--liveness-foreground, #f5f6f8);
     border-color: currentColor;
   }
   .actions {

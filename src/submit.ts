@@ -1,3 +1,4 @@
+import { shown } from './config.js';
 import { defaultMessage, LivenessError } from './errors.js';
 import { blobToBase64 } from './encoder.js';
 import { assertThreshold, interpretResponse } from './response.js';
@@ -33,8 +34,9 @@ export interface SubmitOptions {
  *   endpoint that is not a valid http(s) URL) is a `NETWORK_ERROR` outcome.
  * - A `timeoutMs` that expires aborts the request and resolves with a `NETWORK_ERROR` outcome.
  * - Rejects with the abort reason (an AbortError) when `signal` aborts; the caller drops it silently.
- * - Throws before any request, as programming errors: TypeError/RangeError when `threshold` is not a finite
- *   number in [0, 1], TypeError for a header name or value the Fetch API refuses.
+ * - Throws a `LivenessError` `INVALID_CONFIG` before any request when `threshold` is not a finite number in
+ *   [0, 1] or a header name or value is one the Fetch API refuses. The element checks both at `start()`; this
+ *   is the second line, for a value changed during an attempt: it can never become a pass.
  *
  * Request policy: `redirect: 'error'` — a redirect (for a POST, a 307/308 would resend the body) must never
  * carry the face image to a place the page did not name, so any redirect is refused and reported as a network
@@ -43,7 +45,11 @@ export interface SubmitOptions {
  */
 export async function submitImage(options: SubmitOptions): Promise<Outcome> {
   const { signal } = options;
-  assertThreshold(options.threshold);
+  try {
+    assertThreshold(options.threshold);
+  } catch (cause) {
+    throw new LivenessError('INVALID_CONFIG', `${shown('threshold', options.threshold)} must be a number from 0 to 1.`, { cause });
+  }
   signal?.throwIfAborted();
 
   const url = resolveEndpoint(options.endpoint);
@@ -56,10 +62,16 @@ export async function submitImage(options: SubmitOptions): Promise<Outcome> {
     try {
       headers.set(name, value);
     } catch (cause) {
-      throw new TypeError(`Invalid request header ${JSON.stringify(name)}`, { cause });
+      throw new LivenessError('INVALID_CONFIG', `headers: ${JSON.stringify(name)} is not a valid HTTP header name or value.`, { cause });
     }
   }
-  if (options.apiKey) headers.set('x-api-key', options.apiKey);
+  if (options.apiKey) {
+    try {
+      headers.set('x-api-key', options.apiKey);
+    } catch (cause) {
+      throw new LivenessError('INVALID_CONFIG', 'api-key is not a valid HTTP header value.', { cause });
+    }
+  }
   headers.set('Content-Type', 'application/json');
 
   // Base64 needs no JSON escaping, so this is exactly JSON.stringify({ data }) without a second 10 MB copy.

@@ -1,4 +1,5 @@
 import { html, nothing, type TemplateResult } from 'lit';
+import { styleMap } from 'lit/directives/style-map.js';
 import type { LivenessErrorDetail } from './errors.js';
 import type { HintCode } from './events.js';
 import type { MessageKey, Messages } from './i18n/localize.js';
@@ -14,6 +15,12 @@ export interface ViewState {
   error?: LivenessErrorDetail;
 }
 
+/** Inline styles the element derives from the camera and the face rules (see GuideController). */
+export interface ViewLayout {
+  stage: Record<string, string>;
+  guide: Record<string, string>;
+}
+
 export interface ViewModel extends ViewState {
   status: LivenessStatus;
   lang: string;
@@ -21,6 +28,7 @@ export interface ViewModel extends ViewState {
   t: Messages;
   captureMode: 'auto' | 'manual';
   snapshotUrl: string | null;
+  layout?: ViewLayout;
 }
 
 export interface ViewActions {
@@ -35,10 +43,10 @@ export function renderView(m: ViewModel, actions: ViewActions): TemplateResult {
   const percent = Math.round(m.progress * 100);
   return html`
     <div class="root" dir=${m.rtl ? 'rtl' : 'ltr'} lang=${m.lang}>
-      <div part="stage" class="stage" ?hidden=${m.status === 'idle' || isFinal(m.status)}>
+      <div part="stage" class="stage" style=${styleMap(m.layout?.stage ?? {})} ?hidden=${m.status === 'idle' || isFinal(m.status)}>
         <video part="video" aria-label=${m.t['label.preview']} muted playsinline autoplay ?hidden=${!live}></video>
         ${m.snapshotUrl && !live ? html`<img part="snapshot" class="snapshot" alt="" src=${m.snapshotUrl} />` : nothing}
-        <div part="guide" class="guide" ?data-ready=${m.ready || m.progress > 0} aria-hidden="true"></div>
+        <div part="guide" class="guide" style=${styleMap(m.layout?.guide ?? {})} ?data-ready=${m.ready || m.progress > 0} aria-hidden="true"></div>
         ${m.status === 'detecting' && m.progress > 0
           ? html`<div part="progress" class="progress" role="progressbar" aria-label=${format(m.t['progress'], { percent })}
                 aria-valuemin="0" aria-valuemax="100" aria-valuenow=${percent}>

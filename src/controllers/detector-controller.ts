@@ -2,6 +2,7 @@ import type { ReactiveController, ReactiveControllerHost } from 'lit';
 import type { FaceDetector } from '@mediapipe/tasks-vision';
 import type { DetectorAssets } from '../assets.js';
 import { LivenessError } from '../errors.js';
+import { FrameCopier } from '../frame.js';
 import type { FaceDetection } from '../gate.js';
 
 /**
@@ -14,8 +15,7 @@ export class DetectorController implements ReactiveController {
   #ready: FaceDetector | null = null;
   #assetsKey = '';
   #lastTimestamp = -1;
-  #frame: HTMLCanvasElement | OffscreenCanvas | null = null;
-  #frameCtx: CanvasRenderingContext2D | OffscreenCanvasRenderingContext2D | null = null;
+  readonly #copier = new FrameCopier();
 
   constructor(host: ReactiveControllerHost) {
     host.addController(this);
@@ -53,29 +53,9 @@ export class DetectorController implements ReactiveController {
     // detectForVideo needs strictly increasing timestamps.
     const timestamp = Math.max(now, this.#lastTimestamp + 1);
     this.#lastTimestamp = timestamp;
-    const result = detector.detectForVideo(this.#copy(video), timestamp);
+    // Detected on a copy at the reported size: see FrameCopier.
+    const result = detector.detectForVideo(this.#copier.copy(video) ?? video, timestamp);
     return result.detections.map((d) => toFaceDetection(d, video.videoWidth, video.videoHeight));
-  }
-
-  /**
-   * The video's current frame on a 2D canvas. WebKit uploads a camera `<video>` to WebGL unreliably (blank or
-   * stale frames, seconds per upload); a canvas it uploads at once, and in every engine the copy costs little.
-   */
-  #copy(video: HTMLVideoElement): HTMLCanvasElement | OffscreenCanvas {
-    const { videoWidth: w, videoHeight: h } = video;
-    if (!this.#frame || !this.#frameCtx) {
-      this.#frame = typeof OffscreenCanvas === 'function'
-        ? new OffscreenCanvas(w, h)
-        : Object.assign(document.createElement('canvas'), { width: w, height: h });
-      this.#frameCtx = this.#frame.getContext('2d', { alpha: false }) as CanvasRenderingContext2D | OffscreenCanvasRenderingContext2D | null;
-      if (!this.#frameCtx) throw new LivenessError('UNSUPPORTED', 'The browser could not create a canvas for face detection.');
-    }
-    if (this.#frame.width !== w || this.#frame.height !== h) {
-      this.#frame.width = w;
-      this.#frame.height = h;
-    }
-    this.#frameCtx.drawImage(video, 0, 0, w, h);
-    return this.#frame;
   }
 
   /** Closes the detector, so that the next `load()` starts afresh (after it failed on a frame, say). */

@@ -76,6 +76,8 @@ export const en = {
   'error.CAMERA_LOST': 'The camera stopped sending video. Check that it is connected and not used elsewhere, then try again.',
   'error.DETECTION_FAILED': 'Face detection stopped working. Please try again.',
   'error.DETECTOR_UNAVAILABLE': "Face detection couldn't load. Check your connection and reload the page.",
+  'error.INVALID_CONFIG':
+    "This page's camera check is set up incorrectly, so it can't start. Please contact the site's support team.",
 } satisfies Record<string, string>;
 
 /** A stable message id. */

@@ -69,26 +69,31 @@ describe('frameHint: one hint per frame, in priority order', () => {
   it('move-closer below minFaceSize with a margin, or when the face is a small part of the frame', () => {
     const noFraction = { minFaceFraction: 0 };
     expect(hint([centred(120)], SHARP, noFraction)).to.equal('move-closer');
-    expect(hint([centred(140)], SHARP, noFraction)).to.equal('move-closer'); // 128 * 1.15 = 147.2
-    expect(hint([centred(148)], SHARP, noFraction)).to.equal('hold-still');
-    expect(hint([centred(140)], SHARP, { ...noFraction, closerMargin: 1 })).to.equal('hold-still');
-    expect(hint([face(500, 300, 200, 140)], SHARP, noFraction)).to.equal('move-closer');
+    expect(hint([centred(132)], SHARP, noFraction)).to.equal('move-closer'); // 128 * 1.05 = 134.4
+    expect(hint([centred(135)], SHARP, noFraction)).to.equal('hold-still');
+    expect(hint([centred(132)], SHARP, { ...noFraction, closerMargin: 1 })).to.equal('hold-still');
+    expect(hint([centred(140)], SHARP, { ...noFraction, closerMargin: 1.15 })).to.equal('move-closer');
+    expect(hint([face(500, 300, 200, 130)], SHARP, noFraction)).to.equal('move-closer');
     // 0.18 of 1280 is 230.4 px.
     expect(hint([centred(220)])).to.equal('move-closer');
     expect(hint([centred(232)])).to.equal('hold-still');
-    // In a 640x480 frame a 150 px face is large enough.
+    // In a 640x480 frame a 150 px face is large enough, and so is a 136 px one.
     expect(hint([centred(150, 320, 240)], SHARP, {}, 640, 480)).to.equal('hold-still');
+    expect(hint([centred(136, 320, 240)], SHARP, {}, 640, 480)).to.equal('hold-still');
     expect(hint([centred(300)], SHARP, { minFaceSize: 400 })).to.equal('move-closer');
   });
 
-  it('center-face when the face centre is off by more than the tolerance on either axis', () => {
-    // 0.198 of the width off, as in the `offcentre` camera frame.
+  it('center-face when the face centre is off by more than the tolerance (of the shorter side) on either axis', () => {
+    // 254 px off, as in the `offcentre` camera frame; the tolerance is 0.2 * 720 = 144 px on both axes.
     expect(hint([centred(297, 386)])).to.equal('center-face');
-    expect(hint([centred(300, W / 2 + 0.14 * W)])).to.equal('hold-still');
-    expect(hint([centred(300, W / 2 - 0.16 * W)])).to.equal('center-face');
-    expect(hint([centred(300, W / 2, H / 2 + 0.16 * H)])).to.equal('center-face');
-    expect(hint([centred(300, W / 2, H / 2 - 0.14 * H)])).to.equal('hold-still');
-    expect(hint([centred(300, 386)], SHARP, { centerTolerance: 0.25 })).to.equal('hold-still');
+    expect(hint([centred(300, W / 2 + 140)])).to.equal('hold-still');
+    expect(hint([centred(300, W / 2 - 150)])).to.equal('center-face');
+    expect(hint([centred(300, W / 2, H / 2 + 150)])).to.equal('center-face');
+    expect(hint([centred(300, W / 2, H / 2 - 140)])).to.equal('hold-still');
+    expect(hint([centred(300, 386)], SHARP, { centerTolerance: 0.36 })).to.equal('hold-still');
+    // The same share of a portrait frame: 0.2 * 720 px again.
+    expect(hint([centred(300, 360 + 140, 640)], SHARP, {}, 720, 1280)).to.equal('hold-still');
+    expect(hint([centred(300, 360, 640 + 150)], SHARP, {}, 720, 1280)).to.equal('center-face');
   });
 
   it('quality hints from the region and the keypoints', () => {

@@ -91,11 +91,12 @@ describe('quality measures on synthetic pixels', () => {
     const tilted = estimatePose({ box, score: 1, keypoints: [right, { x: 200, y: 100 + 100 * Math.tan(Math.PI / 6) }, { x: 150, y: 150 }] });
     expect(tilted.roll).to.be.closeTo(30, 1e-9);
     expect(tilted.frontal).to.equal(false);
-    // Nose 30 px towards the subject's left eye (larger x): yaw +0.3.
-    const turned = estimatePose({ box, score: 1, keypoints: [right, left, { x: 180, y: 150 }] });
-    expect(turned.yaw).to.be.closeTo(0.3, 1e-9);
+    // Nose 40 px towards the subject's left eye (larger x): yaw +0.4, beyond the default 0.35.
+    const turned = estimatePose({ box, score: 1, keypoints: [right, left, { x: 190, y: 150 }] });
+    expect(turned.yaw).to.be.closeTo(0.4, 1e-9);
     expect(turned.frontal).to.equal(false);
-    expect(estimatePose({ box, score: 1, keypoints: [right, left, { x: 180, y: 150 }] }, { maxYaw: 0.35 }).frontal).to.equal(true);
+    expect(estimatePose({ box, score: 1, keypoints: [right, left, { x: 190, y: 150 }] }, { maxYaw: 0.45 }).frontal).to.equal(true);
+    expect(estimatePose({ box, score: 1, keypoints: [right, left, { x: 180, y: 150 }] }).frontal).to.equal(true);
     // Yaw is measured along the eye line, so a rolled frontal face is not "turned".
     const rolledFrontal = estimatePose({ box, score: 1, keypoints: [{ x: 100, y: 100 }, { x: 190, y: 140 }, { x: 125, y: 165 }] });
     expect(rolledFrontal.yaw).to.be.closeTo(0, 1e-9);
@@ -368,8 +369,10 @@ describe('quality checks on real photos and camera frames', () => {
   it('rejects a turned or tilted face (simulated: the real keypoints turned in 3D)', () => {
     const face = oneFace('camera face', frames.get('face')!);
     const region = regionOf(frames.get('face')!, face);
-    for (const deg of [-10, 10]) expect(assessQuality(region, turn(face, deg)).issues, `yaw ${deg}`).to.deep.equal([]);
-    for (const deg of [-45, -30, 30, 45]) {
+    // Up to about 35 degrees passes: real people looking at the camera with the head a little turned measure up to
+    // 0.31 (docs/calibration.md).
+    for (const deg of [-30, -10, 10, 30]) expect(assessQuality(region, turn(face, deg)).issues, `yaw ${deg}`).to.deep.equal([]);
+    for (const deg of [-45, -40, 40, 45]) {
       const q = assessQuality(region, turn(face, deg));
       rows.push(`camera face turned ${deg} deg (simulated)  yaw ${q.yaw.toFixed(3)} issues [${q.issues.join(', ')}]`);
       expect(q.issues, `yaw ${deg}`).to.deep.equal(['face-turned']);
@@ -377,7 +380,7 @@ describe('quality checks on real photos and camera frames', () => {
     expect(assessQuality(region, turn(face, 0, 8)).issues).to.deep.equal([]);
     expect(assessQuality(region, turn(face, 0, -30)).issues).to.deep.equal(['face-turned']);
     expect(assessQuality(region, turn(face, 0, 30)).issues).to.deep.equal(['face-turned']);
-    expect(assessQuality(region, turn(face, 30), { pose: false }).issues).to.deep.equal([]);
+    expect(assessQuality(region, turn(face, 45), { pose: false }).issues).to.deep.equal([]);
   });
 
   it('gate and guidance on each camera frame with the default settings', () => {

@@ -2,7 +2,7 @@
 // which speaks the backend contract with an answer scripted per session.
 import { expect } from '@open-wc/testing';
 import { error, rejection, verdict } from '../support/outcome.js';
-import type { LivenessErrorCode } from '../../src/errors.js';
+import { LivenessError, type LivenessErrorCode } from '../../src/errors.js';
 import { BODY_LIMIT, encodeWithinBudget, requestBodyBytes } from '../../src/encoder.js';
 import { submitImage } from '../../src/submit.js';
 
@@ -203,11 +203,19 @@ describe('submitImage against the real handler', () => {
     }
   });
 
-  it('a bad threshold throws before any request', async () => {
+  it('a bad threshold or header throws INVALID_CONFIG before any request', async () => {
     const b = backend();
     await b.script({ status: 200, body: LIVE });
-    for (const threshold of [NaN, -0.1, 1.1, Infinity]) {
-      expect(await rejection(submitImage({ endpoint: b.endpoint, image: jpeg.blob, threshold }))).to.be.instanceOf(RangeError);
+    const bad: Partial<Parameters<typeof submitImage>[0]>[] = [
+      ...[NaN, -0.1, 1.1, Infinity, '' as unknown as number, '0.9' as unknown as number].map((threshold) => ({ threshold })),
+      { headers: { 'X Bad': '1' } },
+      { headers: { 'X-Ok': 'line\nbreak' } },
+      { apiKey: 'key\nInjected: 1' },
+    ];
+    for (const options of bad) {
+      const e = await rejection(submitImage({ endpoint: b.endpoint, image: jpeg.blob, threshold: 0.55, ...options }));
+      expect(e).to.be.instanceOf(LivenessError);
+      expect((e as LivenessError).code).to.equal('INVALID_CONFIG');
     }
     expect(await b.requests()).to.have.length(0);
   });

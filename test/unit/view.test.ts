@@ -215,3 +215,23 @@ describe('view: renderView', () => {
     }
   });
 });
+
+describe('view: the guide follows the layout the element computes', () => {
+  it('sets the guide size and place and the stage ratio inline, and nothing without a layout', () => {
+    const host = show({
+      status: 'detecting',
+      layout: {
+        stage: { 'aspect-ratio': '3 / 4' },
+        guide: { '--liveness-guide-width': '40.50%', '--liveness-guide-height': '60.25%', top: '45.00%' },
+      },
+    });
+    const guide = part(host, 'guide')!;
+    expect(guide.style.getPropertyValue('--liveness-guide-width')).to.equal('40.50%');
+    expect(guide.style.getPropertyValue('--liveness-guide-height')).to.equal('60.25%');
+    expect(guide.style.top).to.equal('45%');
+    expect(part(host, 'stage')!.style.aspectRatio).to.equal('3 / 4');
+    const plain = show({ status: 'detecting' });
+    expect(part(plain, 'guide')!.getAttribute('style') ?? '').to.equal('');
+    expect(part(plain, 'stage')!.style.aspectRatio).to.equal('');
+  });
+});

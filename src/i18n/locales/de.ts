@@ -67,4 +67,6 @@ export const de: Messages = {
   'error.DETECTION_FAILED': 'Die Gesichtserkennung funktioniert nicht mehr. Bitte versuche es erneut.',
   'error.DETECTOR_UNAVAILABLE':
     'Die Gesichtserkennung konnte nicht geladen werden. Prüfen Sie Ihre Verbindung und laden Sie die Seite neu.',
+  'error.INVALID_CONFIG':
+    'Die Kameraprüfung dieser Seite ist falsch eingerichtet und kann nicht starten. Bitte wenden Sie sich an den Support der Website.',
 };

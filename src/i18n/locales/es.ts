@@ -62,4 +62,6 @@ export const es: Messages = {
   'error.DETECTION_FAILED': 'La detección de rostro dejó de funcionar. Vuelve a intentarlo.',
   'error.DETECTOR_UNAVAILABLE':
     'No se pudo cargar la detección de rostros. Revisa tu conexión y vuelve a cargar la página.',
+  'error.INVALID_CONFIG':
+    'La verificación con cámara de esta página está mal configurada y no puede empezar. Ponte en contacto con el soporte del sitio.',
 };

@@ -63,4 +63,6 @@ export const fr: Messages = {
   'error.DETECTION_FAILED': 'La détection du visage a cessé de fonctionner. Veuillez réessayer.',
   'error.DETECTOR_UNAVAILABLE':
     'Impossible de charger la détection du visage. Vérifiez votre connexion, puis rechargez la page.',
+  'error.INVALID_CONFIG':
+    'La vérification par caméra de cette page est mal configurée et ne peut pas démarrer. Contactez l’assistance du site.',
 };

@@ -63,4 +63,6 @@ export const pt: Messages = {
   'error.DETECTION_FAILED': 'A detecção de rosto parou de funcionar. Tente novamente.',
   'error.DETECTOR_UNAVAILABLE':
     'Não foi possível carregar a detecção facial. Verifique sua conexão e recarregue a página.',
+  'error.INVALID_CONFIG':
+    'A verificação por câmera desta página está configurada incorretamente e não pode começar. Entre em contato com o suporte do site.',
 };

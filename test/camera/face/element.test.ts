@@ -86,6 +86,28 @@ describe('<liveness-capture> with a face in front of the camera', () => {
     expect(result.detail.threshold).to.equal(0.7);
   });
 
+  // The second line of defence: start() checked the threshold, but a value made invalid during the attempt must
+  // still never become a pass; the captured image is not sent.
+  for (const threshold of ['', 'abc', '2']) {
+    it(`threshold="${threshold}" set while detecting: INVALID_CONFIG, nothing sent, never a pass`, async () => {
+      const backend = await new Backend().script(LIVE);
+      el = await createElement({ endpoint: backend.endpoint });
+      const result = nextResult(el);
+      await el.start();
+      // start() resolves once the element is looking for a face, before any capture.
+      expect(el.status).to.equal('detecting');
+      el.setAttribute('threshold', threshold);
+      const event = await result;
+      expect(event.type).to.equal('liveness-error');
+      expect(event.detail.code).to.equal('INVALID_CONFIG');
+      expect(event.detail.message).to.contain('threshold=');
+      expect(el.status).to.equal('error');
+      expect(await backend.requests()).to.deep.equal([]);
+      expect(camera.tracks.length).to.be.greaterThan(0);
+      expect(camera.tracks.every((t) => t.readyState === 'ended')).to.equal(true);
+    });
+  }
+
   it('sends no x-api-key when none is set', async () => {
     const { backend, result } = await run(LIVE);
     expect(result.type, JSON.stringify(result.detail)).to.equal('liveness-pass');

@@ -76,14 +76,14 @@ describe('<liveness-capture> camera and detector errors', () => {
 });
 
 describe('<liveness-capture> without an endpoint', () => {
-  it('reports UNSUPPORTED before opening the camera and sends nothing', async () => {
+  it('reports INVALID_CONFIG before opening the camera and sends nothing', async () => {
     const camera = trackGetUserMedia();
     try {
       const el = await createElement({});
       const result = nextResult(el);
       await el.start();
       const event = await result;
-      expect(event.detail.code).to.equal('UNSUPPORTED');
+      expect(event.detail.code).to.equal('INVALID_CONFIG');
       expect(event.detail.message).to.contain('endpoint');
       expect(camera.tracks).to.deep.equal([]);
       el.remove();
