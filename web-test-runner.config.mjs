@@ -18,7 +18,8 @@ const videos = makeFixtures();
 
 /**
  * The server companion (liveness-capture/server, built into dist/server by `npm test`) in local mode, mounted at
- * /api/liveness with verdict tokens on, and /api/verify checking a token as a page's own server would.
+ * /api/liveness with sessions and verdict tokens on, and the page server's own routes: /api/session opens a
+ * session, /api/verify checks a token bound to it, /api/session-result reads the result server-side.
  */
 async function companion() {
   let server;
@@ -27,18 +28,34 @@ async function companion() {
   } catch {
     return [];
   }
-  const secret = 'test-verdict-secret-0123456789abcdef';
+  const secret = 'test-verdict-secret-0123456789abcdef-0123456789';
   const handler = server.createLivenessHandler({ mode: 'local', verdictSecret: secret, log: false });
   const node = server.toNodeMiddleware(handler);
-  const nonceStore = server.createNonceStore();
+  const { sessions } = handler;
+  const readJson = async (req) => {
+    const chunks = [];
+    for await (const c of req) chunks.push(c);
+    return chunks.length ? JSON.parse(Buffer.concat(chunks).toString('utf8')) : {};
+  };
   return [
     async (ctx, next) => {
-      if (ctx.path === '/api/verify' && ctx.method === 'POST') {
-        const chunks = [];
-        for await (const c of ctx.req) chunks.push(c);
-        const { token } = JSON.parse(Buffer.concat(chunks).toString('utf8'));
+      if (ctx.path === '/api/session' && ctx.method === 'POST') {
         ctx.type = 'application/json';
-        ctx.body = JSON.stringify(server.verifyVerdict(token, secret, { maxAgeSeconds: 300, nonceStore }));
+        ctx.body = JSON.stringify(await sessions.createSession({ subject: 'test-user' }));
+        return;
+      }
+      if (ctx.path === '/api/session-result' && ctx.method === 'POST') {
+        const { session } = await readJson(ctx.req);
+        ctx.type = 'application/json';
+        ctx.body = JSON.stringify(await sessions.getSessionResult(session));
+        return;
+      }
+      if (ctx.path === '/api/verify' && ctx.method === 'POST') {
+        const { token, session, decision } = await readJson(ctx.req);
+        ctx.type = 'application/json';
+        ctx.body = JSON.stringify(
+          await server.verifyVerdict(token, secret, { session, subject: 'test-user', decision, maxAgeSeconds: 300, store: sessions.store }),
+        );
         return;
       }
       if (!ctx.path.startsWith('/api/liveness')) return next();

@@ -2,13 +2,16 @@
 // Prints server latency numbers (no assertions):
 //  - local mode: round trip of POST {"data": base64 JPEG} through the real handler on loopback, for 1280x720
 //    and 1920x1080 JPEGs made from test/fixtures/astronaut.png with the face filling most of the frame;
-//  - proxy mode: the time the proxy adds over calling a fake upstream directly, both on loopback.
+//  - proxy mode: the time the proxy adds over calling a fake upstream directly, both on loopback;
+//  - sessions: the time a session check adds per request with the store in a real redis-server on loopback;
+//  - local mode under load: throughput and answers of concurrent clients against the concurrency cap.
 // Usage: npx tsc -p tsconfig.server.json && node bench/server-latency.mjs [--runs 20] [--proxy-runs 200] [--json]
 import { randomBytes } from 'node:crypto';
 import { createServer } from 'node:http';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import sharp from 'sharp';
+import { startRedis } from '../scripts/redis.mjs';
 
 const { values } = parseArgs({
   options: { runs: { type: 'string', default: '20' }, 'proxy-runs': { type: 'string', default: '200' }, json: { type: 'boolean' } },
@@ -23,7 +26,7 @@ try {
   console.error('dist/server is missing or stale: run `npx tsc -p tsconfig.server.json` first.', error.message);
   process.exit(1);
 }
-const { createNodeServer } = server;
+const { createNodeServer, createRedisStore } = server;
 
 const astronaut = fileURLToPath(new URL('../test/fixtures/astronaut.png', import.meta.url));
 
@@ -62,7 +65,7 @@ async function time(url, body, headers = {}) {
   return { ms: performance.now() - started, json, status: res.status };
 }
 
-const results = { local: {}, proxy: {} };
+const results = { local: {}, proxy: {}, sessions: {}, load: {} };
 
 // ---- local mode
 const local = createNodeServer({ env: {}, mode: 'local', log: false });
@@ -78,6 +81,34 @@ for (const [w, h] of [[1280, 720], [1920, 1080]]) {
   const samples = [];
   for (let i = 0; i < RUNS; i++) samples.push((await time(localUrl, body)).ms);
   results.local[`${w}x${h}`] = { jpegBytes: jpeg.length, bodyBytes: Buffer.byteLength(body), firstMs: first.ms, answer: first.json, ...stats(samples) };
+}
+
+// ---- local mode under load: closed-loop clients, more of them than the concurrency cap
+{
+  const jpeg = await frame(1280, 720);
+  const body = JSON.stringify({ data: jpeg.toString('base64') });
+  const cap = local.handler.config.maxConcurrent;
+  for (const clients of [cap, cap * 2]) {
+    const perClient = Math.max(2, Math.round(RUNS / 4));
+    const statuses = {};
+    const answered = [];
+    const started = performance.now();
+    await Promise.all(Array.from({ length: clients }, async () => {
+      for (let i = 0; i < perClient; i++) {
+        const r = await time(localUrl, body);
+        statuses[r.status] = (statuses[r.status] ?? 0) + 1;
+        if (r.status === 200) answered.push(r.ms);
+        else await new Promise((resolve) => setTimeout(resolve, 50)); // a polite client backs off a little
+      }
+    }));
+    const seconds = (performance.now() - started) / 1000;
+    results.load[`${clients} clients`] = {
+      cap,
+      statuses,
+      scoredPerSecond: (statuses[200] ?? 0) / seconds,
+      answered: answered.length ? stats(answered) : null,
+    };
+  }
 }
 await stop(local);
 
@@ -122,6 +153,42 @@ for (const [name, body] of Object.entries(bodies)) {
   };
 }
 await stop(proxy);
+
+// ---- sessions: what a session check adds per request, store in a real redis-server on loopback
+{
+  const redis = await startRedis();
+  const secret = randomBytes(32).toString('hex');
+  const plain = createNodeServer({ env: {}, apiKey: 'bench-key', baseUrl: upstreamUrl, log: false, verdictSecret: secret, sessions: 'off' });
+  const bound = createNodeServer({ env: {}, apiKey: 'bench-key', baseUrl: upstreamUrl, log: false, verdictSecret: secret, store: createRedisStore(redis.client()) });
+  const plainUrl = await listen(plain);
+  const boundUrl = await listen(bound);
+  const image = () => JSON.stringify({ data: randomBytes(30_000).toString('base64') }); // a new image each time: no replay
+  for (let i = 0; i < 10; i++) {
+    await time(plainUrl, image());
+    await time(boundUrl, image(), { 'x-liveness-session': (await bound.handler.sessions.createSession()).id });
+  }
+  const off = [];
+  const on = [];
+  for (let i = 0; i < PROXY_RUNS; i++) {
+    const id = (await bound.handler.sessions.createSession()).id; // opened by the page's server: not timed
+    off.push((await time(plainUrl, image())).ms);
+    const r = await time(boundUrl, image(), { 'x-liveness-session': id });
+    if (r.json.verdict?.decision !== 'pass') throw new Error(`session request not scored: ${JSON.stringify(r.json)}`);
+    on.push(r.ms);
+  }
+  const createTimes = [];
+  for (let i = 0; i < 50; i++) {
+    const t = performance.now();
+    await bound.handler.sessions.createSession({ subject: `user-${i}` });
+    createTimes.push(performance.now() - t);
+  }
+  const a = stats(off);
+  const b = stats(on);
+  results.sessions = { withoutSessions: a, withRedisSessions: b, addedMedianMs: b.median - a.median, addedP95Ms: b.p95 - a.p95, createSession: stats(createTimes) };
+  await stop(plain);
+  await stop(bound);
+  await redis.stop();
+}
 await stop(upstream);
 
 if (values.json) {
@@ -142,5 +209,16 @@ if (values.json) {
     console.log(`    direct call:    median ${ms(p.direct.median)}, p95 ${ms(p.direct.p95)}`);
     console.log(`    through proxy:  median ${ms(p.viaProxy.median)}, p95 ${ms(p.viaProxy.p95)}`);
     console.log(`    added by proxy: median ${ms(p.addedMedianMs)}, p95 ${ms(p.addedP95Ms)}`);
+  }
+  const s = results.sessions;
+  console.log(`sessions, store in redis-server on loopback, proxy mode, ${s.withoutSessions.runs} interleaved runs (30 KB images):`);
+  console.log(`  sessions off:        median ${ms(s.withoutSessions.median)}, p95 ${ms(s.withoutSessions.p95)}`);
+  console.log(`  session in Redis:    median ${ms(s.withRedisSessions.median)}, p95 ${ms(s.withRedisSessions.p95)}`);
+  console.log(`  added per request:   median ${ms(s.addedMedianMs)}, p95 ${ms(s.addedP95Ms)}  (target: median under 2 ms)`);
+  console.log(`  createSession():     median ${ms(s.createSession.median)}, p95 ${ms(s.createSession.p95)}`);
+  console.log(`local mode under load (1280x720 JPEG, concurrency cap ${Object.values(results.load)[0]?.cap}):`);
+  for (const [name, l] of Object.entries(results.load)) {
+    const answered = l.answered ? `; scored answers median ${ms(l.answered.median)}, p95 ${ms(l.answered.p95)}` : '';
+    console.log(`  ${name.padEnd(10)}: ${l.scoredPerSecond.toFixed(1)} scored/s, statuses ${JSON.stringify(l.statuses)}${answered}`);
   }
 }

@@ -3,8 +3,10 @@
 
 import { parseArgs } from 'node:util';
 import { HOSTED_BASE_URL, VARIANTS, type Variant } from './contract.js';
-import { createLivenessHandler, type LivenessHandlerOptions } from './handler.js';
+import { createSessionRoutes } from './admin.js';
+import { createLivenessHandler, type LivenessHandler, type LivenessHandlerOptions } from './handler.js';
 import { createNodeServer } from './node.js';
+import { createRedisStore, type LivenessStore, type RedisClientLike } from './store.js';
 
 const HELP = `Usage: liveness-capture-server [options]
 
@@ -12,6 +14,11 @@ Serves a SpoofSense-compatible liveness endpoint for <liveness-capture>:
   POST /              the default model (--variant)
   POST /antispoofing  POST /robust   that model
   GET  /healthz       {"ok":true,"mode":...}
+With LIVENESS_ADMIN_TOKEN set, liveness sessions are on (every POST above needs an open session in the
+x-liveness-session header) and the app server opens and reads them with Authorization: Bearer <token>:
+  POST /sessions                {"subject"?, "variant"?}  ->  201 {"id","expiresAt"}
+  GET  /sessions/<id>           {"state":"open|passed|failed|expired","attempts",...}
+  POST /sessions/<id>/consume   the passed result, once (409 afterwards)
 Every request is logged as one JSON line on stdout (errors on stderr); start-up notes go to stderr.
 
 Modes
@@ -38,7 +45,10 @@ Options (environment variable in brackets)
 
 Secrets come only from the environment, never from flags (flags show up in process lists):
   SPOOFSENSE_API_KEY       the hosted API key (proxy mode)
-  LIVENESS_VERDICT_SECRET  signs verdict tokens (at least 16 bytes; e.g. \`openssl rand -base64 32\`)
+  LIVENESS_VERDICT_SECRET  signs verdict tokens (at least 32 bytes; e.g. \`openssl rand -base64 32\`)
+  LIVENESS_ADMIN_TOKEN     turns sessions on and guards /sessions (at least 16 characters)
+  LIVENESS_REDIS_URL       keep sessions, nonces and rate limits in Redis (needs the ioredis package),
+                           so that several instances share them; default: in memory, this process only
 `;
 
 function fail(message: string): never {
@@ -102,6 +112,21 @@ async function main(): Promise<void> {
   if (perMinute !== undefined && !(perMinute > 0)) fail('--rate-limit must be > 0');
   const timeout = number(str('timeout'), '--timeout');
 
+  const adminToken = env['LIVENESS_ADMIN_TOKEN']?.trim() || undefined;
+  const redisUrl = env['LIVENESS_REDIS_URL']?.trim() || undefined;
+  let store: LivenessStore | undefined;
+  let redis: { quit(): Promise<unknown> } | undefined;
+  if (redisUrl) {
+    try {
+      const { Redis } = (await import('ioredis')) as unknown as { Redis: new (url: string) => RedisClientLike & { quit(): Promise<unknown> } };
+      const client = new Redis(redisUrl);
+      redis = client;
+      store = createRedisStore(client);
+    } catch (error) {
+      fail(`LIVENESS_REDIS_URL is set but the ioredis package could not be loaded: ${error instanceof Error ? error.message : String(error)}`);
+    }
+  }
+
   const options: LivenessHandlerOptions = {
     ...(mode ? { mode: mode as 'proxy' | 'local' } : {}),
     ...(variant ? { variant: variant as Variant } : {}),
@@ -112,11 +137,15 @@ async function main(): Promise<void> {
     ...(timeout !== undefined ? { upstreamTimeoutMs: timeout } : {}),
     basePath: '/',
     ...(values['quiet'] ? { log: false as const } : {}),
+    ...(store ? { store } : {}),
+    sessions: adminToken ? 'on' : 'off',
   };
 
-  let handler;
+  let handler: LivenessHandler;
+  let routes: ReturnType<typeof createSessionRoutes> | undefined;
   try {
     handler = createLivenessHandler(options);
+    if (adminToken) routes = createSessionRoutes(handler.sessions!, { adminToken });
   } catch (error) {
     fail(error instanceof Error ? error.message : String(error));
   }
@@ -144,7 +173,19 @@ async function main(): Promise<void> {
       ? `cross-origin browsers allowed from: ${config.allowedOrigins.join(', ')}`
       : 'same-origin browser requests only: pages on other origins need --allowed-origins',
   );
-  note(config.rateLimit ? `rate limit: ${perMinute} requests/minute per client address (this instance)` : 'rate limit off');
+  note(
+    config.rateLimit
+      ? `rate limit: ${perMinute} requests/minute per client address (${store ? 'shared through Redis' : 'this instance'})`
+      : 'rate limit off',
+  );
+  if (config.sessions) {
+    note(`sessions on: POST /sessions and GET /sessions/<id> with the LIVENESS_ADMIN_TOKEN bearer token; every check needs x-liveness-session`);
+    note(store ? 'sessions, nonces and limits kept in Redis (LIVENESS_REDIS_URL)' : 'sessions kept in memory: this process only');
+  } else {
+    note('!!! WARNING: sessions off (LIVENESS_ADMIN_TOKEN not set): verdicts are NOT bound to sessions.');
+    note('!!! Anyone who can reach this endpoint can get a score (and a pass token) for an image of their choice.');
+    note('!!! Set LIVENESS_ADMIN_TOKEN and open a session per user from your app server before trusting a verdict.');
+  }
 
   if (config.mode === 'local') {
     note('loading the local models...');
@@ -158,7 +199,18 @@ async function main(): Promise<void> {
     note(`models ready in ${Math.round(performance.now() - started)} ms`);
   }
 
-  const server = createNodeServer(handler, { trustProxy: values['trust-proxy'] === true });
+  const served: LivenessHandler = routes
+    ? Object.assign(async (request: Request, context?: Parameters<LivenessHandler>[1]) => (await routes(request)) ?? handler(request, context), {
+      mode: handler.mode,
+      config: handler.config,
+      warmUp: () => handler.warmUp(),
+      close: () => handler.close(),
+    })
+    : handler;
+  const server = createNodeServer(served, { trustProxy: values['trust-proxy'] === true });
+  server.on('close', () => {
+    void redis?.quit();
+  });
   server.on('error', (error) => {
     note(`cannot listen on ${host}:${port}: ${error.message}`);
     process.exit(1);

@@ -53,3 +53,23 @@ export function faceTooSmall(height: number, width: number, minimum = MIN_FACE_S
 export function isProbability(value: unknown): value is number {
   return typeof value === 'number' && Number.isFinite(value) && value >= 0 && value <= 1;
 }
+
+/** The handler's refusals of a request before any model or upstream call, by `error_code`. */
+export const REFUSALS = {
+  SESSION_REQUIRED: [401, 'This endpoint needs a liveness session (x-liveness-session header)'],
+  SESSION_UNKNOWN: [401, 'Unknown liveness session'],
+  SESSION_EXPIRED: [410, 'The liveness session has expired; open a new one'],
+  SESSION_CLOSED: [409, 'The liveness session is already decided or has no attempts left; open a new one'],
+  IMAGE_REPLAYED: [409, 'This image was already checked in another session'],
+  BUSY: [503, 'The liveness endpoint is busy; try again shortly'],
+  UNSUPPORTED_MEDIA_TYPE: [415, 'The request body must be application/json'],
+  HOST_NOT_ALLOWED: [421, 'This host name is not served here'],
+  REQUEST_TIMEOUT: [408, 'The request body did not arrive in time'],
+} as const satisfies Record<string, readonly [number, string]>;
+
+export type RefusalCode = keyof typeof REFUSALS;
+
+export function refusal(code: RefusalCode, headers?: Record<string, string>): Response {
+  const [status, message] = REFUSALS[code];
+  return failure(status, message, code, headers);
+}

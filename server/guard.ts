@@ -28,7 +28,7 @@ export function checkOrigin(request: Request, allowedOrigins: readonly string[])
   return { kind: 'rejected', origin };
 }
 
-export const CORS_ALLOWED_HEADERS = 'content-type, authorization';
+export const CORS_ALLOWED_HEADERS = 'content-type, authorization, x-liveness-session';
 export const CORS_ALLOWED_METHODS = 'POST, OPTIONS';
 
 /** Headers every answer to an allowed cross-origin request carries. */
@@ -64,14 +64,14 @@ export interface RateLimitOptions {
 
 export interface RateLimiter {
   /** 0 when the request may go ahead (and takes a token), else seconds until it may. */
-  take(key: string): number;
+  take(key: string): number | Promise<number>;
 }
 
 /**
  * An in-memory token bucket per client. It is per instance: N instances allow N times the rate. For a hard
  * global limit put one in front of all instances (API gateway, reverse proxy, shared store).
  */
-export function createRateLimiter(options: RateLimitOptions): RateLimiter {
+export function createRateLimiter(options: RateLimitOptions): RateLimiter & { take(key: string): number } {
   const rate = options.requestsPerMinute / 60_000; // tokens per ms
   const burst = options.burst ?? options.requestsPerMinute;
   if (!(rate > 0) || !(burst >= 1)) throw new Error('rateLimit needs requestsPerMinute > 0 and burst >= 1');

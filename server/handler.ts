@@ -10,8 +10,11 @@ import {
   VARIANTS,
   failure,
   invalidImage,
+  isProbability,
   json,
+  refusal,
   tooLarge,
+  type RefusalCode,
   type Variant,
 } from './contract.js';
 import {
@@ -26,7 +29,12 @@ import { answerLocally, localBackendSource } from './local.js';
 import type { LocalBackend } from './local-backend.js';
 import { consoleLogger, type LivenessLogger, type LivenessLogRecord, type Mode, type Outcome } from './log.js';
 import { forward } from './proxy.js';
-import { assertSecret, decideVerdict, type Decision, type Secret, type VerdictField } from './verdict.js';
+import { createLivenessSessions, type LivenessSessions, type LivenessSessionsOptions, type SessionRecord } from './sessions.js';
+import { createStoreRateLimiter, type LivenessStore } from './store.js';
+import { assertSecret, decideVerdict, sha256Hex, type Decision, type Secret, type VerdictField } from './verdict.js';
+
+/** The request header that names the liveness session. */
+export const SESSION_HEADER = 'x-liveness-session';
 
 export interface LivenessHandlerOptions {
   /** Default: `proxy` when an API key is configured, else `local`. */
@@ -42,11 +50,32 @@ export interface LivenessHandlerOptions {
    * `antispoofing`, 0.50 for `robust`.
    */
   threshold?: number | Partial<Record<Variant, number>>;
-  /** Signs verdicts when set. Default `env.LIVENESS_VERDICT_SECRET`. At least 16 bytes. */
+  /** Signs verdicts when set. Default `env.LIVENESS_VERDICT_SECRET`. At least 32 bytes (a string is trimmed). */
   verdictSecret?: Secret;
+  /**
+   * Where sessions, verdict nonces, image hashes and (when `rateLimit` is options) rate-limit counters live.
+   * Default in memory. Give every instance the same `createRedisStore(client)` to run several.
+   */
+  store?: LivenessStore;
+  /**
+   * Liveness sessions: every check must name an open session (`x-liveness-session`), which fixes its model and
+   * threshold. On by default when a `store` or a verdict secret is configured; `'off'` only when asked. Pass
+   * options (`ttlSeconds`, `maxAttempts`) or a `createLivenessSessions()` result to share with your routes.
+   */
+  sessions?: 'off' | 'on' | LivenessSessions | Omit<LivenessSessionsOptions, 'store' | 'variant' | 'thresholds'>;
+  /** Host names (`host[:port]` as in the `Host` header) this handler answers for; others get 421. Default any. */
+  allowedHosts?: readonly string[];
+  /** Checks running at once; more get a fast 503 with `Retry-After`. Default 4 in local mode, 32 in proxy mode. */
+  maxConcurrent?: number;
+  /** The whole body must arrive within this many milliseconds, else 408. Default 15 000. */
+  bodyTimeoutMs?: number;
   /** Cross-origin browser origins allowed to call (exact `scheme://host[:port]`, or `"*"`). Default none. */
   allowedOrigins?: readonly string[];
-  /** Per-client token-bucket rate limit (per instance). Default off. */
+  /**
+   * Per-client rate limit. Default off. Options: a token bucket per instance, or, with a `store`, a fixed window
+   * shared by every instance on that store. Without `key`, every request must come with a client address
+   * (the Node adapter gives it); one without is refused rather than put in a shared bucket.
+   */
   rateLimit?: RateLimitOptions | RateLimiter;
   /** Upstream call timeout in proxy mode. Default 20 000 ms. */
   upstreamTimeoutMs?: number;
@@ -88,7 +117,11 @@ export interface LivenessHandler {
     rateLimit: boolean;
     basePath?: string;
     upstreamTimeoutMs: number;
+    sessions: boolean;
+    maxConcurrent: number;
   }>;
+  /** The sessions this handler checks requests against (absent with `sessions: 'off'`). */
+  readonly sessions?: LivenessSessions;
   /** Local mode: loads the models now instead of on the first request. No-op in proxy mode. */
   warmUp(): Promise<void>;
   /** Frees the local backend if this handler loaded it. */
@@ -105,6 +138,20 @@ interface Answer {
   upstreamStatus?: number | undefined;
   upstreamMs?: number | undefined;
   decision?: Decision | undefined;
+  errorCode?: string | undefined;
+}
+
+function refused(code: RefusalCode, outcome: Outcome, detail?: string, headers?: Record<string, string>): Answer {
+  return { response: refusal(code, headers), outcome, level: 'warn', errorCode: code, ...(detail ? { detail } : {}) };
+}
+
+function isSessions(value: unknown): value is LivenessSessions {
+  return typeof (value as LivenessSessions | undefined)?.createSession === 'function';
+}
+
+/** `application/json`, with or without parameters such as `charset`. */
+function isJson(contentType: string | null): boolean {
+  return contentType !== null && contentType.split(';')[0]!.trim().toLowerCase() === 'application/json';
 }
 
 function nonEmpty(value: string | undefined): string | undefined {
@@ -154,11 +201,32 @@ export function createLivenessHandler(options: LivenessHandlerOptions = {}): Liv
   if (secret !== undefined) assertSecret(secret);
 
   const allowedOrigins = [...(options.allowedOrigins ?? [])];
+  const allowedHosts = options.allowedHosts?.map((h) => h.trim().toLowerCase());
+  const store = options.store;
+  const sessionsOption = options.sessions ?? (store !== undefined || secret !== undefined ? 'on' : 'off');
+  const sessions: LivenessSessions | undefined =
+    sessionsOption === 'off'
+      ? undefined
+      : isSessions(sessionsOption)
+        ? sessionsOption
+        : createLivenessSessions({
+          ...(sessionsOption === 'on' ? {} : sessionsOption),
+          ...(store ? { store } : {}),
+          variant: options.variant ?? 'antispoofing',
+          thresholds,
+        });
   const limiter = options.rateLimit
     ? isRateLimiter(options.rateLimit)
       ? options.rateLimit
-      : createRateLimiter(options.rateLimit)
+      : store
+        ? createStoreRateLimiter(store, options.rateLimit)
+        : createRateLimiter(options.rateLimit)
     : undefined;
+  const maxConcurrent = options.maxConcurrent ?? (mode === 'local' ? 4 : 32);
+  if (!Number.isInteger(maxConcurrent) || maxConcurrent < 1) throw new Error('maxConcurrent must be an integer >= 1');
+  const bodyTimeoutMs = options.bodyTimeoutMs ?? 15_000;
+  if (!Number.isFinite(bodyTimeoutMs) || !(bodyTimeoutMs > 0)) throw new Error('bodyTimeoutMs must be a finite number > 0');
+  let running = 0;
   const keyOf = options.rateLimit && !isRateLimiter(options.rateLimit) ? options.rateLimit.key : undefined;
   const timeoutMs = options.upstreamTimeoutMs ?? 20_000;
   if (!(timeoutMs > 0)) throw new Error('upstreamTimeoutMs must be > 0');
@@ -168,10 +236,23 @@ export function createLivenessHandler(options: LivenessHandlerOptions = {}): Liv
   const fetchFn = options.fetch ?? globalThis.fetch;
   const local = mode === 'local' ? localBackendSource(options.localBackend, options.minFaceSize) : undefined;
 
-  const sign = (v: Variant, image: Uint8Array) =>
-    secret === undefined
-      ? undefined
-      : (probReal: unknown): VerdictField => decideVerdict({ probReal, threshold: thresholds[v], variant: v, image }, secret);
+  /** The verdict of a scored answer: signed when a secret is set, bound to the session and the page origin. */
+  const verdictOf = (
+    v: Variant,
+    threshold: number,
+    imageSha256: string,
+    session: SessionRecord | undefined,
+    audience: string | undefined,
+  ) =>
+    (probReal: unknown): VerdictField => {
+      if (secret !== undefined) {
+        return decideVerdict(
+          { probReal, threshold, variant: v, imageSha256, session: session?.id, subject: session?.subject, audience },
+          secret,
+        );
+      }
+      return { decision: isProbability(probReal) && probReal > threshold ? 'pass' : 'fail', threshold };
+    };
 
   /** The route a path names, or null when it is outside `basePath`. */
   function route(pathname: string): { kind: 'health' } | { kind: 'check'; variant: Variant } | null {
@@ -187,8 +268,11 @@ export function createLivenessHandler(options: LivenessHandlerOptions = {}): Liv
     return basePath === undefined ? { kind: 'check', variant } : null;
   }
 
-  async function answer(request: Request, context: RequestContext | undefined, pathname: string): Promise<Answer> {
-    const target = route(pathname);
+  async function answer(request: Request, context: RequestContext | undefined, url: URL): Promise<Answer> {
+    if (allowedHosts && !allowedHosts.includes(url.host.toLowerCase())) {
+      return refused('HOST_NOT_ALLOWED', 'host-rejected', `host ${url.host.slice(0, 200)} is not in allowedHosts`);
+    }
+    const target = route(url.pathname);
     if (!target) return { response: failure(404, 'Not found', 'NOT_FOUND'), outcome: 'not-found' };
     if (target.kind === 'health') {
       if (request.method !== 'GET' && request.method !== 'HEAD') {
@@ -218,10 +302,17 @@ export function createLivenessHandler(options: LivenessHandlerOptions = {}): Liv
         outcome: 'method-not-allowed',
       };
     }
+    // A browser sends application/json cross-origin only after a preflight: no simple-request side door.
+    if (!isJson(request.headers.get('content-type'))) {
+      return refused('UNSUPPORTED_MEDIA_TYPE', 'unsupported-media-type');
+    }
 
     if (limiter) {
-      const key = keyOf?.(request, context?.clientAddress) ?? context?.clientAddress ?? 'unknown';
-      const wait = limiter.take(key);
+      const key = keyOf?.(request, context?.clientAddress) ?? context?.clientAddress;
+      if (key === undefined) {
+        throw new Error('rate limit without a client key: pass rateLimit.key(request) or serve through an adapter that gives clientAddress');
+      }
+      const wait = await limiter.take(key);
       if (wait > 0) {
         return {
           response: failure(429, 'Too many requests; try again later', 'RATE_LIMITED', {
@@ -234,48 +325,105 @@ export function createLivenessHandler(options: LivenessHandlerOptions = {}): Liv
       }
     }
 
-    const body = await readLimitedBody(request, BODY_LIMIT_BYTES);
+    let session: SessionRecord | undefined;
+    if (sessions) {
+      const opened = await sessions.open(request.headers.get(SESSION_HEADER));
+      if (!opened.ok) return refused(opened.code, 'session-refused');
+      session = opened.session;
+    }
+    const v = session?.variant ?? target.variant;
+    const threshold = session?.threshold ?? thresholds[v];
+
+    if (running >= maxConcurrent) {
+      return { ...refused('BUSY', 'busy', `${running} checks running`, { 'retry-after': '1' }), variant: v };
+    }
+    running += 1;
+    try {
+      return await check(request, v, threshold, session, origin.kind === 'none' ? undefined : request.headers.get('origin') ?? undefined);
+    } finally {
+      running -= 1;
+    }
+  }
+
+  async function check(
+    request: Request,
+    v: Variant,
+    threshold: number,
+    session: SessionRecord | undefined,
+    audience: string | undefined,
+  ): Promise<Answer> {
+    const body = await readLimitedBody(request, BODY_LIMIT_BYTES, bodyTimeoutMs);
     if (!body.ok) {
+      if (body.timedOut) {
+        return { ...refused('REQUEST_TIMEOUT', 'body-timeout', `body not read whole in ${bodyTimeoutMs} ms`, { connection: 'close' }), variant: v, bodyBytes: body.size };
+      }
       return {
         response: tooLarge(),
         outcome: 'too-large',
-        variant: target.variant,
+        variant: v,
         bodyBytes: body.size,
         detail: body.declared ? 'declared Content-Length over the limit' : 'body over the limit while reading',
       };
     }
-    const image = parseImagePayload(body.bytes);
-    const common = { variant: target.variant, bodyBytes: body.size };
+    const payload = parseImagePayload(body.bytes);
+    const common = { variant: v, bodyBytes: body.size };
+    if (!payload) {
+      return { ...common, response: invalidImage(), outcome: 'invalid-image-payload', detail: 'refused before any model or upstream call' };
+    }
+    const imageSha256 = sha256Hex(payload.image);
 
+    let attempt = 0;
+    if (session && sessions) {
+      if (await sessions.imageSeenElsewhere(session, imageSha256)) {
+        return { ...common, ...refused('IMAGE_REPLAYED', 'image-replayed', 'byte-identical image already decided in another session') };
+      }
+      const n = await sessions.beginAttempt(session);
+      if (n === null) return { ...common, ...refused('SESSION_CLOSED', 'session-refused', 'no attempts left') };
+      attempt = n;
+    }
+    const verdict = secret !== undefined || session ? verdictOf(v, threshold, imageSha256, session, audience) : undefined;
+
+    let result: Answer & { probReal?: number | undefined };
     if (mode === 'local') {
-      const result = await answerLocally(image, local!, minFaceSize, image ? sign(target.variant, image) : undefined);
-      return { ...common, ...result };
+      result = { ...common, ...(await answerLocally(payload.image, local!, minFaceSize, verdict, request.signal)) };
+    } else {
+      result = {
+        ...common,
+        ...(await forward(
+          JSON.stringify({ data: payload.data }),
+          { url: `${baseUrl}/${v}`, apiKey: apiKey!, timeoutMs, fetch: fetchFn },
+          request.signal,
+          verdict,
+        )),
+      };
     }
 
-    // Proxy: a body the API would refuse is refused here, without spending a paid call.
-    if (!image) {
-      return { ...common, response: invalidImage(), outcome: 'invalid-image-payload', detail: 'refused before upstream' };
+    if (session && sessions) {
+      const counted = await sessions.finishAttempt(session, attempt, {
+        ...(result.decision ? { decision: result.decision } : {}),
+        ...(result.errorCode ? { errorCode: result.errorCode } : {}),
+        ...(result.probReal !== undefined ? { probReal: result.probReal } : {}),
+        ...(result.decision ? { imageSha256 } : {}),
+      });
+      if (!counted) {
+        return { ...common, ...refused('SESSION_CLOSED', 'session-refused', 'another attempt decided the session first') };
+      }
     }
-    const result = await forward(
-      body.bytes,
-      { url: `${baseUrl}/${target.variant}`, apiKey: apiKey!, timeoutMs, fetch: fetchFn },
-      request.signal,
-      sign(target.variant, image),
-    );
-    return { ...common, ...result };
+    return result;
   }
 
   const handler = async (request: Request, context?: RequestContext): Promise<Response> => {
     const started = performance.now();
-    let pathname = '/';
+    let url = new URL('http://invalid/');
     try {
-      pathname = new URL(request.url).pathname;
+      url = new URL(request.url);
     } catch {
-      // keep '/'
+      // keep the placeholder: no route matches a path of '/' with a wrong host only when allowedHosts is set
     }
+    const pathname = url.pathname;
     let result: Answer;
     try {
-      result = await answer(request, context, pathname);
+      result = await answer(request, context, url);
     } catch (error) {
       const aborted = request.signal.aborted;
       result = {
@@ -306,6 +454,7 @@ export function createLivenessHandler(options: LivenessHandlerOptions = {}): Liv
         latencyMs: Math.round((performance.now() - started) * 10) / 10,
         bodyBytes: result.bodyBytes ?? 0,
         ...(result.decision ? { decision: result.decision } : {}),
+        ...(result.errorCode ? { errorCode: result.errorCode } : {}),
         ...(result.upstreamStatus !== undefined ? { upstreamStatus: result.upstreamStatus } : {}),
         ...(result.upstreamMs !== undefined ? { upstreamMs: result.upstreamMs } : {}),
         ...(result.detail ? { detail: result.detail } : {}),
@@ -329,11 +478,14 @@ export function createLivenessHandler(options: LivenessHandlerOptions = {}): Liv
     rateLimit: limiter !== undefined,
     ...(basePath !== undefined ? { basePath } : {}),
     upstreamTimeoutMs: timeoutMs,
+    sessions: sessions !== undefined,
+    maxConcurrent,
   };
 
   return Object.assign(handler, {
     mode,
     config,
+    ...(sessions ? { sessions } : {}),
     async warmUp() {
       if (local) await local.get();
     },

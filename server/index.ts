@@ -2,6 +2,7 @@
 
 export {
   createLivenessHandler,
+  SESSION_HEADER,
   type LivenessHandler,
   type LivenessHandlerOptions,
   type RequestContext,
@@ -29,8 +30,25 @@ export {
   type VerifiedVerdict,
   type VerifyOptions,
 } from './verdict.js';
+export {
+  createLivenessSessions,
+  type LivenessSessions,
+  type LivenessSessionsOptions,
+  type SessionInput,
+  type SessionResult,
+  type SessionState,
+} from './sessions.js';
+export {
+  createMemoryStore,
+  createRedisStore,
+  type LivenessStore,
+  type MemoryStoreOptions,
+  type RedisClientLike,
+  type RedisStoreOptions,
+} from './store.js';
+export { createSessionRoutes, type SessionRoutesOptions } from './admin.js';
 export { createLocalBackend } from './local.js';
-export type { FaceBox, LocalAnalysis, LocalBackend, LocalBackendOptions } from './local-backend.js';
+export type { AnalyzeOptions, FaceBox, LocalAnalysis, LocalBackend, LocalBackendOptions } from './local-backend.js';
 export { createRateLimiter, type RateLimiter, type RateLimitOptions } from './guard.js';
 export type { LivenessLogger, LivenessLogRecord, Mode, Outcome } from './log.js';
 export {
@@ -38,6 +56,8 @@ export {
   DEFAULT_THRESHOLDS,
   HOSTED_BASE_URL,
   MIN_FACE_SIZE,
+  REFUSALS,
   TOO_LARGE_TEXT,
+  type RefusalCode,
   type Variant,
 } from './contract.js';

@@ -42,8 +42,13 @@ export interface LocalBackendOptions {
   minDetectionConfidence?: number;
 }
 
+export interface AnalyzeOptions {
+  /** Aborting stops the work at the next step (after decoding, before inference) with the abort reason. */
+  signal?: AbortSignal;
+}
+
 export interface LocalBackend {
-  analyze(image: Uint8Array): Promise<LocalAnalysis>;
+  analyze(image: Uint8Array, options?: AnalyzeOptions): Promise<LocalAnalysis>;
   close(): Promise<void>;
 }
 
@@ -55,10 +60,19 @@ export const DEFAULT_MIN_FACE_SIZE = 128;
  * between 0.85 and 0.95.
  */
 export const DEFAULT_MIN_DETECTION_CONFIDENCE = 0.7;
+/**
+ * Face-mesh confidence a detection needs to count as a human face. BlazeFace alone finds "faces" in animals
+ * (the cat in `test/fixtures/chelsea.png` scores 0.71); the 468-point face mesh, a separate model, scores a
+ * human face near 1 and the cat 0. A detection must pass both. Only faces that pass are measured and scored.
+ */
+export const MIN_MESH_CONFIDENCE = 0.5;
 /** The detector reports at most this many faces. */
 export const MAX_FACES = 5;
-/** Images with more pixels than this (width x height, before orientation) are `invalid-image`. */
-export const MAX_INPUT_PIXELS = 40_000_000;
+/**
+ * Images with more pixels than this (width x height, read from the header before anything is decoded) are
+ * `invalid-image`: decoding a 40 Mpx PNG takes seconds of CPU.
+ */
+export const MAX_INPUT_PIXELS = 25_000_000;
 /**
  * Longer side of the image the models see. Larger images are shrunk to this before detection
  * (boxes are mapped back to the original pixels), which bounds tensor memory at about
@@ -171,9 +185,9 @@ function humanConfig(minDetectionConfidence: number): Partial<Config> {
         skipTime: 0,
         return: false,
       },
-      // The mesh is not needed: antispoof and liveness read the detector's crop (face.tensor),
-      // cut from the enlarged BlazeFace box whether the mesh runs or not.
-      mesh: off,
+      // The face mesh is the second, independent check that a detection is a human face (see
+      // MIN_MESH_CONFIDENCE); invalid faces are kept so that this module decides, not human.
+      mesh: { enabled: true, modelPath: 'facemesh.json', keepInvalid: true },
       attention: off,
       iris: off,
       emotion: off,
@@ -257,7 +271,7 @@ async function loadEngine(): Promise<Engine> {
   const { human } = instance;
   await human.load();
   const loaded = human.models.loaded();
-  const missing = ['blazeface', 'antispoof', 'liveness'].filter((name) => !loaded.includes(name));
+  const missing = ['blazeface', 'facemesh', 'antispoof', 'liveness'].filter((name) => !loaded.includes(name));
   if (human.tf.getBackend() !== 'wasm') throw new Error(`local backend: tfjs backend is ${String(human.tf.getBackend())}, not wasm`);
   if (missing.length > 0) throw new Error(`local backend: models failed to load: ${missing.join(', ')}`);
   return instance;
@@ -290,6 +304,7 @@ async function decode(bytes: Uint8Array): Promise<Decoded | null> {
   try {
     const meta = await sharp(bytes, options).metadata();
     if (!meta.format || !ACCEPTED_FORMATS.includes(meta.format)) return null;
+    if (!(meta.width > 0 && meta.height > 0) || meta.width * meta.height > MAX_INPUT_PIXELS) return null;
     const originalWidth = meta.autoOrient?.width ?? meta.width;
     const originalHeight = meta.autoOrient?.height ?? meta.height;
     if (!(originalWidth > 0 && originalHeight > 0)) return null;
@@ -363,7 +378,8 @@ async function detect(engine: Engine, decoded: Decoded): Promise<FaceResult[]> {
   }
 }
 
-function analyzeFaces(faces: FaceResult[], decoded: Decoded, minFaceSize: number): LocalAnalysis {
+function analyzeFaces(detected: FaceResult[], decoded: Decoded, minFaceSize: number): LocalAnalysis {
+  const faces = detected.filter((face) => Number.isFinite(face.faceScore) && face.faceScore >= MIN_MESH_CONFIDENCE);
   if (faces.length === 0) return { kind: 'no-face' };
   let largest: { face: FaceResult; box: FaceBox } | null = null;
   for (const face of faces) {
@@ -423,10 +439,13 @@ export async function createLocalBackend(options: LocalBackendOptions = {}): Pro
   const pending = new Set<Promise<LocalAnalysis>>();
   let closed: Promise<void> | null = null;
 
-  const run = async (image: Uint8Array): Promise<LocalAnalysis> => {
+  const run = async (image: Uint8Array, signal: AbortSignal | undefined): Promise<LocalAnalysis> => {
+    signal?.throwIfAborted();
     const decoded = await decode(image);
     if (!decoded) return { kind: 'invalid-image' };
+    signal?.throwIfAborted();
     return enqueue(async () => {
+      signal?.throwIfAborted(); // the client went away while this image waited for the models
       const detector = engine.human.config.face.detector;
       if (detector) detector.minConfidence = minConfidence; // per handle; the queue makes this safe
       return analyzeFaces(await detect(engine, decoded), decoded, minFaceSize);
@@ -434,12 +453,12 @@ export async function createLocalBackend(options: LocalBackendOptions = {}): Pro
   };
 
   return {
-    analyze(image: Uint8Array): Promise<LocalAnalysis> {
+    analyze(image: Uint8Array, options: AnalyzeOptions = {}): Promise<LocalAnalysis> {
       if (closed) return Promise.reject(new Error('local backend is closed'));
       if (!(image instanceof Uint8Array)) {
         return Promise.reject(new TypeError('analyze() needs the image file bytes as a Uint8Array'));
       }
-      const job = run(image);
+      const job = run(image, options.signal);
       pending.add(job);
       const forget = (): void => { pending.delete(job); };
       job.then(forget, forget);

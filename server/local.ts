@@ -69,6 +69,7 @@ export async function answerLocally(
   source: LocalBackendSource,
   minFaceSize: number,
   verdict?: (probReal: number) => VerdictField,
+  signal?: AbortSignal,
 ): Promise<LocalAnswer> {
   if (!image) return { response: invalidImage(), outcome: 'invalid-image-payload' };
 
@@ -86,8 +87,9 @@ export async function answerLocally(
 
   let analysis: Awaited<ReturnType<LocalBackend['analyze']>>;
   try {
-    analysis = await backend.analyze(image);
+    analysis = await backend.analyze(image, signal ? { signal } : {});
   } catch (error) {
+    if (signal?.aborted) throw error;
     return {
       response: failure(500, 'The local liveness backend failed', 'LOCAL_BACKEND_ERROR'),
       outcome: 'local-backend-error',

@@ -26,7 +26,13 @@ export type Outcome =
   | 'upstream-unreachable'
   | 'upstream-bad-response'
   | 'local-backend-error'
-  | 'internal-error';
+  | 'internal-error'
+  | 'session-refused'
+  | 'image-replayed'
+  | 'busy'
+  | 'unsupported-media-type'
+  | 'host-rejected'
+  | 'body-timeout';
 
 export interface LivenessLogRecord {
   readonly time: string;
@@ -43,6 +49,8 @@ export interface LivenessLogRecord {
   /** Body bytes read (a refused body counts only what was read before refusing it). */
   readonly bodyBytes: number;
   readonly decision?: Decision;
+  /** The refusal code, when the request was refused before any model or upstream call. */
+  readonly errorCode?: string;
   readonly upstreamStatus?: number;
   readonly upstreamMs?: number;
   /** A short human explanation for the operator (never user data). */

@@ -29,8 +29,17 @@ function first(value: string | string[] | undefined): string | undefined {
   return text?.split(',')[0]?.trim() || undefined;
 }
 
-function publicUrl(req: ConnectRequest, trustProxy: boolean): URL {
-  const path = req.originalUrl ?? req.url ?? '/';
+/** A Host header value: a DNS name, IPv4 or bracketed IPv6 address, and an optional port. Nothing else. */
+const HOST = /^(?:[A-Za-z0-9_](?:[A-Za-z0-9_.-]{0,251}[A-Za-z0-9_])?|\[[0-9A-Fa-f:.]{2,45}\])(?::\d{1,5})?$/;
+
+/**
+ * The request's public URL, built from scheme + host + path (+ query) only. Null for a request target that is not
+ * a plain path: `//host/…` and `/\host/…` would name another host when resolved against a base URL, and an
+ * absolute-form target (`http://…`) is for proxies.
+ */
+function publicUrl(req: ConnectRequest, trustProxy: boolean): URL | null {
+  const target = req.originalUrl ?? req.url ?? '/';
+  if (!target.startsWith('/') || target.startsWith('//') || target.startsWith('/\\')) return null;
   const encrypted = (req.socket as { encrypted?: boolean }).encrypted === true;
   const proto = (trustProxy && first(req.headers['x-forwarded-proto'])) || (encrypted ? 'https' : 'http');
   const host =
@@ -38,10 +47,15 @@ function publicUrl(req: ConnectRequest, trustProxy: boolean): URL {
     req.headers.host ||
     first(req.headers[':authority']) ||
     'localhost';
+  if (!HOST.test(host)) return null;
+  const query = target.indexOf('?');
   try {
-    return new URL(path.startsWith('/') ? path : `/${path}`, `${proto === 'https' ? 'https' : 'http'}://${host}`);
+    const url = new URL(`${proto === 'https' ? 'https' : 'http'}://${host}`);
+    url.pathname = query < 0 ? target : target.slice(0, query);
+    if (query >= 0) url.search = target.slice(query);
+    return url;
   } catch {
-    return new URL(path.startsWith('/') ? path : `/${path}`, 'http://localhost');
+    return null;
   }
 }
 
@@ -72,9 +86,41 @@ function requestHeaders(req: IncomingMessage): Headers {
   return headers;
 }
 
+/** After an early answer (413 and other refusals), at most this much more of the body is read and dropped… */
+const DRAIN_LIMIT_BYTES = 16 * 1024 * 1024;
+/** …for at most this long. */
+const DRAIN_TIMEOUT_MS = 10_000;
+const discarding = new WeakSet<IncomingMessage>();
+
+/**
+ * Reads the rest of a refused body and drops it, so that the client, which may read nothing until its upload is
+ * out (browsers), reads the answer instead of a reset connection. Bounded: past `DRAIN_LIMIT_BYTES` or
+ * `DRAIN_TIMEOUT_MS` the connection is closed.
+ */
+function discard(req: IncomingMessage): void {
+  if (discarding.has(req) || req.complete || req.destroyed) return;
+  discarding.add(req);
+  let dropped = 0;
+  const timer = setTimeout(() => {
+    if (!req.complete) req.socket?.destroy();
+  }, DRAIN_TIMEOUT_MS);
+  timer.unref();
+  const done = (): void => clearTimeout(timer);
+  req.on('data', (chunk: Buffer) => {
+    dropped += chunk.byteLength;
+    if (dropped > DRAIN_LIMIT_BYTES) {
+      done();
+      req.socket?.destroy();
+    }
+  });
+  req.once('end', done);
+  req.once('close', done);
+  req.resume();
+}
+
 /**
  * The request body as a web stream that reads from Node only when asked (backpressure) and, when cancelled
- * (e.g. over the size limit), stops reading without destroying the socket, so the answer can still be sent.
+ * (e.g. over the size limit), drops the rest without destroying the socket, so the answer arrives.
  */
 function bodyStream(req: IncomingMessage): ReadableStream<Uint8Array> {
   let cleanup = (): void => undefined;
@@ -112,7 +158,7 @@ function bodyStream(req: IncomingMessage): ReadableStream<Uint8Array> {
     },
     cancel() {
       cleanup();
-      req.pause();
+      discard(req);
     },
   });
 }
@@ -136,7 +182,7 @@ function matches(req: ConnectRequest, path: string | undefined): boolean {
   return pathname === base || pathname === `${base}/` || pathname.startsWith(`${base}/`) || base === '';
 }
 
-/** Writes a web Response to a Node response. Closes the connection when the request body was not read whole. */
+/** Writes a web Response to a Node response. A request body not read whole is drained (see `discard`). */
 async function send(req: IncomingMessage, res: ServerResponse, response: Response): Promise<void> {
   res.statusCode = response.status;
   response.headers.forEach((value, name) => {
@@ -144,9 +190,8 @@ async function send(req: IncomingMessage, res: ServerResponse, response: Respons
   });
   const cookies = response.headers.getSetCookie();
   if (cookies.length > 0) res.setHeader('set-cookie', cookies);
-  // An unread body (refused over the limit) is not drained through this connection: close it after the answer.
-  if (!req.complete) res.setHeader('connection', 'close');
   const body = response.body ? Buffer.from(await response.arrayBuffer()) : undefined;
+  if (!req.complete) discard(req);
   res.end(body);
 }
 
@@ -177,6 +222,14 @@ export function toNodeMiddleware(
       if (!req.complete) abandoned();
     });
     res.on('close', abandoned);
+    const url = publicUrl(req, trustProxy);
+    if (!url) {
+      res.statusCode = 400;
+      res.setHeader('content-type', 'application/json; charset=utf-8');
+      res.setHeader('connection', 'close');
+      res.end(JSON.stringify({ success: false, message: 'Bad request target or Host', error_code: 'BAD_REQUEST' }));
+      return;
+    }
     const body = requestBody(req);
     const init: RequestInit & { duplex?: 'half' } = {
       method: req.method ?? 'GET',
@@ -185,7 +238,7 @@ export function toNodeMiddleware(
       ...(body !== undefined ? { body, duplex: 'half' } : {}),
     };
     Promise.resolve()
-      .then(() => handler(new Request(publicUrl(req, trustProxy), init), { clientAddress: clientAddress(req, trustProxy) }))
+      .then(() => handler(new Request(url, init), { clientAddress: clientAddress(req, trustProxy) }))
       .then((response) => send(req, res, response))
       .catch((error: unknown) => {
         if (next) return next(error);

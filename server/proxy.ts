@@ -21,6 +21,8 @@ export interface ProxyAnswer {
   readonly upstreamStatus?: number;
   readonly upstreamMs: number;
   readonly decision?: Decision | undefined;
+  /** The upstream's `prob_real`, when it answered a success with a valid one. */
+  readonly probReal?: number | undefined;
 }
 
 /** Upstream answers larger than this are not a liveness result. */
@@ -60,11 +62,11 @@ function isTimeout(error: unknown): boolean {
 }
 
 /**
- * Sends `body` (the browser's bytes, unchanged) upstream. `verdict` is called with `prob_real` of a success
+ * Sends `body` (rebuilt by the handler from the validated `data`: exactly `{"data":"..."}`) upstream. `verdict` is called with `prob_real` of a success
  * answer; its field is appended to the upstream JSON, whose other bytes pass through untouched.
  */
 export async function forward(
-  body: Uint8Array,
+  body: string,
   config: ProxyConfig,
   clientSignal: AbortSignal,
   verdict?: (probReal: unknown) => VerdictField,
@@ -80,7 +82,7 @@ export async function forward(
     upstream = await config.fetch(config.url, {
       method: 'POST',
       headers: { 'content-type': 'application/json', accept: 'application/json', 'x-api-key': config.apiKey },
-      body: body as Uint8Array<ArrayBuffer>,
+      body,
       redirect: 'manual',
       signal,
     });
@@ -139,6 +141,7 @@ export async function forward(
     const record = parsed as Record<string, unknown>;
     let out = text;
     let decision: Decision | undefined;
+    let scored: number | undefined;
     let level: 'warn' | undefined;
     let detail: string | undefined;
     if (verdict && record['success'] === true) {
@@ -147,6 +150,7 @@ export async function forward(
         output !== null && typeof output === 'object' ? (output as Record<string, unknown>)['prob_real'] : undefined;
       const field = verdict(probReal);
       decision = field.decision;
+      if (isProbability(probReal)) scored = probReal;
       // Append the field before the closing brace; every upstream byte before it stays as it was.
       const end = text.lastIndexOf('}');
       const head = text.slice(0, end);
@@ -165,6 +169,7 @@ export async function forward(
       }),
       outcome: outcomeOf(record),
       decision,
+      probReal: scored,
       ...(level ? { level, detail } : {}),
     };
   }

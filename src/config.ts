@@ -7,6 +7,7 @@ import { LivenessError } from './errors.js';
 export interface LivenessConfig {
   endpoint: unknown;
   apiKey: unknown;
+  session: unknown;
   threshold: unknown;
   minFaceSize: unknown;
   captureMode: unknown;
@@ -150,6 +151,12 @@ export function configProblems(config: LivenessConfig, baseURI: string): string[
   if (apiKey !== null && apiKey !== undefined && apiKey !== '') {
     if (typeof apiKey !== 'string' || headerProblem('x-api-key', apiKey)) {
       problems.push('api-key is not a valid HTTP header value (a line break or a character outside Latin-1?)');
+    }
+  }
+  const { session } = config;
+  if (session !== null && session !== undefined && session !== '') {
+    if (typeof session !== 'string' || headerProblem('x-liveness-session', session)) {
+      problems.push(`${shown('session', session)} is not a valid HTTP header value`);
     }
   }
   const { headers } = config;

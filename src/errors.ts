@@ -20,6 +20,8 @@ export const LIVENESS_ERROR_CODES = [
   'CAMERA_LOST',
   'DETECTION_FAILED',
   'INVALID_CONFIG',
+  'SESSION_INVALID',
+  'IMAGE_REPLAYED',
 ] as const;
 
 export type LivenessErrorCode = (typeof LIVENESS_ERROR_CODES)[number];
@@ -44,6 +46,8 @@ const RECOVERABLE: Record<LivenessErrorCode, boolean> = {
   CAMERA_LOST: true,
   DETECTION_FAILED: true,
   INVALID_CONFIG: false,
+  SESSION_INVALID: false,
+  IMAGE_REPLAYED: true,
 };
 
 /** Default English messages; the UI may show localized text, but event details carry these. */
@@ -66,6 +70,9 @@ const MESSAGES: Record<LivenessErrorCode, string> = {
   CAMERA_LOST: 'The camera stopped delivering video.',
   DETECTION_FAILED: 'Face detection failed while analysing the camera picture.',
   INVALID_CONFIG: "The element's configuration is invalid (an attribute or property has a value it cannot use).",
+  SESSION_INVALID:
+    'The liveness session is missing, unknown, expired or already decided; the page must open a new one.',
+  IMAGE_REPLAYED: 'The liveness service already checked this exact image in another session.',
 };
 
 export function isRecoverable(code: LivenessErrorCode): boolean {

@@ -96,6 +96,7 @@ export class LivenessCapture extends LitElement {
   static override properties: PropertyDeclarations = {
     endpoint: { type: String },
     apiKey: { type: String, attribute: 'api-key' },
+    session: { type: String },
     threshold: { converter: numberAttribute(CONFIG_DEFAULTS.threshold) },
     minFaceSize: { attribute: 'min-face-size', converter: numberAttribute(CONFIG_DEFAULTS.minFaceSize) },
     autostart: { type: Boolean },
@@ -118,6 +119,11 @@ export class LivenessCapture extends LitElement {
   declare endpoint: string;
   /** Sent as `x-api-key`. Production pages should leave it unset and let their own server add the key. */
   declare apiKey: string | null;
+  /**
+   * The liveness session your server opened for this check (`createSession()` or `POST /sessions`), sent as the
+   * `x-liveness-session` request header. The server takes the model and threshold from it and decides it once.
+   */
+  declare session: string | null;
   /** Passes only when `prob_real > threshold` (strictly). A number from 0 to 1; anything else is `INVALID_CONFIG`. */
   declare threshold: number;
   /** Minimum face width and height, in the captured image's pixels (at least 1; SpoofSense backends refuse < 128). */
@@ -167,6 +173,7 @@ export class LivenessCapture extends LitElement {
     super();
     this.endpoint = '';
     this.apiKey = null;
+    this.session = null;
     this.threshold = 0.55;
     this.minFaceSize = 128;
     this.autostart = false;
@@ -293,6 +300,7 @@ export class LivenessCapture extends LitElement {
         endpoint: this.endpoint,
         threshold: this.threshold,
         apiKey: this.apiKey,
+        session: this.session,
         headers: this.headers,
         timeoutMs: this.requestTimeout,
         signal,

@@ -15,6 +15,8 @@ export interface LivenessCheckInput {
   endpoint: string;
   threshold: number;
   apiKey?: string | null;
+  /** The server's liveness session id, sent as `x-liveness-session`. */
+  session?: string | null;
   headers?: Record<string, string>;
   timeoutMs?: number;
   /** The attempt's signal: aborting rejects with its reason, whatever step is running. */
@@ -49,6 +51,7 @@ export async function checkLiveness(input: LivenessCheckInput): Promise<Outcome>
     image: image.blob,
     threshold: input.threshold,
     apiKey: input.apiKey ?? null,
+    session: input.session ?? null,
     headers: input.headers ?? {},
     signal,
     ...(input.timeoutMs !== undefined ? { timeoutMs: input.timeoutMs } : {}),

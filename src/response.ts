@@ -29,6 +29,18 @@ export type Outcome =
 /** The error codes the backend itself may send (`error_code`), and nothing else. */
 const BACKEND_CODES: ReadonlySet<string> = new Set(['FACE_NOT_DETECTED', 'FACE_TOO_SMALL', 'INVALID_IMAGE_PAYLOAD']);
 
+/**
+ * Refusals of `liveness-capture/server` before any model call (401, 409, 410), by `error_code`: the session is
+ * not usable (the page needs a new one), or this exact image was already checked in another session.
+ */
+const REFUSAL_CODES: ReadonlyMap<string, LivenessErrorCode> = new Map([
+  ['SESSION_REQUIRED', 'SESSION_INVALID'],
+  ['SESSION_UNKNOWN', 'SESSION_INVALID'],
+  ['SESSION_EXPIRED', 'SESSION_INVALID'],
+  ['SESSION_CLOSED', 'SESSION_INVALID'],
+  ['IMAGE_REPLAYED', 'IMAGE_REPLAYED'],
+]);
+
 /** Messages of current and older deployments, lower-cased and trimmed, for answers without `error_code`. */
 const MESSAGE_CODES: ReadonlyMap<string, LivenessErrorCode> = new Map([
   ['face detection failed', 'FACE_NOT_DETECTED'],
@@ -67,6 +79,8 @@ export function assertThreshold(threshold: unknown): asserts threshold is number
  * - 200, `success: true`, `model_output.prob_real` finite in [0, 1] → verdict, `passed = probReal > threshold`.
  * - 200, `success: false` with a known `error_code` (or, for older deployments, a known `message`) →
  *   `FACE_NOT_DETECTED`, `FACE_TOO_SMALL` or `INVALID_IMAGE_PAYLOAD`.
+ * - A session refusal (`error_code` `SESSION_REQUIRED`, `SESSION_UNKNOWN`, `SESSION_EXPIRED`, `SESSION_CLOSED`) →
+ *   `SESSION_INVALID`; `IMAGE_REPLAYED` → `IMAGE_REPLAYED`.
  * - 413 → `PAYLOAD_TOO_LARGE`; 401/403 → `UNAUTHORIZED`; 429 → `RATE_LIMITED`; any other non-2xx → `SERVER_ERROR`.
  * - Anything else → `INVALID_RESPONSE`.
  *
@@ -78,6 +92,8 @@ export function interpretResponse(raw: RawResponse, threshold: number): Outcome 
 
   if (!Number.isInteger(status) || status < 200 || status > 299) {
     const body = parseLoose(text);
+    const refused = isPlainObject(body) && typeof body.error_code === 'string' ? REFUSAL_CODES.get(body.error_code) : undefined;
+    if (refused) return fail(refused, withQuote(defaultMessage(refused), status, backendMessage(body)), status, body);
     if (status === 413) return fail('PAYLOAD_TOO_LARGE', defaultMessage('PAYLOAD_TOO_LARGE'), status, body);
     if (status === 401 || status === 403) {
       return fail('UNAUTHORIZED', withQuote(defaultMessage('UNAUTHORIZED'), status, backendMessage(body)), status, body);

@@ -16,6 +16,8 @@ export interface SubmitOptions {
   threshold: number;
   /** Sent as `x-api-key` when set (non-empty). Takes precedence over an `x-api-key` in `headers`. */
   apiKey?: string | null;
+  /** Sent as `x-liveness-session` when set (non-empty): the session the page's server opened for this check. */
+  session?: string | null;
   /** Extra headers (e.g. Authorization). They cannot replace `Content-Type`, which is always `application/json`. */
   headers?: Record<string, string>;
   /** Aborting cancels the request; `submitImage` then rejects with the AbortError. */
@@ -70,6 +72,13 @@ export async function submitImage(options: SubmitOptions): Promise<Outcome> {
       headers.set('x-api-key', options.apiKey);
     } catch (cause) {
       throw new LivenessError('INVALID_CONFIG', 'api-key is not a valid HTTP header value.', { cause });
+    }
+  }
+  if (options.session) {
+    try {
+      headers.set('x-liveness-session', options.session);
+    } catch (cause) {
+      throw new LivenessError('INVALID_CONFIG', 'session is not a valid HTTP header value.', { cause });
     }
   }
   headers.set('Content-Type', 'application/json');

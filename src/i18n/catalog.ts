@@ -78,6 +78,8 @@ export const en = {
   'error.DETECTOR_UNAVAILABLE': "Face detection couldn't load. Check your connection and reload the page.",
   'error.INVALID_CONFIG':
     "This page's camera check is set up incorrectly, so it can't start. Please contact the site's support team.",
+  'error.SESSION_INVALID': 'This check has expired or was already used. Reload the page to start a new one.',
+  'error.IMAGE_REPLAYED': 'This photo was already used. Please take a new one.',
 } satisfies Record<string, string>;
 
 /** A stable message id. */

@@ -18,6 +18,7 @@ function valid(): LivenessConfig {
   return {
     endpoint: '/api/liveness',
     apiKey: null,
+    session: null,
     ...CONFIG_DEFAULTS,
     captureMode: 'auto',
     checks: ['brightness', 'sharpness', 'pose'],
@@ -212,6 +213,14 @@ describe('config: each attribute', () => {
     accepted({ apiKey: null });
     accepted({ apiKey: '' });
     accepted({ apiKey: 'sk_live_0123456789' });
+  });
+
+  it('session: a value that can travel in the x-liveness-session header', () => {
+    refused({ session: 'abc\r\nX-Evil: 1' }, 'session');
+    refused({ session: 42 }, 'session=42');
+    accepted({ session: null });
+    accepted({ session: '' });
+    accepted({ session: 'q3Zr0m2XoFt6nB9Yy5aL1w' });
   });
 
   it('headers: names and values by the Fetch rules, values strings; values are never quoted', () => {

@@ -119,6 +119,32 @@ describe('interpretResponse: HTTP errors', () => {
     expect(e.message).to.contain('Forbidden');
   });
 
+  it('session refusals of liveness-capture/server → SESSION_INVALID, not recoverable with that session', () => {
+    const cases: Array<[number, string]> = [
+      [401, 'SESSION_REQUIRED'],
+      [401, 'SESSION_UNKNOWN'],
+      [410, 'SESSION_EXPIRED'],
+      [409, 'SESSION_CLOSED'],
+    ];
+    for (const [status, code] of cases) {
+      const body = { success: false, message: 'refused', error_code: code };
+      const e = error(interpretResponse(raw(status, body), 0.55), 'SESSION_INVALID');
+      expect(e.httpStatus).to.equal(status);
+      expect(e.recoverable).to.equal(false);
+      expect(e.response).to.deep.equal(body);
+    }
+  });
+
+  it('409 IMAGE_REPLAYED → IMAGE_REPLAYED, recoverable with a new photo', () => {
+    const e = error(interpretResponse(raw(409, { success: false, message: 'replayed', error_code: 'IMAGE_REPLAYED' }), 0.55), 'IMAGE_REPLAYED');
+    expect(e.httpStatus).to.equal(409);
+    expect(e.recoverable).to.equal(true);
+  });
+
+  it('a refusal code in a 200 answer is not a contract row: INVALID_RESPONSE', () => {
+    error(interpretResponse(raw(200, { success: false, message: 'x', error_code: 'SESSION_CLOSED' }), 0.55), 'INVALID_RESPONSE');
+  });
+
   it('401 → UNAUTHORIZED', () => {
     const e = error(interpretResponse(raw(401, { message: 'Unauthorized' }), 0.55), 'UNAUTHORIZED');
     expect(e.httpStatus).to.equal(401);

@@ -136,6 +136,18 @@ describe('submitImage against the real handler', () => {
     expect(requests[0]!.headers['x-other']).to.equal('1');
   });
 
+  it('sends the session as x-liveness-session, and none without one; the body stays {"data"}', async () => {
+    const b = backend();
+    await b.script({ status: 200, body: LIVE });
+    await submitImage({ endpoint: b.endpoint, image: jpeg.blob, threshold: 0.55, session: 'AbCdEfGhIjKlMnOpQrStUv' });
+    await submitImage({ endpoint: b.endpoint, image: jpeg.blob, threshold: 0.55, session: null });
+    const requests = await b.requests();
+    expect(requests).to.have.length(2);
+    expect(requests[0]!.headers['x-liveness-session']).to.equal('AbCdEfGhIjKlMnOpQrStUv');
+    expect(requests[0]!.keys).to.deep.equal(['data']);
+    expect(requests[1]!.headers).to.not.have.property('x-liveness-session');
+  });
+
   it('the api key wins over an x-api-key in headers', async () => {
     const b = backend();
     await b.script({ status: 200, body: LIVE });

@@ -69,4 +69,6 @@ export const de: Messages = {
     'Die Gesichtserkennung konnte nicht geladen werden. Prüfen Sie Ihre Verbindung und laden Sie die Seite neu.',
   'error.INVALID_CONFIG':
     'Die Kameraprüfung dieser Seite ist falsch eingerichtet und kann nicht starten. Bitte wenden Sie sich an den Support der Website.',
+  'error.SESSION_INVALID': 'Diese Prüfung ist abgelaufen oder wurde bereits verwendet. Laden Sie die Seite neu, um eine neue zu starten.',
+  'error.IMAGE_REPLAYED': 'Dieses Foto wurde bereits verwendet. Bitte nehmen Sie ein neues auf.',
 };

@@ -64,4 +64,6 @@ export const es: Messages = {
     'No se pudo cargar la detección de rostros. Revisa tu conexión y vuelve a cargar la página.',
   'error.INVALID_CONFIG':
     'La verificación con cámara de esta página está mal configurada y no puede empezar. Ponte en contacto con el soporte del sitio.',
+  'error.SESSION_INVALID': 'Esta verificación ha caducado o ya se ha usado. Recarga la página para empezar una nueva.',
+  'error.IMAGE_REPLAYED': 'Esta foto ya se ha usado. Toma una nueva, por favor.',
 };

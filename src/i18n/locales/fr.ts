@@ -65,4 +65,6 @@ export const fr: Messages = {
     'Impossible de charger la détection du visage. Vérifiez votre connexion, puis rechargez la page.',
   'error.INVALID_CONFIG':
     'La vérification par caméra de cette page est mal configurée et ne peut pas démarrer. Contactez l’assistance du site.',
+  'error.SESSION_INVALID': 'Cette vérification a expiré ou a déjà été utilisée. Rechargez la page pour en commencer une nouvelle.',
+  'error.IMAGE_REPLAYED': 'Cette photo a déjà été utilisée. Veuillez en prendre une nouvelle.',
 };

@@ -65,4 +65,6 @@ export const pt: Messages = {
     'Não foi possível carregar a detecção facial. Verifique sua conexão e recarregue a página.',
   'error.INVALID_CONFIG':
     'A verificação por câmera desta página está configurada incorretamente e não pode começar. Entre em contato com o suporte do site.',
+  'error.SESSION_INVALID': 'Esta verificação expirou ou já foi usada. Recarregue a página para iniciar uma nova.',
+  'error.IMAGE_REPLAYED': 'Esta foto já foi usada. Tire uma nova, por favor.',
 };

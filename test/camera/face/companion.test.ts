@@ -1,16 +1,27 @@
 // End to end: the element with the fake camera (a real face photo) against the server companion in local mode
-// (real models in Node), mounted on the test server at /api/liveness with verdict tokens on.
+// (real models in Node), mounted on the test server at /api/liveness with sessions and verdict tokens on.
 import { expect } from '@open-wc/testing';
+import type { LivenessCapture } from '../../../src/liveness-capture.js';
 import '../../../src/index.js';
 import { createElement, nextResult } from '../../support/helpers.js';
 
+const post = async (path: string, body: unknown) =>
+  (await fetch(path, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) })).json();
+
 describe('<liveness-capture> against liveness-capture/server in local mode', () => {
-  it('reaches a verdict with a real prob_real and a signed token the page server verifies once', async () => {
-    const el = await createElement({ endpoint: '/api/liveness' });
+  let el: LivenessCapture | undefined;
+  afterEach(() => {
+    el?.remove();
+    el = undefined;
+  });
+
+  it('reaches a verdict in a session: a token bound to it that the page server verifies once, and the result read server-side', async () => {
+    const { id: session } = await post('/api/session', {});
+    expect(session).to.match(/^[A-Za-z0-9_-]{22}$/);
+    el = await createElement({ endpoint: '/api/liveness', session });
     const result = nextResult(el);
     await el.start();
     const event = await result;
-    el.remove();
     // The local models decide; the astronaut photo is a scan of a print, which they tend to call a spoof.
     expect(event.type).to.be.oneOf(['liveness-pass', 'liveness-fail']);
     const { probReal, threshold, predIdx, token, response } = event.detail;
@@ -21,16 +32,44 @@ describe('<liveness-capture> against liveness-capture/server in local mode', () 
     expect(response.verdict.decision).to.equal(event.type === 'liveness-pass' ? 'pass' : 'fail');
     expect(token).to.be.a('string');
 
-    const verify = async () => (await fetch('/api/verify', { method: 'POST', body: JSON.stringify({ token }) })).json();
-    const first = await verify();
+    const first = await post('/api/verify', { token, session, decision: 'any' });
     expect(first.valid).to.equal(true);
+    expect(first.session).to.equal(session);
+    expect(first.subject).to.equal('test-user');
     expect(first.decision).to.equal(response.verdict.decision);
     expect(first.probReal).to.equal(probReal);
-    const replay = await verify();
-    expect(replay).to.deep.equal({ valid: false, reason: 'replayed' });
+    expect(await post('/api/verify', { token, session, decision: 'any' })).to.deep.equal({ valid: false, reason: 'replayed' });
 
     const tampered = token.slice(0, -2) + (token.endsWith('A') ? 'BB' : 'AA');
-    const forged = await (await fetch('/api/verify', { method: 'POST', body: JSON.stringify({ token: tampered }) })).json();
-    expect(forged.valid).to.equal(false);
+    expect((await post('/api/verify', { token: tampered, session, decision: 'any' })).valid).to.equal(false);
+
+    const state = await post('/api/session-result', { session });
+    expect(state.attempts).to.equal(1);
+    expect(state.state).to.equal(event.type === 'liveness-pass' ? 'passed' : 'open');
+  });
+
+  it('without a session the element reports SESSION_INVALID', async () => {
+    el = await createElement({ endpoint: '/api/liveness' });
+    const result = nextResult(el);
+    await el.start();
+    const event = await result;
+    expect(event.type).to.equal('liveness-error');
+    expect(event.detail.code).to.equal('SESSION_INVALID');
+    expect(event.detail.httpStatus).to.equal(401);
+  });
+
+  it('a body over the limit reaches the browser as the 413, also when refused before it was read', async () => {
+    const { id: session } = await post('/api/session', {});
+    const big = JSON.stringify({ data: 'A'.repeat(11 * 1024 * 1024) });
+    const send = (headers: Record<string, string>) =>
+      fetch('/api/liveness', { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: big });
+    for (let i = 0; i < 3; i++) {
+      const tooLarge = await send({ 'x-liveness-session': session });
+      expect(tooLarge.status).to.equal(413);
+      expect(await tooLarge.text()).to.equal('HTTP content length exceeded 10485760 bytes.');
+      const refused = await send({});
+      expect(refused.status).to.equal(401);
+      expect((await refused.json()).error_code).to.equal('SESSION_REQUIRED');
+    }
   });
 });

@@ -55,7 +55,7 @@ describe('liveness-capture-server', () => {
   it('prints help', async () => {
     const { code, stdout } = await run(['--help']);
     assert.equal(code, 0);
-    for (const word of ['SPOOFSENSE_API_KEY', 'SPOOFSENSE_BASE_URL', 'LIVENESS_VERDICT_SECRET', '--variant', '--threshold', '--allowed-origins', '--rate-limit', '--port', '/healthz']) {
+    for (const word of ['LIVENESS_ADMIN_TOKEN', 'POST /sessions', 'x-liveness-session', 'SPOOFSENSE_API_KEY', 'SPOOFSENSE_BASE_URL', 'LIVENESS_VERDICT_SECRET', '--variant', '--threshold', '--allowed-origins', '--rate-limit', '--port', '/healthz']) {
       assert.ok(stdout.includes(word), word);
     }
   });
@@ -72,10 +72,11 @@ describe('liveness-capture-server', () => {
     const cli = await startCli(['--variant', 'robust', '--allowed-origins', 'http://page.example'], {
       SPOOFSENSE_API_KEY: 'cli-key-0123456789',
       SPOOFSENSE_BASE_URL: `${upstream.url}/stage`,
-      LIVENESS_VERDICT_SECRET: 'cli-secret-0123456789abcdef',
+      LIVENESS_VERDICT_SECRET: 'cli-secret-0123456789abcdef-0123456789',
     });
     try {
       assert.match(cli.out.stderr, /proxy mode/);
+      assert.match(cli.out.stderr, /WARNING: sessions off .*verdicts are NOT bound to sessions/);
       assert.match(cli.out.stderr, /verdict tokens on/);
       assert.match(cli.out.stderr, /http:\/\/page\.example/);
       assert.ok(!cli.out.stderr.includes('cli-key-0123456789'), 'the key is never printed');
@@ -100,6 +101,65 @@ describe('liveness-capture-server', () => {
     } finally {
       await stop(cli.child);
     }
+  });
+
+  it('with LIVENESS_ADMIN_TOKEN: opens sessions for the app server and needs one for every check', async () => {
+    const token = 'admin-token-0123456789abcdef';
+    const cli = await startCli([], {
+      SPOOFSENSE_API_KEY: 'cli-key-0123456789',
+      SPOOFSENSE_BASE_URL: upstream.url,
+      LIVENESS_VERDICT_SECRET: 'cli-secret-0123456789abcdef-0123456789',
+      LIVENESS_ADMIN_TOKEN: token,
+    });
+    try {
+      assert.match(cli.out.stderr, /sessions on/);
+      assert.doesNotMatch(cli.out.stderr, /WARNING/);
+      const admin = (path, init = {}, auth = `Bearer ${token}`) =>
+        fetch(`${cli.url}${path}`, { ...init, headers: { 'content-type': 'application/json', ...(auth ? { authorization: auth } : {}), ...init.headers } });
+      for (const auth of ['', 'Bearer wrong-token-0123456789abc', `Basic ${token}`, `Bearer ${token}x`, `Bearer ${token.slice(0, -1)}`]) {
+        const res = await admin('/sessions', { method: 'POST', body: '{}' }, auth);
+        assert.equal(res.status, 401, String(auth));
+        assert.equal(res.headers.get('www-authenticate'), 'Bearer');
+      }
+      const before = upstream.state.requests.length;
+      const refused = await postJson(cli.url, SAMPLE_BODY);
+      assert.equal(refused.status, 401);
+      assert.equal((await refused.json()).error_code, 'SESSION_REQUIRED');
+      assert.equal(upstream.state.requests.length, before);
+
+      upstream.state.script = { status: 200, headers: {}, body: '{"success":true,"model_output":{"pred_idx":"real","prob_real":0.93}}' };
+      const created = await admin('/sessions', { method: 'POST', body: JSON.stringify({ subject: 'user-9', variant: 'robust' }) });
+      assert.equal(created.status, 201);
+      const { id, expiresAt } = await created.json();
+      assert.match(id, /^[A-Za-z0-9_-]{22}$/);
+      assert.ok(Date.parse(expiresAt) > Date.now());
+      assert.equal((await (await admin(`/sessions/${id}`)).json()).state, 'open');
+      const res = await postJson(cli.url, SAMPLE_BODY, { 'x-liveness-session': id });
+      assert.equal((await res.json()).verdict.decision, 'pass');
+      assert.equal(upstream.state.requests.at(-1).path, '/robust', 'the session chose the model');
+      const result = await (await admin(`/sessions/${id}`)).json();
+      assert.equal(result.state, 'passed');
+      assert.equal(result.subject, 'user-9');
+      assert.equal(result.probReal, 0.93);
+      assert.equal((await admin(`/sessions/${id}/consume`, { method: 'POST' })).status, 200);
+      assert.equal((await admin(`/sessions/${id}/consume`, { method: 'POST' })).status, 409);
+      assert.equal((await admin('/sessions/AAAAAAAAAAAAAAAAAAAAAA')).status, 404);
+      assert.equal((await admin('/sessions', { method: 'POST', body: '{"variant":"fast"}' })).status, 400);
+    } finally {
+      await stop(cli.child);
+    }
+  });
+
+  it('refuses a short admin token', async () => {
+    const child = spawn(process.execPath, [CLI, '--port', '0'], {
+      env: { PATH: process.env.PATH, SPOOFSENSE_API_KEY: 'k', LIVENESS_ADMIN_TOKEN: 'short' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stderr = '';
+    child.stderr.on('data', (c) => (stderr += c));
+    const code = await new Promise((resolve) => child.on('exit', resolve));
+    assert.equal(code, 2);
+    assert.match(stderr, /admin token must be at least 16/);
   });
 
   it('says what is missing in local mode', async () => {

@@ -80,7 +80,7 @@ describe('origins and CORS', () => {
     const bad = await postJson(app.url, 'not json', { origin: ALLOWED });
     assert.equal((await bad.json()).error_code, 'INVALID_IMAGE_PAYLOAD');
     assert.equal(bad.headers.get('access-control-allow-origin'), ALLOWED);
-    const big = await fetch(app.url, { method: 'POST', headers: { origin: ALLOWED, 'content-length': '20000000' }, body: 'x'.repeat(20_000_000) });
+    const big = await fetch(app.url, { method: 'POST', headers: { origin: ALLOWED, 'content-type': 'application/json', 'content-length': '20000000' }, body: 'x'.repeat(20_000_000) });
     assert.equal(big.status, 413);
     assert.equal(big.headers.get('access-control-allow-origin'), ALLOWED);
   });

@@ -9,7 +9,7 @@ import { createLocalBackend, verifyVerdict } from '../../../dist/server/index.js
 import { postJson, startHandler } from './support.mjs';
 
 const fixture = (name) => fileURLToPath(new URL(`../../fixtures/${name}`, import.meta.url));
-const SECRET = 'verdict-secret-0123456789abcdef';
+const SECRET = 'verdict-secret-0123456789abcdef-0123456789';
 
 /** The astronaut's face (about 100 px in the 512 px photo) cropped and scaled 3x into a 1280x720 JPEG. */
 async function largeFaceJpeg() {
@@ -27,7 +27,7 @@ describe('local mode', () => {
   let face;
   before(async () => {
     face = await largeFaceJpeg();
-    app = await startHandler({ verdictSecret: SECRET });
+    app = await startHandler({ verdictSecret: SECRET, sessions: 'off', maxConcurrent: 8 });
     await app.handler.warmUp();
   });
   after(async () => {
@@ -52,7 +52,7 @@ describe('local mode', () => {
 
     assert.equal(json.verdict.threshold, 0.55);
     assert.equal(json.verdict.decision, p > 0.55 ? 'pass' : 'fail');
-    const verified = verifyVerdict(json.verdict.token, SECRET);
+    const verified = await verifyVerdict(json.verdict.token, SECRET, { session: null, decision: 'any' });
     assert.equal(verified.valid, true);
     assert.equal(verified.probReal, p);
     assert.equal(verified.imageSha256, createHash('sha256').update(face).digest('hex'));
@@ -75,6 +75,57 @@ describe('local mode', () => {
     const res = await postJson(app.url, body(coffee));
     assert.equal(res.status, 200);
     assert.deepEqual(await res.json(), { success: false, message: 'Face detection failed', error_code: 'FACE_NOT_DETECTED' });
+  });
+
+  // Real photographs of no human face (test/fixtures/README.md): BlazeFace alone calls the cat a face.
+  for (const [name, prepare] of [
+    ['chelsea.png (a cat, whole frame)', (bytes) => bytes],
+    ['chelsea.png (the cat, scaled to 1280 px)', (bytes) => sharp(bytes).resize(1280).jpeg({ quality: 92 }).toBuffer()],
+    ['horse.png (a drawing)', (bytes) => sharp(bytes).flatten({ background: '#ffffff' }).resize(1024).png().toBuffer()],
+  ]) {
+    it(`answers FACE_NOT_DETECTED for ${name}`, async () => {
+      const bytes = await prepare(await readFile(fixture(name.split(' ')[0])));
+      const json = await (await postJson(app.url, body(bytes))).json();
+      assert.deepEqual(json, { success: false, message: 'Face detection failed', error_code: 'FACE_NOT_DETECTED' });
+    });
+  }
+
+  it('refuses an image over 25 megapixels from its header, as INVALID_IMAGE_PAYLOAD', async () => {
+    // 6000 x 4500 = 27 Mpx of one colour: a small file that would take seconds to decode.
+    const huge = await sharp({ create: { width: 6000, height: 4500, channels: 3, background: '#808080' } }).png({ compressionLevel: 9 }).toBuffer();
+    assert.ok(huge.length < 1024 * 1024);
+    const json = await (await postJson(app.url, body(huge))).json();
+    assert.equal(json.error_code, 'INVALID_IMAGE_PAYLOAD');
+  });
+
+  it('stops the work of clients that went away instead of analysing for nobody', async () => {
+    app.logs.length = 0;
+    let received = 0;
+    const count = (req) => req.once('end', () => received++);
+    app.server.on('request', count);
+    try {
+      const controllers = [0, 1, 2, 3].map(() => new AbortController());
+      const requests = controllers.map((c) =>
+        fetch(app.url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: body(face), signal: c.signal }).then(
+          (res) => res.status,
+          () => 'aborted',
+        ),
+      );
+      // Every body is in; the first is being analysed, the others wait for the models. Three clients leave.
+      while (received < 4) await new Promise((r) => setTimeout(r, 5));
+      for (const c of controllers.slice(1)) c.abort();
+      const statuses = await Promise.all(requests);
+      assert.deepEqual(statuses, [200, 'aborted', 'aborted', 'aborted']);
+      while (app.logs.length < 4) await new Promise((r) => setTimeout(r, 10));
+      // Inference already running finishes (one image at a time, and any of the four may be first in line);
+      // everything still queued stops: at least two of the three that left cost no model work.
+      const outcomes = app.logs.map((r) => r.outcome);
+      assert.equal(outcomes.length, 4);
+      assert.ok(outcomes.filter((o) => o === 'client-aborted').length >= 2, outcomes.join(', '));
+      assert.ok(outcomes.filter((o) => o === 'scored').length <= 2, outcomes.join(', '));
+    } finally {
+      app.server.off('request', count);
+    }
   });
 
   it('answers FACE_TOO_SMALL with the measured box for a small face', async () => {

@@ -6,7 +6,7 @@ import { verifyVerdict } from '../../../dist/server/index.js';
 import { SAMPLE_BODY, SAMPLE_IMAGE, close, listen, postJson, startHandler, startUpstream } from './support.mjs';
 
 const KEY = 'server-key-0123456789';
-const SECRET = 'verdict-secret-0123456789abcdef';
+const SECRET = 'verdict-secret-0123456789abcdef-0123456789';
 
 describe('proxy mode', () => {
   let upstream;
@@ -30,8 +30,8 @@ describe('proxy mode', () => {
     assert.equal(app.handler.mode, 'proxy');
   });
 
-  it('adds the server key, drops the browser key, forwards the body byte for byte', async () => {
-    // Odd spacing and an extra field: the upstream must see exactly these bytes.
+  it('adds the server key, drops the browser key, forwards a body rebuilt from the validated data', async () => {
+    // Odd spacing and an extra field: the upstream sees exactly {"data":"..."}.
     const body = `{ "data" : "${SAMPLE_IMAGE.toString('base64')}",   "client": "x" }\n`;
     const answer =
       '{"success": true, "message": "Process finished successfully", "model_output": {"pred_idx": "real", "prob_real": 0.9997915625572205}}';
@@ -46,7 +46,17 @@ describe('proxy mode', () => {
     assert.equal(seen.headers['x-api-key'], KEY);
     assert.equal(seen.headers['content-type'], 'application/json');
     assert.equal(seen.headers.authorization, undefined, 'browser credentials are not forwarded');
-    assert.ok(seen.body.equals(Buffer.from(body)), 'byte-for-byte body');
+    assert.equal(seen.body.toString(), JSON.stringify({ data: SAMPLE_IMAGE.toString('base64') }));
+  });
+
+  it('never forwards a duplicate data key or extra keys: the API sees the data the verdict is about', async () => {
+    const a = Buffer.from('image A').toString('base64');
+    const b = Buffer.from('image B').toString('base64');
+    const before = upstream.state.requests.length;
+    const res = await postJson(app.url, `{"data":"${a}","data":"${b}","threshold":0,"model":"other"}`);
+    assert.equal(res.status, 200);
+    assert.equal(upstream.state.requests.length, before + 1);
+    assert.equal(upstream.state.requests.at(-1).body.toString(), `{"data":"${b}"}`);
   });
 
   it('routes /robust and /antispoofing to the matching upstream path', async () => {
@@ -185,7 +195,7 @@ describe('proxy mode with verdicts', () => {
   let app;
   before(async () => {
     upstream = await startUpstream();
-    app = await startHandler({ apiKey: KEY, baseUrl: upstream.url, verdictSecret: SECRET });
+    app = await startHandler({ apiKey: KEY, baseUrl: upstream.url, verdictSecret: SECRET, sessions: 'off' });
   });
   after(async () => {
     await app.close();
@@ -201,7 +211,7 @@ describe('proxy mode with verdicts', () => {
     const json = JSON.parse(text);
     assert.equal(json.verdict.decision, 'pass');
     assert.equal(json.verdict.threshold, 0.55);
-    const verified = verifyVerdict(json.verdict.token, SECRET);
+    const verified = await verifyVerdict(json.verdict.token, SECRET, { session: null });
     assert.equal(verified.valid, true);
     assert.equal(verified.decision, 'pass');
     assert.equal(verified.probReal, 0.9);
@@ -214,7 +224,7 @@ describe('proxy mode with verdicts', () => {
     const json = await (await postJson(`${app.url}/robust`, SAMPLE_BODY)).json();
     assert.equal(json.verdict.decision, 'pass');
     assert.equal(json.verdict.threshold, 0.5);
-    assert.equal(verifyVerdict(json.verdict.token, SECRET).variant, 'robust');
+    assert.equal((await verifyVerdict(json.verdict.token, SECRET, { session: null })).variant, 'robust');
     const strict = await (await postJson(`${app.url}/antispoofing`, SAMPLE_BODY)).json();
     assert.equal(strict.verdict.decision, 'fail', '0.52 is not above 0.55');
   });
@@ -250,7 +260,7 @@ describe('proxy mode loads no models', () => {
         register('data:text/javascript,' + encodeURIComponent(${JSON.stringify(hooks)}));
         const { createLivenessHandler } = await import(${JSON.stringify(new URL('../../../dist/server/index.js', import.meta.url).href)});
         const handler = createLivenessHandler({ env: {}, apiKey: 'k', baseUrl: ${JSON.stringify(upstream.url)}, log: false });
-        const res = await handler(new Request('http://local.test/', { method: 'POST', body: ${JSON.stringify(SAMPLE_BODY)} }));
+        const res = await handler(new Request('http://local.test/', { method: 'POST', headers: { 'content-type': 'application/json' }, body: ${JSON.stringify(SAMPLE_BODY)} }));
         process.stdout.write(String(res.status));
       `;
       const { spawn } = await import('node:child_process');

@@ -1,0 +1,54 @@
+// A real redis-server (Debian's package) on a free loopback port, for the tests and the server benchmark.
+import { spawn } from 'node:child_process';
+import { createServer } from 'node:net';
+import { once } from 'node:events';
+import Redis from 'ioredis';
+
+function freePort() {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address();
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+/**
+ * Starts `redis-server` with no persistence on 127.0.0.1 and resolves when it accepts connections.
+ * Returns { url, client(), stop() }; every client made by `client()` is quit by `stop()`.
+ */
+export async function startRedis() {
+  const port = await freePort();
+  const child = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  child.stdout.on('data', (c) => (output += c));
+  child.stderr.on('data', (c) => (output += c));
+  const exited = once(child, 'exit').then(([code]) => {
+    throw new Error(`redis-server exited (${code}) before it was ready:\n${output}`);
+  });
+  const ready = (async () => {
+    while (!/Ready to accept connections/.test(output)) await new Promise((r) => setTimeout(r, 20));
+  })();
+  await Promise.race([ready, exited]);
+  exited.catch(() => undefined);
+  const url = `redis://127.0.0.1:${port}`;
+  const clients = [];
+  return {
+    url,
+    port,
+    client() {
+      const c = new Redis(url, { lazyConnect: false, maxRetriesPerRequest: 1 });
+      clients.push(c);
+      return c;
+    },
+    async stop() {
+      await Promise.all(clients.map((c) => c.quit().catch(() => c.disconnect())));
+      child.kill('SIGTERM');
+      if (child.exitCode === null) await once(child, 'exit');
+    },
+  };
+}

@@ -1,0 +1,154 @@
+// The state the handler shares between requests (and between instances): sessions, verdict nonces, image
+// hashes and rate-limit counters. One small key-value interface with two implementations: in memory (one
+// process) and Redis (several instances, serverless).
+
+/**
+ * Three operations, each atomic on its own. Keys are short ASCII strings; values are strings. Every key has a
+ * time to live and is gone after it.
+ */
+export interface LivenessStore {
+  /** Sets `key` to `value` for `ttlMs` only if it does not exist. True when this call set it (`SET NX PX`). */
+  add(key: string, value: string, ttlMs: number): Promise<boolean>;
+  /** The value of `key`, or null when absent or expired. */
+  get(key: string): Promise<string | null>;
+  /**
+   * Adds 1 to the counter `key` and returns the new value. A counter that does not exist starts at 1 and
+   * lives `ttlMs` from then; later increments do not extend it.
+   */
+  increment(key: string, ttlMs: number): Promise<number>;
+}
+
+function checkTtl(ttlMs: number): void {
+  if (!Number.isFinite(ttlMs) || ttlMs < 1) throw new RangeError(`store TTL must be a finite number >= 1 ms, got ${String(ttlMs)}`);
+}
+
+export interface MemoryStoreOptions {
+  /** Most keys kept. When full (after dropping expired keys) `add` and `increment` throw. Default 100 000. */
+  maxEntries?: number;
+  /** Clock, ms since the epoch. Default `Date.now`. */
+  now?: () => number;
+}
+
+/** The default store: one process, nothing shared. Fails closed when full (throws rather than forgets). */
+export function createMemoryStore(options: MemoryStoreOptions = {}): LivenessStore {
+  const maxEntries = options.maxEntries ?? 100_000;
+  const clock = options.now ?? Date.now;
+  const entries = new Map<string, { value: string; expiresAt: number }>();
+
+  const live = (key: string, now: number): { value: string; expiresAt: number } | undefined => {
+    const entry = entries.get(key);
+    if (entry && entry.expiresAt <= now) {
+      entries.delete(key);
+      return undefined;
+    }
+    return entry;
+  };
+  const room = (now: number): void => {
+    if (entries.size < maxEntries) return;
+    for (const [key, entry] of entries) if (entry.expiresAt <= now) entries.delete(key);
+    if (entries.size >= maxEntries) throw new Error(`liveness memory store is full (${maxEntries} entries)`);
+  };
+
+  return {
+    async add(key, value, ttlMs) {
+      checkTtl(ttlMs);
+      const now = clock();
+      if (live(key, now)) return false;
+      room(now);
+      entries.set(key, { value, expiresAt: now + ttlMs });
+      return true;
+    },
+    async get(key) {
+      return live(key, clock())?.value ?? null;
+    },
+    async increment(key, ttlMs) {
+      checkTtl(ttlMs);
+      const now = clock();
+      const entry = live(key, now);
+      if (entry) {
+        const next = Number(entry.value) + 1;
+        entry.value = String(next);
+        return next;
+      }
+      room(now);
+      entries.set(key, { value: '1', expiresAt: now + ttlMs });
+      return 1;
+    },
+  };
+}
+
+/** The part of an `ioredis` client this store uses (`new Redis(url)` or a `Cluster`). */
+export interface RedisClientLike {
+  set(key: string, value: string, px: 'PX', ttlMs: number, nx: 'NX'): Promise<'OK' | null>;
+  get(key: string): Promise<string | null>;
+  eval(script: string, keys: number, ...args: Array<string | number>): Promise<unknown>;
+}
+
+/** INCR, and set the TTL when the counter was just created: one atomic step. */
+const INCREMENT = `local n = redis.call('INCR', KEYS[1])
+if n == 1 then redis.call('PEXPIRE', KEYS[1], ARGV[1]) end
+return n`;
+
+export interface RedisStoreOptions {
+  /** Prefixed to every key. Default `liveness:`. */
+  prefix?: string;
+}
+
+/**
+ * A store on Redis through an `ioredis` client (an optional peer dependency): `SET NX PX` for single-use keys,
+ * a Lua `INCR` + `PEXPIRE` for counters, TTLs kept by Redis. Instances that share one Redis share sessions,
+ * nonces, replay records and rate limits. The caller owns the client (and quits it).
+ */
+export function createRedisStore(client: RedisClientLike, options: RedisStoreOptions = {}): LivenessStore {
+  if (!client || typeof client.set !== 'function' || typeof client.eval !== 'function') {
+    throw new TypeError('createRedisStore needs an ioredis client (new Redis(url))');
+  }
+  const prefix = options.prefix ?? 'liveness:';
+  return {
+    async add(key, value, ttlMs) {
+      checkTtl(ttlMs);
+      return (await client.set(prefix + key, value, 'PX', Math.ceil(ttlMs), 'NX')) === 'OK';
+    },
+    async get(key) {
+      return client.get(prefix + key);
+    },
+    async increment(key, ttlMs) {
+      checkTtl(ttlMs);
+      const n = Number(await client.eval(INCREMENT, 1, prefix + key, Math.ceil(ttlMs)));
+      if (!Number.isSafeInteger(n)) throw new Error('Redis answered a counter that is not an integer');
+      return n;
+    },
+  };
+}
+
+export interface StoreRateLimitOptions {
+  /** Sustained rate per client, requests per minute. */
+  requestsPerMinute: number;
+  /** How many requests a client may make in one window. Default `requestsPerMinute` (a one-minute window). */
+  burst?: number;
+}
+
+/**
+ * A fixed-window limit on counters in `store`: at most `burst` requests per window of
+ * `burst / requestsPerMinute` minutes. Shared by every instance that shares the store.
+ */
+export function createStoreRateLimiter(
+  store: LivenessStore,
+  options: StoreRateLimitOptions,
+  now: () => number = Date.now,
+): { take(key: string): Promise<number> } {
+  const burst = options.burst ?? options.requestsPerMinute;
+  if (!(options.requestsPerMinute > 0) || !Number.isFinite(options.requestsPerMinute) || !(burst >= 1) || !Number.isFinite(burst)) {
+    throw new Error('rateLimit needs requestsPerMinute > 0 and burst >= 1');
+  }
+  const windowMs = Math.max(1000, Math.round((burst / options.requestsPerMinute) * 60_000));
+  return {
+    async take(key) {
+      const t = now();
+      const window = Math.floor(t / windowMs);
+      const count = await store.increment(`rl:${window}:${key}`, windowMs);
+      if (count <= burst) return 0;
+      return Math.max(1, Math.ceil(((window + 1) * windowMs - t) / 1000));
+    },
+  };
+}

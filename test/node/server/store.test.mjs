@@ -1,0 +1,171 @@
+// The store contract, run against the in-memory store and a real redis-server on loopback; sessions on both.
+import { after, before, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { createLivenessSessions, createMemoryStore, createRedisStore } from '../../../dist/server/index.js';
+import { startRedis } from '../../../scripts/redis.mjs';
+
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+
+let redis;
+before(async () => {
+  redis = await startRedis();
+});
+after(async () => {
+  await redis?.stop();
+});
+
+/** Each kind makes a fresh, empty store (Redis: a fresh key prefix on the shared server). */
+const kinds = {
+  memory: () => createMemoryStore(),
+  redis: () => createRedisStore(redis.client(), { prefix: `t${Math.random().toString(36).slice(2)}:` }),
+};
+
+for (const [kind, make] of Object.entries(kinds)) {
+  describe(`store contract (${kind})`, () => {
+    it('add sets a key only when absent', async () => {
+      const store = make();
+      assert.equal(await store.add('k', 'a', 60_000), true);
+      assert.equal(await store.add('k', 'b', 60_000), false);
+      assert.equal(await store.get('k'), 'a');
+      assert.equal(await store.get('missing'), null);
+    });
+
+    it('add is atomic: of 50 concurrent adds exactly one wins', async () => {
+      const store = make();
+      const results = await Promise.all(Array.from({ length: 50 }, (_, i) => store.add('race', String(i), 60_000)));
+      assert.equal(results.length, 50);
+      assert.equal(results.filter(Boolean).length, 1);
+    });
+
+    it('increment counts atomically from 1', async () => {
+      const store = make();
+      const values = await Promise.all(Array.from({ length: 50 }, () => store.increment('c', 60_000)));
+      assert.deepEqual([...values].sort((a, b) => a - b), Array.from({ length: 50 }, (_, i) => i + 1));
+      assert.equal(await store.get('c'), '50');
+    });
+
+    it('keys expire after their TTL, and an increment does not extend it', async () => {
+      const store = make();
+      assert.equal(await store.add('short', 'x', 50), true);
+      assert.equal(await store.increment('count', 150), 1);
+      await sleep(80);
+      assert.equal(await store.increment('count', 10_000), 2);
+      // Bounds in polls, not in time: wait until the keys are gone, never assert how fast.
+      while ((await store.get('short')) !== null) await sleep(20);
+      assert.equal(await store.add('short', 'y', 60_000), true, 'an expired key can be set again');
+      while ((await store.get('count')) !== null) await sleep(20);
+      assert.equal(await store.increment('count', 60_000), 1, 'the first increment TTL held');
+    });
+
+    it('refuses a TTL that is not a finite number >= 1 ms', async () => {
+      const store = make();
+      for (const ttl of [0, -1, NaN, Infinity]) {
+        await assert.rejects(store.add('k', 'v', ttl), RangeError);
+        await assert.rejects(store.increment('k', ttl), RangeError);
+      }
+    });
+  });
+
+  describe(`sessions (${kind} store)`, () => {
+    it('opens a session with a 128-bit URL-safe id and reads it back open', async () => {
+      const sessions = createLivenessSessions({ store: make() });
+      const { id, expiresAt } = await sessions.createSession({ subject: 'user-1' });
+      assert.match(id, /^[A-Za-z0-9_-]{22}$/);
+      assert.equal(Buffer.from(id, 'base64url').length, 16);
+      assert.ok(Date.parse(expiresAt) > Date.now());
+      const result = await sessions.getSessionResult(id);
+      assert.equal(result.state, 'open');
+      assert.equal(result.attempts, 0);
+      assert.equal(result.subject, 'user-1');
+      assert.equal(result.variant, 'antispoofing');
+      assert.equal(result.threshold, 0.55);
+      assert.equal(await sessions.getSessionResult('A'.repeat(22)), null);
+      assert.equal(await sessions.getSessionResult('../../etc'), null);
+    });
+
+    it('decides once: a pass closes it, and the pass is consumed exactly once', async () => {
+      const sessions = createLivenessSessions({ store: make() });
+      const { id } = await sessions.createSession();
+      const opened = await sessions.open(id);
+      assert.equal(opened.ok, true);
+      const n = await sessions.beginAttempt(opened.session);
+      assert.equal(n, 1);
+      assert.equal(await sessions.finishAttempt(opened.session, n, { decision: 'pass', probReal: 0.9, imageSha256: 'a'.repeat(64) }), true);
+      const result = await sessions.getSessionResult(id);
+      assert.equal(result.state, 'passed');
+      assert.equal(result.probReal, 0.9);
+      assert.equal(result.imageSha256, 'a'.repeat(64));
+      assert.ok(Date.parse(result.decidedAt) > 0);
+      assert.deepEqual(await sessions.open(id), { ok: false, code: 'SESSION_CLOSED' });
+      const consumed = await Promise.all([1, 2, 3, 4].map(() => sessions.consumeSessionResult(id)));
+      assert.equal(consumed.filter((r) => r?.state === 'passed').length, 1);
+      assert.equal(consumed.filter((r) => r === null).length, 3);
+    });
+
+    it('the last allowed attempt closes the session as failed; no more attempts', async () => {
+      const sessions = createLivenessSessions({ store: make(), maxAttempts: 2 });
+      const { id } = await sessions.createSession();
+      const { session } = await sessions.open(id);
+      assert.equal(await sessions.finishAttempt(session, await sessions.beginAttempt(session), { decision: 'fail', probReal: 0.1 }), true);
+      assert.equal((await sessions.getSessionResult(id)).state, 'open');
+      assert.equal(await sessions.finishAttempt(session, await sessions.beginAttempt(session), {}), true);
+      const result = await sessions.getSessionResult(id);
+      assert.equal(result.state, 'failed');
+      assert.equal(result.attempts, 2);
+      assert.equal(await sessions.beginAttempt(session), null);
+      assert.deepEqual(await sessions.open(id), { ok: false, code: 'SESSION_CLOSED' });
+      assert.equal(await sessions.consumeSessionResult(id), null);
+    });
+
+    it('counts attempts atomically: of 10 concurrent attempts on 3 allowed, 3 start', async () => {
+      const sessions = createLivenessSessions({ store: make(), maxAttempts: 3 });
+      const { id } = await sessions.createSession();
+      const { session } = await sessions.open(id);
+      const started = await Promise.all(Array.from({ length: 10 }, () => sessions.beginAttempt(session)));
+      assert.deepEqual(started.filter((n) => n !== null).sort(), [1, 2, 3]);
+    });
+
+    it('expires: open turns into expired and refuses with SESSION_EXPIRED; unknown ids are refused', async () => {
+      let now = Date.now();
+      const sessions = createLivenessSessions({ store: make(), ttlSeconds: 60, now: () => now });
+      const { id } = await sessions.createSession();
+      now += 60_000;
+      assert.equal((await sessions.getSessionResult(id)).state, 'expired');
+      assert.deepEqual(await sessions.open(id), { ok: false, code: 'SESSION_EXPIRED' });
+      assert.deepEqual(await sessions.open('B'.repeat(22)), { ok: false, code: 'SESSION_UNKNOWN' });
+      assert.deepEqual(await sessions.open(null), { ok: false, code: 'SESSION_REQUIRED' });
+    });
+
+    it('remembers a decided image per subject (else per store) for other sessions', async () => {
+      const sessions = createLivenessSessions({ store: make() });
+      const sha = 'c'.repeat(64);
+      const a = (await sessions.open((await sessions.createSession({ subject: 'u1' })).id)).session;
+      const b = (await sessions.open((await sessions.createSession({ subject: 'u1' })).id)).session;
+      const other = (await sessions.open((await sessions.createSession({ subject: 'u2' })).id)).session;
+      await sessions.finishAttempt(a, await sessions.beginAttempt(a), { decision: 'fail', probReal: 0.2, imageSha256: sha });
+      assert.equal(await sessions.imageSeenElsewhere(a, sha), false, 'the same session may send it again');
+      assert.equal(await sessions.imageSeenElsewhere(b, sha), true);
+      assert.equal(await sessions.imageSeenElsewhere(other, sha), false, 'per subject');
+    });
+
+    it('refuses bad session input and options', async () => {
+      const sessions = createLivenessSessions({ store: make() });
+      await assert.rejects(sessions.createSession({ variant: 'other' }), TypeError);
+      await assert.rejects(sessions.createSession({ threshold: 2 }), RangeError);
+      await assert.rejects(sessions.createSession({ subject: '' }), TypeError);
+      for (const bad of [{ ttlSeconds: 0 }, { ttlSeconds: NaN }, { maxAttempts: 1.5 }, { maxAttempts: Infinity }]) {
+        assert.throws(() => createLivenessSessions({ store: make(), ...bad }), RangeError, JSON.stringify(bad));
+      }
+    });
+  });
+}
+
+describe('memory store', () => {
+  it('fails closed when full: throws rather than forgets', async () => {
+    const store = createMemoryStore({ maxEntries: 2 });
+    await store.add('a', '1', 60_000);
+    await store.add('b', '1', 60_000);
+    await assert.rejects(store.add('c', '1', 60_000), /full/);
+    assert.equal(await store.get('a'), '1');
+  });
+});
