@@ -1,9 +1,16 @@
-// @web/test-runner in Debian's Chromium, headless. Each camera group launches its own Chromium whose fake
-// capture device plays a video made from a real photo (scripts/make-fixtures.mjs).
+// @web/test-runner in one browser engine, chosen by WTR_ENGINE (scripts/test.mjs runs each in turn):
+//   chromium (default): Debian's Chromium, headless; its fake capture device plays the group's video.
+//   firefox: Debian's Firefox ESR through puppeteer (WebDriver BiDi), headed under Xvfb (headless has no WebGL).
+//   webkit: WebKitGTK's MiniBrowser through WebKitWebDriver, under Xvfb.
+// Each camera group plays a video made from a real photo (scripts/make-fixtures.mjs); Firefox and WebKit have no
+// file-backed camera, so their test page replays the same video through test/support/fake-camera.ts.
 import { esbuildPlugin } from '@web/dev-server-esbuild';
-import { chromeLauncher } from '@web/test-runner-chrome';
+import { chromeLauncher, puppeteerCore } from '@web/test-runner-chrome';
+import { webdriverLauncher } from '@web/test-runner-webdriver';
 import { defaultReporter } from '@web/test-runner';
+import { spawn, execFileSync } from 'node:child_process';
 import { existsSync, readdirSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
 import { makeFixtures } from './scripts/make-fixtures.mjs';
 import { mockBackend } from './test/support/mock-backend.mjs';
 
@@ -90,18 +97,108 @@ export function browserWithCamera(video) {
   return chromeLauncher({ launchOptions: { executablePath: chromium, headless: true, args } });
 }
 
-/** Counts leaf tests across all sessions and writes {passed, failed, skipped} for scripts/test.mjs. */
+export const ENGINES = ['chromium', 'firefox', 'webkit'];
+const engine = process.env.WTR_ENGINE ?? 'chromium';
+if (!ENGINES.includes(engine)) throw new Error(`WTR_ENGINE must be one of ${ENGINES.join(', ')}, not ${engine}`);
+
+/** Firefox ESR, headed (WebGL2 on llvmpipe); its own fake camera (a pattern) for tests that need no face. */
+function firefox() {
+  return chromeLauncher({
+    puppeteer: puppeteerCore,
+    launchOptions: {
+      browser: 'firefox',
+      executablePath: process.env.FIREFOX_PATH ?? '/usr/bin/firefox-esr',
+      headless: false,
+      extraPrefsFirefox: {
+        'media.navigator.streams.fake': true,
+        'media.navigator.permission.disabled': true,
+        'media.autoplay.default': 0,
+        'media.autoplay.blocking_policy': 0,
+      },
+    },
+  });
+}
+
+/** WebKitGTK's MiniBrowser, whose mock camera serves tests that need no face. */
+function webkit(port) {
+  return webdriverLauncher({
+    automationProtocol: 'webdriver',
+    hostname: '127.0.0.1',
+    port,
+    path: '/',
+    logLevel: 'error',
+    capabilities: {
+      browserName: 'MiniBrowser',
+      'wdio:enforceWebDriverClassic': true,
+      'webkitgtk:browserOptions': {
+        binary: miniBrowser(),
+        args: ['--automation', '--enable-media-stream=true', '--enable-mock-capture-devices=true', '--enable-webgl=true',
+          '--media-playback-requires-user-gesture=false', '--features=+AllowWebGLInWorkers'],
+      },
+    },
+  });
+}
+
+function miniBrowser() {
+  if (process.env.MINIBROWSER_PATH) return process.env.MINIBROWSER_PATH;
+  const files = execFileSync('dpkg', ['-L', 'libwebkit2gtk-4.1-0'], { encoding: 'utf8' }).split('\n');
+  const found = files.find((f) => f.endsWith('/MiniBrowser'));
+  if (!found) throw new Error('MiniBrowser not found: apt-get install webkit2gtk-driver');
+  return found;
+}
+
+/** Starts WebKitWebDriver on a free loopback port; it stops with this process. */
+async function startWebKitDriver() {
+  const port = await new Promise((resolve) => {
+    const probe = createServer().listen(0, '127.0.0.1', () => {
+      const { port: free } = probe.address();
+      probe.close(() => resolve(free));
+    });
+  });
+  const driver = spawn('WebKitWebDriver', [`--port=${port}`], { stdio: 'ignore' });
+  process.on('exit', () => driver.kill());
+  for (let i = 0; i < 100; i++) {
+    try {
+      if ((await fetch(`http://127.0.0.1:${port}/status`)).ok) return port;
+    } catch {
+      // not listening yet
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error('WebKitWebDriver did not start');
+}
+
+const webkitPort = engine === 'webkit' ? await startWebKitDriver() : 0;
+
+/** The engine's browser for a group whose camera plays `video` (null: the engine's own fake camera). */
+function browserFor(video) {
+  if (engine === 'chromium') return browserWithCamera(video);
+  return engine === 'firefox' ? firefox() : webkit(webkitPort);
+}
+
+/** Test page for Firefox and WebKit camera groups: the fake camera plays `video` before the tests load. */
+function fakeCameraPage(video) {
+  return (testFramework) => `<!doctype html><html><head></head><body><script type="module">
+import { installFakeCamera } from '/test/support/fake-camera.ts';
+installFakeCamera('/test/fixtures/video/${video}.mjpeg');
+await import('${testFramework}');
+</script></body></html>`;
+}
+
+/** Counts leaf tests across all sessions and writes {passed, failed, skipped, skips} for scripts/test.mjs. */
 function countingReporter(file) {
   return {
     onTestRunFinished({ sessions }) {
-      const counts = { passed: 0, failed: 0, skipped: 0, errors: 0 };
-      const walk = (suite) => {
+      const counts = { passed: 0, failed: 0, skipped: 0, errors: 0, skips: [] };
+      const walk = (suite, path = []) => {
         for (const t of suite?.tests ?? []) {
-          if (t.skipped) counts.skipped++;
-          else if (t.passed) counts.passed++;
+          if (t.skipped) {
+            counts.skipped++;
+            counts.skips.push([...path, t.name].join(' > '));
+          } else if (t.passed) counts.passed++;
           else counts.failed++;
         }
-        for (const s of suite?.suites ?? []) walk(s);
+        for (const s of suite?.suites ?? []) walk(s, [...path, s.name]);
       };
       for (const s of sessions) {
         walk(s.testResults);
@@ -119,13 +216,14 @@ const hasTests = (dir) => existsSync(dir) && readdirSync(dir, { recursive: true 
 const cameraGroups = Object.keys(videos).filter((video) => hasTests(`test/camera/${video}`)).map((video) => ({
   name: video,
   files: `test/camera/${video}/**/*.test.ts`,
-  browsers: [browserWithCamera(video)],
+  browsers: [browserFor(video)],
+  ...(engine === 'chromium' ? {} : { testRunnerHtml: fakeCameraPage(video) }),
 }));
 
 export default {
   nodeResolve: { exportConditions: ['browser', 'development'] },
   groups: [
-    { name: 'unit', files: 'test/unit/**/*.test.ts', browsers: [browserWithCamera(null)] },
+    { name: 'unit', files: 'test/unit/**/*.test.ts', browsers: [browserFor(null)] },
     ...cameraGroups,
   ],
   concurrency: 1,
@@ -133,7 +231,8 @@ export default {
   browserStartTimeout: 120_000,
   testsStartTimeout: 120_000,
   testsFinishTimeout: 1_800_000,
-  testFramework: { config: { timeout: 90_000 } },
+  // A runner limit, not an assertion: Firefox and WebKit compile the detector's wasm afresh for every element.
+  testFramework: { config: { timeout: engine === 'chromium' ? 90_000 : 240_000 } },
   plugins: [esbuildPlugin({ ts: true, target: 'es2022', tsconfig: 'tsconfig.json' })],
   middleware: [typescriptSources, mockBackend(), ...(await companion())],
   reporters: [defaultReporter(), countingReporter(process.env.WTR_COUNTS_FILE)],

@@ -38,6 +38,8 @@ export const VIDEOS = {
   dark: { input: astronaut, filter: `${faceCrop},${pad()},eq=brightness=-0.42:contrast=0.35` },
   // The same framing as `face`, strongly blurred.
   blurred: { input: astronaut, filter: `${faceCrop},${pad()},gblur=sigma=9` },
+  // A phone's front camera held upright: 720x1280, one face of about 290 px in the middle.
+  portrait: { input: astronaut, filter: 'crop=250:240:100:0,scale=720:691,pad=720:1280:(ow-iw)/2:(oh-ih)/2:color=0x808080' },
 };
 
 /** True when `file` exists and is newer than this script and every file in `inputs`. */

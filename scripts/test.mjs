@@ -2,12 +2,16 @@
 // The whole test suite, as `npm test` runs it:
 //   1. build (tsc for the element and the server, assets into dist/), type-check the tests and lint (eslint),
 //   2. project checks: the model asset rebuilds byte for byte, custom-elements.json and the framework typings are current,
-//   3. Node tests (node:test): model asset, server handler, local backend, consumer package check, no third-party
-//      URL in what the page loads, no request leaving the page (Chromium watched from outside), SSR, and the example
-//      apps of examples/ (one framework after another, each installed from the registry with the packed package),
-//   4. browser tests (@web/test-runner in Debian's Chromium, fake camera groups),
-// then prints one closing line: `N passed, N failed` (also written to .cache/test-summary.txt).
-// Usage: node scripts/test.mjs [--only node|browser|checks] [wtr args...]
+//   3. Node tests (node:test): model asset, server handler, local backend, consumer package check (in each engine
+//      run), no third-party URL in what the page loads, no request leaving the page (Chromium watched from outside),
+//      SSR, and the example apps of examples/ (one framework after another, each installed from the registry with
+//      the packed package),
+//   4. browser tests (@web/test-runner, fake camera groups) in each engine in turn: Debian's Chromium by default;
+//      with --engine firefox|webkit|all also Firefox ESR and WebKitGTK (headed under Xvfb, see
+//      web-test-runner.config.mjs),
+// then prints the counts per engine and one closing line for everything: `N passed, N failed` (also written to
+// .cache/test-summary.txt).
+// Usage: node scripts/test.mjs [--engine chromium|firefox|webkit|all] [--only node|browser|checks] [wtr args...]
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync, existsSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
@@ -19,6 +23,19 @@ mkdirSync(cache, { recursive: true });
 const args = process.argv.slice(2);
 const onlyIndex = args.indexOf('--only');
 const only = onlyIndex >= 0 ? args[onlyIndex + 1] : null;
+const ENGINES = ['chromium', 'firefox', 'webkit'];
+const engineIndex = args.indexOf('--engine');
+// Chromium by default (what CI runs); Firefox ESR and WebKitGTK on request, one engine or `all`.
+const engineArg = engineIndex >= 0 ? args[engineIndex + 1] : 'chromium';
+const engines = engineArg === 'all' ? ENGINES : [engineArg];
+if (!engines.every((e) => ENGINES.includes(e))) {
+  console.error(`--engine must be one of ${ENGINES.join(', ')}`);
+  process.exit(2);
+}
+/** Firefox runs headed (its headless mode has no WebGL) and WebKitGTK has no headless mode: both need a display. */
+const needsDisplay = engines.some((e) => e !== 'chromium') && !process.env.DISPLAY;
+const xvfb = (cmd, cmdArgs) => (needsDisplay ? ['xvfb-run', ['-a', '-s', '-screen 0 1280x1024x24', cmd, ...cmdArgs]] : [cmd, cmdArgs]);
+const perEngine = [];
 const total = { passed: 0, failed: 0, skipped: 0 };
 const failures = [];
 
@@ -39,7 +56,7 @@ function check(name, ok, detail = '') {
 function addCounts(file, label) {
   if (!existsSync(file)) {
     check(`${label} produced results`, false, 'the runner wrote no counts (crashed?)');
-    return;
+    return null;
   }
   const lines = readFileSync(file, 'utf8').trim().split('\n').filter(Boolean);
   const counts = JSON.parse(lines.at(-1));
@@ -48,6 +65,7 @@ function addCounts(file, label) {
   total.skipped += counts.skipped ?? 0;
   if (counts.failed || counts.errors) failures.push(`${label}: ${counts.failed} failed${counts.errors ? `, ${counts.errors} files errored` : ''}`);
   if (counts.passed + counts.failed === 0) check(`${label} ran tests`, false, 'no test executed');
+  return counts;
 }
 
 function listTests(dir, pattern) {
@@ -98,20 +116,31 @@ if (!only || only === 'node') {
   const packed = run('npm', ['pack', '--silent', '--ignore-scripts', '--pack-destination', packDir], { stdio: ['ignore', 'pipe', 'inherit'], encoding: 'utf8' });
   check('npm pack', packed.status === 0);
   process.env.LIVENESS_TARBALL = join(packDir, packed.stdout.trim().split('\n').at(-1));
-  run('node', ['--test', '--test-concurrency=1', '--test-reporter=spec', '--test-reporter-destination=stdout',
-    `--test-reporter=${join(root, 'scripts', 'count-reporter.mjs')}`, `--test-reporter-destination=${countsFile}`, ...files]);
+  run(...xvfb('node', ['--test', '--test-concurrency=1', '--test-reporter=spec', '--test-reporter-destination=stdout',
+    `--test-reporter=${join(root, 'scripts', 'count-reporter.mjs')}`, `--test-reporter-destination=${countsFile}`, ...files]), { env: { ...process.env, LIVENESS_ENGINES: engines.join(',') } });
   addCounts(countsFile, 'node tests');
 }
 
-// 4. Browser tests.
+// 4. Browser tests, one engine after another.
 if (!only || only === 'browser') {
-  const countsFile = join(cache, 'wtr-counts.json');
-  rmSync(countsFile, { force: true });
-  const extra = only === 'browser' ? args.filter((a, i) => i !== onlyIndex && i !== onlyIndex + 1) : [];
-  run('npx', ['--no-install', 'wtr', ...extra], { env: { ...process.env, WTR_COUNTS_FILE: countsFile } });
-  addCounts(countsFile, 'browser tests');
+  const ours = [onlyIndex, engineIndex].filter((i) => i >= 0).flatMap((i) => [i, i + 1]);
+  const extra = only === 'browser' ? args.filter((a, i) => !ours.includes(i)) : [];
+  for (const engine of engines) {
+    const countsFile = join(cache, `wtr-counts-${engine}.json`);
+    rmSync(countsFile, { force: true });
+    run(...xvfb('npx', ['--no-install', 'wtr', ...extra]), { env: { ...process.env, WTR_ENGINE: engine, WTR_COUNTS_FILE: countsFile } });
+    const counts = addCounts(countsFile, `browser tests (${engine})`);
+    if (counts) perEngine.push({ engine, ...counts });
+  }
 }
 
+if (perEngine.length) {
+  console.log('\nBrowser tests per engine:');
+  for (const c of perEngine) {
+    console.log(`  ${c.engine.padEnd(8)} ${c.passed} passed, ${c.failed + (c.errors ?? 0)} failed${c.skipped ? `, ${c.skipped} skipped` : ''}`);
+    for (const s of c.skips ?? []) console.log(`    skipped: ${s}`);
+  }
+}
 if (failures.length) console.log(`\nFailures:\n${failures.map((f) => `- ${f}`).join('\n')}`);
 const summary = `${total.passed} passed, ${total.failed} failed${total.skipped ? `, ${total.skipped} skipped` : ''}`;
 writeFileSync(join(cache, 'test-summary.txt'), `${summary}\n`);

@@ -50,7 +50,8 @@ export class RegionSampler {
  * scales the camera's frames to the requested size (a 1920x1080 camera asked for 1280x720), the frame handed to
  * WebGL can keep the camera's own size while `videoWidth` reports the scaled one, and the detector's pixel boxes
  * come out in the wrong scale. `drawImage` always draws the frame at its reported size, so boxes, keypoints,
- * `videoWidth` and the captured image agree.
+ * `videoWidth` and the captured image agree. WebKit, besides, uploads a camera `<video>` to WebGL unreliably (blank or
+ * stale frames, seconds per upload) but a canvas at once.
  */
 export class FrameCopier {
   #canvas: HTMLCanvasElement | OffscreenCanvas | null = null;

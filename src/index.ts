@@ -9,3 +9,4 @@ export { LivenessError, LIVENESS_ERROR_CODES, isRecoverable } from './errors.js'
 export type { LivenessErrorCode, LivenessErrorDetail } from './errors.js';
 export type { LivenessStatus } from './status.js';
 export type { DetectorAssets } from './assets.js';
+export type { SupportReport } from './support.js';

@@ -2,8 +2,9 @@ import { isServer, LitElement, type PropertyDeclarations, type TemplateResult } 
 import type { DetectorAssets } from './assets.js';
 import { CAPTURE_MODES, checksAttribute, CONFIG_DEFAULTS, keywordAttribute, numberAttribute, QUALITY_CHECKS } from './config-attributes.js';
 import type { CameraController } from './controllers/camera-controller.js';
-import type { FramePipelineController, PipelineState } from './controllers/frame-pipeline-controller.js';
+import type { FramePipelineController, PassedFrame, PipelineState } from './controllers/frame-pipeline-controller.js';
 import type { GuideController } from './controllers/guide-controller.js';
+import { VisibilityController } from './controllers/visibility-controller.js';
 import { LivenessError, type LivenessErrorDetail } from './errors.js';
 import {
   LivenessCaptureEvent,
@@ -17,6 +18,7 @@ import {
 import type { GuidanceOptions } from './guidance.js';
 import { catalogLoaded, isRtl, languageOf, loadCatalog, messagesFor, resolveLanguage, type MessageKey } from './i18n/localize.js';
 import { canTransition, isFinal, type LivenessStatus } from './status.js';
+import { checkSupport, type SupportReport } from './support.js';
 import { renderView } from './view.js';
 import { styles } from './styles.js';
 
@@ -194,6 +196,9 @@ export class LivenessCapture extends LitElement {
   #error: LivenessErrorDetail | undefined = undefined;
   #snapshotUrl: string | null = null;
   #engine: Engine | null = null;
+  readonly #visibility = new VisibilityController(this, () => this.#pause());
+  /** Detection is paused (page hidden): the camera is off until the page is shown again. */
+  #paused = false;
 
   constructor() {
     super();
@@ -223,6 +228,15 @@ export class LivenessCapture extends LitElement {
   static async preload(options: { assetsBase?: string } = {}): Promise<void> {
     const s = await loadAttemptModule();
     await s.preloadDetector(options.assetsBase ? s.assetsAt(options.assetsBase, document.baseURI) : s.defaultAssets());
+  }
+
+  /**
+   * Whether this browser can run the check (secure page, camera API, WebAssembly SIMD, WebGL2 where the detector
+   * uses it). `start()` checks the same before it downloads anything and ends with `UNSUPPORTED` naming what is
+   * missing; a page can call this first to offer another path.
+   */
+  static supports(): SupportReport {
+    return checkSupport();
   }
 
   /** Where the check is: `idle | starting | detecting | capturing | submitting | passed | failed | error`. */
@@ -305,6 +319,9 @@ export class LivenessCapture extends LitElement {
     this.#focus('[part~="cancel-button"]');
     let engine: Engine;
     try {
+      // Before anything is downloaded: a browser that cannot run the check is told so by name.
+      const support = checkSupport();
+      if (!support.supported) throw new LivenessError('UNSUPPORTED', support.message);
       engine = await this.#loadEngine();
       signal.throwIfAborted();
     } catch (error) {
@@ -358,16 +375,7 @@ export class LivenessCapture extends LitElement {
   async #run(attempt: AbortController, video: HTMLVideoElement, engine: Engine): Promise<void> {
     const { signal } = attempt;
     try {
-      const passed = await engine.pipeline.run({
-        video,
-        track: engine.camera.stream?.getVideoTracks()[0] ?? null,
-        guidance: this.#guidanceOptions(),
-        // Only the brightness and sharpness checks read pixels; the pose check uses the detector's keypoints.
-        regionChecks: this.checks.some((c) => c !== 'pose'),
-        manual: this.captureMode === 'manual',
-        maxFps: this.maxFps,
-        signal,
-      });
+      const passed = await this.#detect(video, signal, engine);
       this.#setStatus('capturing');
       engine.camera.close();
       const outcome = await engine.lib.checkLiveness({
@@ -401,7 +409,47 @@ export class LivenessCapture extends LitElement {
     }
   }
 
+  /**
+   * Runs the frame pipeline until a frame passes. While the page is hidden, detection pauses with the camera off
+   * (nobody is in front of it, and a phone takes the camera away anyway); when the page is shown again the camera
+   * reopens and detection starts afresh in the same attempt.
+   */
+  async #detect(video: HTMLVideoElement, signal: AbortSignal, engine: Engine): Promise<PassedFrame> {
+    for (;;) {
+      try {
+        if (this.#visibility.hidden) this.#pause();
+        if (this.#paused) {
+          await this.#visibility.shown(signal);
+          this.#paused = false;
+          await engine.camera.open(video, engine.lib.DEFAULT_VIDEO_CONSTRAINTS, signal);
+        }
+        return await engine.pipeline.run({
+          video,
+          track: engine.camera.stream?.getVideoTracks()[0] ?? null,
+          guidance: this.#guidanceOptions(),
+          // Only the brightness and sharpness checks read pixels; the pose check uses the detector's keypoints.
+          regionChecks: this.checks.some((c) => c !== 'pose'),
+          manual: this.captureMode === 'manual',
+          maxFps: this.maxFps,
+          signal,
+        });
+      } catch (error) {
+        if (!this.#paused || signal.aborted) throw error;
+      }
+    }
+  }
+
+  /** The page was hidden: while detecting, stop looking and release the camera (see `#detect`). */
+  #pause(): void {
+    if (this.#status !== 'detecting' || !this.#attempt || this.#paused) return;
+    this.#paused = true;
+    this.#engine?.pipeline.stop();
+    this.#engine?.camera.close();
+    this.#setHint(null);
+  }
+
   #cancel(): void {
+    this.#paused = false;
     this.#attempt?.abort(new DOMException('The liveness check was stopped.', 'AbortError'));
     this.#attempt = null;
     this.#engine?.pipeline.stop();

@@ -114,7 +114,8 @@ export async function submitImage(options: SubmitOptions): Promise<Outcome> {
       redirect: 'error',
       referrerPolicy: 'strict-origin-when-cross-origin',
     });
-    text = await readText(response, MAX_RESPONSE_BYTES);
+    // Over the limit the request is aborted too: WebKit keeps downloading a body whose reader was only cancelled.
+    text = await readText(response, MAX_RESPONSE_BYTES, () => request.abort(new DOMException('The answer is too large.', 'AbortError')));
   } catch (cause) {
     if (signal?.aborted) throw signal.reason ?? new DOMException('The request was aborted.', 'AbortError');
     if (timedOut) return networkError(`The liveness service did not answer within ${timeoutMs} ms.`, cause);
@@ -142,12 +143,13 @@ export async function submitImage(options: SubmitOptions): Promise<Outcome> {
 }
 
 /**
- * The body as UTF-8 text, or null when it is longer than `limit` bytes (reading stops there: a huge or endless
- * answer costs no more than the limit).
+ * The body as UTF-8 text, or null when it is longer than `limit` bytes (reading stops there and `stop` aborts the
+ * request: a huge or endless answer costs no more than the limit).
  */
-async function readText(response: Response, limit: number): Promise<string | null> {
+async function readText(response: Response, limit: number, stop: () => void): Promise<string | null> {
   const declared = Number(response.headers.get('content-length'));
   if (Number.isFinite(declared) && declared > limit) {
+    stop();
     await response.body?.cancel().catch(() => {});
     return null;
   }
@@ -160,6 +162,7 @@ async function readText(response: Response, limit: number): Promise<string | nul
     if (done) break;
     total += value.byteLength;
     if (total > limit) {
+      stop();
       await reader.cancel().catch(() => {});
       return null;
     }

@@ -1,11 +1,16 @@
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
 import { LivenessError } from '../errors.js';
 
-/** Front camera, 1280x720 or better when the device has it. */
-export const DEFAULT_VIDEO_CONSTRAINTS: MediaTrackConstraints = {
+/**
+ * Front camera, 1280x720 or better when the device has it, in the camera's own framing: `resizeMode: 'none'` keeps
+ * Chromium from cropping an upright phone's 720x1280 picture to fit the landscape ideal (Firefox and Safari ignore it
+ * and never crop).
+ */
+export const DEFAULT_VIDEO_CONSTRAINTS: MediaTrackConstraints & { resizeMode?: ConstrainDOMString } = {
   facingMode: 'user',
   width: { ideal: 1280 },
   height: { ideal: 720 },
+  resizeMode: 'none',
 };
 
 /** Maps a getUserMedia rejection to a stable error code. */
@@ -88,8 +93,12 @@ export class CameraController implements ReactiveController {
     }
     this.#stream = stream;
     this.#video = video;
+    // iOS plays a camera preview inline and without a tap only when it is muted and playsinline (the properties
+    // reflect to the attributes that older WebKit reads).
     video.muted = true;
+    video.defaultMuted = true;
     video.playsInline = true;
+    video.autoplay = true;
     video.srcObject = stream;
     await waitForFrame(video);
     if (generation !== this.#generation) throw new DOMException('The camera was closed.', 'AbortError');

@@ -25,8 +25,8 @@ export function calibrationDoc(results, { seconds, thresholds }) {
   lines.push(`Result: **${ok} of ${results.length}** placements behaved as required (${good.length} good, ${bad.length} bad)` +
     (seconds ? `, in ${seconds} s on a 2-core machine.` : '.'), '');
   lines.push('The camera column is the video file\'s size; the frame column is what the element received. The element asks',
-    'for 1280x720, so Chromium scales a 1920x1080 camera down to 1280x720 and crops a 720x1280 portrait camera to a',
-    'square; smaller cameras are delivered as they are.', '');
+    'for 1280x720 with `resizeMode: \'none\'`, so every camera is delivered at its own size, a 720x1280 portrait',
+    'camera upright and uncropped.', '');
   lines.push('## Summary: who is captured on which camera', '');
   lines.push('Each cell: the placement played and its outcome (frames from `detecting` to the capture, or the hints of a',
     'face that was never captured).', '');

@@ -110,3 +110,20 @@ export function expectCameraOff(tracks: readonly MediaStreamTrack[]): void {
   expect(tracks.length, 'the camera was opened').to.be.greaterThan(0);
   expect(tracks.map((t) => t.readyState)).to.deep.equal(tracks.map(() => 'ended'));
 }
+
+/**
+ * Per-test state for a describe block: `camera` records the tracks of every getUserMedia call of the test, and
+ * the element the test puts in `el` is removed after it (in afterEach, so it happens even when the test fails).
+ */
+export function elementPerTest(): { el: LivenessCapture | undefined; camera: ReturnType<typeof trackGetUserMedia> } {
+  const state = { el: undefined as LivenessCapture | undefined, camera: undefined as unknown as ReturnType<typeof trackGetUserMedia> };
+  beforeEach(() => {
+    state.camera = trackGetUserMedia();
+  });
+  afterEach(() => {
+    state.el?.remove();
+    state.el = undefined;
+    state.camera.restore();
+  });
+  return state;
+}

@@ -146,15 +146,70 @@ async function videoFrame(name: string): Promise<ImageBitmap> {
   return createImageBitmap(new Blob([bytes.slice(0, end)], { type: 'image/jpeg' }));
 }
 
-/** `source` drawn on a canvas at `scale`, through a canvas `filter`. */
+/**
+ * `source` drawn on a canvas at `scale`, then put through `filter`: `brightness(k)` or `blur(<sigma>px)`, with the
+ * CSS filter definitions computed on the pixels here (`ctx.filter` exists in Chromium and Firefox only), so every
+ * engine measures the same inputs.
+ */
 function draw(source: HTMLImageElement | ImageBitmap, scale = 1, filter = 'none'): HTMLCanvasElement {
   const canvas = document.createElement('canvas');
   canvas.width = Math.round(source.width * scale);
   canvas.height = Math.round(source.height * scale);
-  const ctx = canvas.getContext('2d')!;
-  ctx.filter = filter;
+  const ctx = canvas.getContext('2d', { willReadFrequently: true })!;
   ctx.drawImage(source, 0, 0, canvas.width, canvas.height);
+  const m = /^(brightness|blur)\(([\d.]+)(?:px)?\)$/.exec(filter);
+  if (filter !== 'none' && !m) throw new Error(`unsupported filter ${filter}`);
+  if (!m) return canvas;
+  const image = ctx.getImageData(0, 0, canvas.width, canvas.height);
+  if (m[1] === 'brightness') {
+    const k = Number(m[2]);
+    const d = image.data;
+    for (let i = 0; i < d.length; i += 4) {
+      d[i] = d[i]! * k;
+      d[i + 1] = d[i + 1]! * k;
+      d[i + 2] = d[i + 2]! * k;
+    }
+  } else {
+    gaussianBlur(image, Number(m[2]));
+  }
+  ctx.putImageData(image, 0, 0);
   return canvas;
+}
+
+/** A Gaussian blur of standard deviation `sigma` px, as three box blurs (the usual close approximation). */
+function gaussianBlur(image: ImageData, sigma: number): void {
+  const { width: w, height: h, data } = image;
+  // Box widths whose three passes give the variance of the Gaussian (Kovesi, "Fast almost-Gaussian filtering").
+  const ideal = Math.sqrt((12 * sigma * sigma) / 3 + 1);
+  let lower = Math.floor(ideal);
+  if (lower % 2 === 0) lower--;
+  const m = Math.round((12 * sigma * sigma - 3 * lower * lower - 12 * lower - 9) / (-4 * lower - 4));
+  const radii = [0, 1, 2].map((i) => ((i < m ? lower : lower + 2) - 1) / 2);
+  const a = new Float32Array(w * h);
+  const b = new Float32Array(w * h);
+  for (let c = 0; c < 3; c++) {
+    for (let i = 0; i < w * h; i++) a[i] = data[i * 4 + c]!;
+    for (const r of radii) {
+      boxPass(a, b, w, h, r, 1, w);
+      boxPass(b, a, h, w, r, w, 1);
+    }
+    for (let i = 0; i < w * h; i++) data[i * 4 + c] = a[i]!;
+  }
+}
+
+/** One running-sum box pass of radius `r` along lines of `n` samples `step` apart, lines `stride` apart. */
+function boxPass(from: Float32Array, to: Float32Array, n: number, lines: number, r: number, step: number, stride: number): void {
+  const size = 2 * r + 1;
+  for (let line = 0; line < lines; line++) {
+    const base = line * stride;
+    const at = (i: number) => from[base + Math.min(n - 1, Math.max(0, i)) * step]!;
+    let sum = 0;
+    for (let i = -r; i <= r; i++) sum += at(i);
+    for (let i = 0; i < n; i++) {
+      to[base + i * step] = sum / size;
+      sum += at(i + r + 1) - at(i - r);
+    }
+  }
 }
 
 /** The face region exactly as the element reads it. */

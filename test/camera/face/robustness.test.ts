@@ -1,6 +1,7 @@
 // Never stuck: every way an attempt can go wrong ends it with a typed error and the camera off, and the person can
 // cancel at any point. The camera plays the astronaut photo; a frozen or unplugged camera is made from the real
-// camera's own frames (MediaStreamTrackProcessor → MediaStreamTrackGenerator), since no device can be unplugged here.
+// camera's own frames, copied into a canvas stream that stops after a number of them (every engine has
+// `canvas.captureStream`), since no device can be unplugged here.
 import { expect } from '@open-wc/testing';
 import '../../../src/index.js';
 import type { LivenessCapture } from '../../../src/liveness-capture.js';
@@ -9,18 +10,10 @@ import { Backend, createElement, expectCameraOff, nextResult, trackGetUserMedia,
 
 const LIVE_BODY = { success: true, message: 'Process finished successfully', model_output: { pred_idx: 'real', prob_real: 0.99 } };
 
-declare class MediaStreamTrackProcessor {
-  constructor(init: { track: MediaStreamTrack });
-  readonly readable: ReadableStream<VideoFrame>;
-}
-declare class MediaStreamTrackGenerator extends MediaStreamTrack {
-  constructor(init: { kind: 'video' });
-  readonly writable: WritableStream<VideoFrame>;
-}
-
 /**
  * A camera that passes on `frames` real frames, then goes silent (frozen), or, with `unplug`, ends its track as
- * an unplugged device does. Returns the camera's own tracks (stopped by the test) and the tracks the page got.
+ * an unplugged device does (the track turns `ended` and fires `ended`). Returns the camera's own tracks (stopped
+ * by the test) and the tracks the page got.
  */
 function camera(frames: number, unplug: boolean) {
   const media = navigator.mediaDevices;
@@ -30,22 +23,29 @@ function camera(frames: number, unplug: boolean) {
   let passed = 0;
   media.getUserMedia = async function (this: MediaDevices, constraints?: MediaStreamConstraints) {
     const stream = await original.call(this, constraints);
-    const track = stream.getVideoTracks()[0]!;
-    real.push(track);
-    const generator = new MediaStreamTrackGenerator({ kind: 'video' });
-    given.push(generator);
-    const reader = new MediaStreamTrackProcessor({ track }).readable.getReader();
-    const writer = generator.writable.getWriter();
-    void (async () => {
-      while (passed < frames) {
-        const { value } = await reader.read();
-        if (!value) return;
-        passed++;
-        await writer.write(value);
+    real.push(...stream.getTracks());
+    const source = document.createElement('video');
+    Object.assign(source, { muted: true, playsInline: true, srcObject: stream });
+    await source.play();
+    const canvas = Object.assign(document.createElement('canvas'), { width: source.videoWidth, height: source.videoHeight });
+    const ctx = canvas.getContext('2d')!;
+    const track = canvas.captureStream().getVideoTracks()[0]!;
+    given.push(track);
+    const copy = () => {
+      if (passed >= frames) {
+        source.srcObject = null;
+        if (unplug) {
+          track.stop();
+          track.dispatchEvent(new Event('ended'));
+        }
+        return;
       }
-      if (unplug) await writer.close();
-    })().catch(() => {});
-    return new MediaStream([generator]);
+      ctx.drawImage(source, 0, 0);
+      passed++;
+      source.requestVideoFrameCallback(copy);
+    };
+    copy();
+    return new MediaStream([track]);
   };
   return {
     real,
