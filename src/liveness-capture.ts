@@ -231,6 +231,15 @@ export class LivenessCapture extends LitElement {
   }
 
   /**
+   * Loads the messages of a language (a BCP 47 tag, matched like `lang`) ahead of rendering. The element loads the
+   * language it needs by itself in the browser; server rendering is synchronous, so a server loads the languages it
+   * renders first.
+   */
+  static async loadLanguage(lang: string): Promise<void> {
+    await loadCatalog(lang);
+  }
+
+  /**
    * Whether this browser can run the check (secure page, camera API, WebAssembly SIMD, WebGL2 where the detector
    * uses it). `start()` checks the same before it downloads anything and ends with `UNSUPPORTED` naming what is
    * missing; a page can call this first to offer another path.

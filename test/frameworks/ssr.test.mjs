@@ -44,7 +44,9 @@ function ssr(template) {
 }
 
 test('Lit SSR renders the idle screen into a declarative shadow root, in the element\'s own language', async () => {
-  await import('liveness-capture');
+  const { LivenessCapture } = await import('liveness-capture');
+  // Rendering is synchronous on the server: the languages it renders are loaded first.
+  await Promise.all(['de', 'ar'].map((lang) => LivenessCapture.loadLanguage(lang)));
   const en = ssr(html`<liveness-capture endpoint="/backend/antispoofing"></liveness-capture>`);
   assert.match(en, /<liveness-capture[^>]*endpoint="\/backend\/antispoofing"[^>]*><template shadowroot="open" shadowrootmode="open">/);
   assert.match(en, /<button part="button start-button"[^>]*>(<!--[^>]*-->)*Start(<!--[^>]*-->)*<\/button>/);

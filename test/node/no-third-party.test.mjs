@@ -43,9 +43,9 @@ const ALLOWED = [
     why: 'the server half (Node, never loaded by the page): the default upstream of proxy mode, called by the server, not the browser',
   },
   {
-    files: /dist\/server\/(node|cli)\.js$/,
-    url: /^http:\/\/(localhost(:5173)?|\$\{shown\})$/,
-    why: "the server half (Node, never loaded by the page): a base for parsing request paths and the CLI's own listening address in its messages",
+    files: /dist\/server\/(node|cli|handler)\.js$/,
+    url: /^http:\/\/(localhost(:5173)?|\$\{shown\}|invalid\/)$/,
+    why: "the server half (Node, never loaded by the page): a base for parsing request paths (`http://invalid/`, a reserved name) and the CLI's own listening address in its messages",
   },
 ];
 
