@@ -110,8 +110,9 @@ export async function playPlacement(server, video, { frames = WATCH_FRAMES, stag
       const { Guidance } = await import('/dist/guidance.js');
       const seen = [];
       const update = Guidance.prototype.update;
-      Guidance.prototype.update = function (detections, w, h, region) {
-        const s = update.call(this, detections, w, h, region);
+      Guidance.prototype.update = function (...args) {
+        const [detections, w, h] = args;
+        const s = update.apply(this, args);
         const q = s.quality;
         seen.push({
           faces: detections.length, w, h, hint: s.observed, shown: s.hint, ready: s.ready,
