@@ -23,19 +23,10 @@ function drawn(source: CanvasImageSource, width: number, height: number): HTMLCa
 
 /** Samples the face region (plus a margin) into a small reusable canvas for the quality checks. */
 export class RegionSampler {
-  #canvas: HTMLCanvasElement | OffscreenCanvas | null = null;
   #ctx: CanvasRenderingContext2D | OffscreenCanvasRenderingContext2D | null = null;
 
   sample(video: HTMLVideoElement, box: FaceBox): PixelRegion | null {
-    if (!this.#ctx) {
-      this.#canvas = typeof OffscreenCanvas === 'function'
-        ? new OffscreenCanvas(REGION_SIZE, REGION_SIZE)
-        : Object.assign(document.createElement('canvas'), { width: REGION_SIZE, height: REGION_SIZE });
-      this.#ctx = this.#canvas.getContext('2d', { willReadFrequently: true }) as
-        | CanvasRenderingContext2D
-        | OffscreenCanvasRenderingContext2D
-        | null;
-    }
+    this.#ctx ??= scratchCanvas(REGION_SIZE, REGION_SIZE, { willReadFrequently: true })[1];
     const ctx = this.#ctx;
     if (!ctx) return null;
     const { sx, sy, sw, sh } = faceRegionRect(box, video.videoWidth, video.videoHeight);
@@ -60,10 +51,7 @@ export class FrameCopier {
   copy(video: HTMLVideoElement): HTMLCanvasElement | OffscreenCanvas | null {
     const { videoWidth: w, videoHeight: h } = video;
     if (!this.#ctx || !this.#canvas) {
-      this.#canvas = typeof OffscreenCanvas === 'function'
-        ? new OffscreenCanvas(w, h)
-        : Object.assign(document.createElement('canvas'), { width: w, height: h });
-      this.#ctx = this.#canvas.getContext('2d') as CanvasRenderingContext2D | OffscreenCanvasRenderingContext2D | null;
+      [this.#canvas, this.#ctx] = scratchCanvas(w, h);
       if (!this.#ctx) return null;
     }
     if (this.#canvas.width !== w || this.#canvas.height !== h) {
@@ -73,4 +61,16 @@ export class FrameCopier {
     this.#ctx.drawImage(video, 0, 0, w, h);
     return this.#canvas;
   }
+}
+
+/** A reusable drawing surface: an OffscreenCanvas where there is one, else a detached canvas, with its 2D context. */
+function scratchCanvas(
+  width: number,
+  height: number,
+  settings?: CanvasRenderingContext2DSettings,
+): [HTMLCanvasElement | OffscreenCanvas, CanvasRenderingContext2D | OffscreenCanvasRenderingContext2D | null] {
+  const canvas = typeof OffscreenCanvas === 'function'
+    ? new OffscreenCanvas(width, height)
+    : Object.assign(document.createElement('canvas'), { width, height });
+  return [canvas, canvas.getContext('2d', settings) as CanvasRenderingContext2D | OffscreenCanvasRenderingContext2D | null];
 }
