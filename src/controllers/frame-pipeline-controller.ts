@@ -182,7 +182,7 @@ export class FramePipelineController implements ReactiveController {
         },
         evaluate: (faces, width, height, region, time) => {
           const state = guidance.update(faces, width, height, region, time);
-          this.#set({ hint: state.hint, progress: Math.round(state.progress * 100) / 100, ready: state.ready });
+          this.#set({ hint: state.hint, progress: Math.floor(state.progress * 100) / 100, ready: state.ready });
           // A manual capture applies to the frame right after the request, never to a later one.
           if (!state.ready) this.#captureRequested = false;
           return state.ready && state.face && (!manual || this.#captureRequested) ? state.face : null;
