@@ -44,7 +44,8 @@ export function renderView(m: ViewModel, actions: ViewActions): TemplateResult {
   return html`
     <div class="root" dir=${m.rtl ? 'rtl' : 'ltr'} lang=${m.lang}>
       <div part="stage" class="stage" style=${styleMap(m.layout?.stage ?? {})} ?hidden=${m.status === 'idle' || isFinal(m.status)}>
-        <video part="video" aria-label=${m.t['label.preview']} muted playsinline autoplay ?hidden=${!live}></video>
+        <!-- Not a tab stop: Firefox makes a <video> focusable, and the preview has nothing to operate. -->
+        <video part="video" aria-label=${m.t['label.preview']} tabindex="-1" muted playsinline autoplay ?hidden=${!live}></video>
         ${m.snapshotUrl && !live ? html`<img part="snapshot" class="snapshot" alt="" src=${m.snapshotUrl} />` : nothing}
         <div part="guide" class="guide" style=${styleMap(m.layout?.guide ?? {})} ?data-ready=${m.ready || m.progress > 0} aria-hidden="true"></div>
         ${m.status === 'detecting' && m.progress > 0
