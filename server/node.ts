@@ -91,6 +91,8 @@ const DRAIN_LIMIT_BYTES = 16 * 1024 * 1024;
 /** …for at most this long. */
 const DRAIN_TIMEOUT_MS = 10_000;
 const discarding = new WeakSet<IncomingMessage>();
+/** Detaches a request's body stream (see `bodyStream`) from the request, for `discard`. */
+const bodyStreams = new WeakMap<IncomingMessage, () => void>();
 
 /**
  * Reads the rest of a refused body and drops it, so that the client, which may read nothing until its upload is
@@ -100,6 +102,11 @@ const discarding = new WeakSet<IncomingMessage>();
 function discard(req: IncomingMessage): void {
   if (discarding.has(req) || req.complete || req.destroyed) return;
   discarding.add(req);
+  // A body stream the handler never read (an answer decided from the headers alone) would otherwise keep
+  // queueing, pause the request once its queue is full, and stall the drain until the timeout reset the
+  // connection: a client that reads nothing before its upload is out (Firefox) saw a network error, not the 401.
+  bodyStreams.get(req)?.();
+  bodyStreams.delete(req);
   let dropped = 0;
   const timer = setTimeout(() => {
     if (!req.complete) req.socket?.destroy();
@@ -152,6 +159,14 @@ function bodyStream(req: IncomingMessage): ReadableStream<Uint8Array> {
       req.on('error', onError);
       req.on('close', onClose);
       req.pause();
+      bodyStreams.set(req, () => {
+        cleanup();
+        try {
+          controller.error(new Error('the answer was sent before the body was read'));
+        } catch {
+          // already closed or errored
+        }
+      });
     },
     pull() {
       req.resume();
