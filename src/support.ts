@@ -15,6 +15,7 @@ export interface SupportReport {
 // The smallest module using a SIMD instruction (i8x16.splat; i8x16.popcnt): valid only where SIMD is.
 const SIMD_PROBE = new Uint8Array([0, 97, 115, 109, 1, 0, 0, 0, 1, 5, 1, 96, 0, 1, 123, 3, 2, 1, 0, 10, 10, 1, 8, 0, 65, 0, 253, 15, 253, 98, 11]);
 
+/** What WebGL2 lacks (null: it works), once measured; undefined until then. */
 let gpu: string | null | undefined;
 
 /** Checks the browser; the WebAssembly and WebGL answers are measured once per page. */
@@ -23,7 +24,9 @@ export function checkSupport(): SupportReport {
   if (globalThis.isSecureContext === false) missing.push('a secure (https) page');
   if (typeof globalThis.navigator?.mediaDevices?.getUserMedia !== 'function') missing.push('the camera API (navigator.mediaDevices.getUserMedia)');
   if (!hasSimd()) missing.push('WebAssembly SIMD');
-  gpu ??= webgl2();
+  // Measured once: a second context made while the detector holds one can fail where the GPU is scarce (WebKitGTK
+  // on a software renderer refuses every new context then), which is no reason to call the browser unsupported.
+  if (gpu === undefined) gpu = webgl2();
   if (gpu) missing.push(gpu);
   return {
     supported: missing.length === 0,

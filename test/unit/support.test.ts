@@ -27,6 +27,21 @@ describe('LivenessCapture.supports()', () => {
     expect(report.message).to.equal('');
   });
 
+  it('measures WebGL2 once per page: a later check makes no GL context (a running detector may hold the only one)', () => {
+    expect(LivenessCapture.supports().supported).to.equal(true);
+    let made = 0;
+    for (const proto of [HTMLCanvasElement.prototype, OffscreenCanvas.prototype] as { getContext: (...a: unknown[]) => unknown }[]) {
+      const getContext = proto.getContext;
+      proto.getContext = function (this: unknown, ...args: unknown[]) {
+        made++;
+        return getContext.apply(this, args);
+      };
+      restores.push(() => { proto.getContext = getContext; });
+    }
+    for (let i = 0; i < 3; i++) expect(LivenessCapture.supports().supported).to.equal(true);
+    expect(made).to.equal(0);
+  });
+
   it('knows where the detector creates its GL context', () => {
     expect(detectorUsesOffscreenCanvas(CHROME, true)).to.equal(true);
     expect(detectorUsesOffscreenCanvas(FIREFOX, true)).to.equal(true);
