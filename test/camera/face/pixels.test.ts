@@ -10,12 +10,30 @@ declare class MediaStreamTrackProcessor {
   readonly readable: ReadableStream<VideoFrame>;
 }
 
+/**
+ * One camera frame as the worker gets it: read from the track (Chromium's MediaStreamTrackProcessor), or, in
+ * engines without it (Firefox, WebKit), made from the playing preview with `new VideoFrame(video)` as the element does.
+ */
 async function cameraFrame(): Promise<{ frame: VideoFrame; stop: () => void }> {
   const stream = await navigator.mediaDevices.getUserMedia({ video: { width: 1280, height: 720 } });
   const track = stream.getVideoTracks()[0]!;
-  const reader = new MediaStreamTrackProcessor({ track }).readable.getReader();
-  const { value } = await reader.read();
-  return { frame: value!, stop: () => { void reader.cancel(); track.stop(); } };
+  if (typeof (globalThis as { MediaStreamTrackProcessor?: unknown }).MediaStreamTrackProcessor === 'function') {
+    const reader = new MediaStreamTrackProcessor({ track }).readable.getReader();
+    const { value } = await reader.read();
+    return { frame: value!, stop: () => { void reader.cancel(); track.stop(); } };
+  }
+  const video = document.createElement('video');
+  video.muted = true;
+  video.playsInline = true;
+  video.srcObject = stream;
+  await video.play();
+  // A frame with the camera's picture, not the empty one before the first is decoded.
+  await new Promise<void>((resolve) => {
+    const check = () => (video.videoWidth > 0 && video.readyState >= 2 ? resolve() : requestAnimationFrame(check));
+    check();
+  });
+  const frame = new VideoFrame(video, { timestamp: 0 });
+  return { frame, stop: () => { video.srcObject = null; track.stop(); } };
 }
 
 function drawn(frame: VideoFrame, sx: number, sy: number, sw: number, sh: number, dw: number, dh: number): PixelRegion {
