@@ -1,14 +1,15 @@
 // The consumer check: a fresh Vite app installs the `npm pack` tarball (whose prepack builds it), only does
 // `import 'liveness-capture'`, is built with Vite with no extra configuration, and — served from loopback and
 // opened in Debian's Chromium with the fake camera playing a real face — detects the face and submits it.
-// Every request the page makes must go to its own origin.
+// Every request the page makes must go to its own origin. The built app also runs in Firefox ESR and WebKitGTK
+// when the run covers them (LIVENESS_ENGINES), with the test suite's fake camera playing the same video.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync, spawn } from 'node:child_process';
 import { mkdtempSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { chromium, closeChromium, root, serve, tarball } from '../support/apps.mjs';
+import { ENGINES, chromium, closeChromium, openInFirefox, openInWebKit, root, serve, tarball } from '../support/apps.mjs';
 
 const work = mkdtempSync(join(tmpdir(), 'liveness-consumer-'));
 const app = join(work, 'app');
@@ -73,6 +74,28 @@ async function checkApp(origin) {
 test('a fresh Vite app that only imports the package, built with vite build, detects a face and submits it', async () => {
   await checkApp(server.origin);
 });
+
+const OTHER_ENGINES = { firefox: ['Firefox ESR', openInFirefox], webkit: ['WebKitGTK', openInWebKit] };
+for (const engine of ENGINES.filter((e) => e in OTHER_ENGINES)) {
+  const [title, open] = OTHER_ENGINES[engine];
+  test(`the built app in ${title}: detects the face in the bundled worker and submits it`, async () => {
+    received.length = 0;
+    server.served.length = 0;
+    const { result, resources, errors } = await open(`${server.origin}/`, '() => window.__result');
+    assert.equal(result.type, 'liveness-pass', `${JSON.stringify(result)} (page errors: ${errors.join(' | ')})`);
+    assert.equal(received.length, 1);
+    assert.match(received[0].contentType, /^application\/json/);
+    assert.deepEqual(received[0].jpeg, { width: 1280, height: 720 });
+    const foreign = resources.filter((u) => !u.startsWith(server.origin) && !u.startsWith('blob:') && !u.startsWith('data:'));
+    assert.deepEqual(foreign, [], 'every resource the page loaded came from its origin');
+    // The app served the worker script, the wasm and the model; the page itself fetched neither wasm nor model,
+    // so detection ran in the worker.
+    assert.ok(server.served.some((p) => /detector-worker[^/]*\.js$/.test(p)), `the worker script was served: ${server.served.join(' ')}`);
+    assert.ok(server.served.some((p) => p.endsWith('.wasm')), 'the wasm came from the app itself');
+    assert.ok(server.served.some((p) => p.endsWith('.tflite')), 'the model came from the app itself');
+    assert.deepEqual(resources.filter((u) => /\.(wasm|tflite)$/.test(u)), [], 'the page itself fetched no wasm or model');
+  });
+}
 
 test('the same app on the Vite dev server (dependency pre-bundling on) works with no configuration', async () => {
   // The test's own config only forwards the backend route to the test server; nothing configures the package.

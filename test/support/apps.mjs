@@ -1,19 +1,25 @@
 // What the example-app tests share: the packed package, a fresh install of an app from examples/ into a temp
 // directory, a static server on loopback that also answers the backend contract, and Debian's Chromium whose fake
-// camera plays a real face (or whose getUserMedia is stubbed to reject, for the camera errors).
+// camera plays a real face (or whose getUserMedia is stubbed to reject, for the camera errors). Firefox ESR and
+// WebKitGTK open an app with the test suite's fake camera (test/support/fake-camera.ts) playing the same video.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFileSync, spawnSync } from 'node:child_process';
+import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import { tmpdir } from 'node:os';
 import { dirname, extname, join, normalize } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { createServer as createNetServer } from 'node:net';
+import * as esbuild from 'esbuild';
 import puppeteer from 'puppeteer-core';
+import { remote } from 'webdriverio';
 import { makeFixtures } from '../../scripts/make-fixtures.mjs';
 import { jpegSize } from './mock-backend.mjs';
 
 export const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
+/** The engines this run covers (scripts/test.mjs sets LIVENESS_ENGINES); Chromium alone when a file runs by hand. */
+export const ENGINES = (process.env.LIVENESS_ENGINES ?? 'chromium').split(',').filter(Boolean);
 const LIVE = JSON.stringify({ success: true, message: 'Process finished successfully', model_output: { pred_idx: 'real', prob_real: 0.98 } });
 const TYPES = {
   '.html': 'text/html', '.js': 'text/javascript', '.mjs': 'text/javascript', '.wasm': 'application/wasm', '.css': 'text/css',
@@ -79,8 +85,11 @@ export function npmRun(app, script, label) {
  */
 export async function serve(dir) {
   const received = [];
+  const served = [];
   const server = createServer((req, res) => {
     const url = new URL(req.url, 'http://x');
+    served.push(url.pathname);
+    if (fakeCameraRoute(url, dir, res)) return;
     if (url.pathname === '/backend/antispoofing' && req.method === 'POST') {
       const chunks = [];
       req.on('data', (c) => chunks.push(c));
@@ -102,7 +111,28 @@ export async function serve(dir) {
     res.writeHead(200, { 'content-type': TYPES[extname(file)] ?? 'application/octet-stream' }).end(readFileSync(file));
   });
   await new Promise((r) => server.listen(0, '127.0.0.1', r));
-  return { origin: `http://127.0.0.1:${server.address().port}`, received, close: () => server.close() };
+  return { origin: `http://127.0.0.1:${server.address().port}`, received, served, close: () => server.close() };
+}
+
+/** For Firefox and WebKit: the fake camera module and its video, and the app's page with the camera installed first. */
+const CAMERA_TAG = `<script type="module">import { installFakeCamera } from '/__fake-camera.js'; installFakeCamera('/__camera.mjpeg');</script>`;
+function fakeCameraRoute(url, dir, res) {
+  if (url.pathname === '/__fake-camera.js') {
+    const source = readFileSync(join(root, 'test', 'support', 'fake-camera.ts'), 'utf8');
+    res.writeHead(200, { 'content-type': 'text/javascript' }).end(esbuild.transformSync(source, { loader: 'ts', format: 'esm' }).code);
+    return true;
+  }
+  if (url.pathname === '/__camera.mjpeg') {
+    res.writeHead(200, { 'content-type': 'application/octet-stream' }).end(readFileSync(makeFixtures().face));
+    return true;
+  }
+  if (url.searchParams.has('fake-camera') && !extname(url.pathname)) {
+    // Before the app's own module scripts (module scripts run in document order).
+    const html = readFileSync(join(dir, 'index.html'), 'utf8').replace('<script', `${CAMERA_TAG}\n<script`);
+    res.writeHead(200, { 'content-type': 'text/html' }).end(html);
+    return true;
+  }
+  return false;
 }
 
 let browser;
@@ -123,6 +153,82 @@ export async function chromium() {
 export async function closeChromium() {
   await browser?.close();
   browser = undefined;
+}
+
+/** The `?fake-camera` form of `url`: the page the Firefox and WebKit runs open. */
+const withFakeCamera = (url) => `${url}${url.includes('?') ? '&' : '?'}fake-camera`;
+
+/** What the page saw: its result (`read`, a function run in the page) and the URLs in its own resource timing. */
+const pageState = (read) => `(() => ({ result: (${read})(), resources: [location.href, ...performance.getEntriesByType('resource').map((e) => e.name)] }))()`;
+
+/**
+ * Opens `url` (served by `serve`) in Firefox ESR with the fake camera, and waits until `read()` (run in the page)
+ * returns a value. Headed: headless Firefox has no WebGL (scripts/test.mjs runs the Node tests under xvfb-run).
+ */
+export async function openInFirefox(url, read) {
+  const firefox = await puppeteer.launch({
+    browser: 'firefox',
+    executablePath: process.env.FIREFOX_PATH ?? '/usr/bin/firefox-esr',
+    headless: false,
+    extraPrefsFirefox: { 'media.navigator.permission.disabled': true, 'media.autoplay.default': 0 },
+  });
+  try {
+    const page = await firefox.newPage();
+    const errors = [];
+    page.on('pageerror', (e) => errors.push(String(e)));
+    await page.goto(withFakeCamera(url));
+    await page.waitForFunction(`!!(${read})()`, { timeout: 300_000, polling: 200 });
+    return { ...(await page.evaluate(pageState(read))), errors };
+  } finally {
+    await firefox.close();
+  }
+}
+
+/** The MiniBrowser of Debian's libwebkit2gtk-4.1-0 (webkit2gtk-driver's browser). */
+export function miniBrowser() {
+  if (process.env.MINIBROWSER_PATH) return process.env.MINIBROWSER_PATH;
+  const found = execFileSync('dpkg', ['-L', 'libwebkit2gtk-4.1-0'], { encoding: 'utf8' }).split('\n').find((f) => f.endsWith('/MiniBrowser'));
+  if (!found) throw new Error('MiniBrowser not found: apt-get install webkit2gtk-driver');
+  return found;
+}
+
+/** The same in WebKitGTK's MiniBrowser, through WebKitWebDriver on a free loopback port. */
+export async function openInWebKit(url, read) {
+  const port = await new Promise((resolve) => {
+    const probe = createNetServer().listen(0, '127.0.0.1', () => {
+      const free = probe.address().port;
+      probe.close(() => resolve(free));
+    });
+  });
+  const driver = spawn('WebKitWebDriver', [`--port=${port}`], { stdio: 'ignore' });
+  let session;
+  try {
+    for (let i = 0; !session; i++) {
+      try {
+        session = await remote({
+          hostname: '127.0.0.1', port, path: '/', logLevel: 'error',
+          capabilities: {
+            browserName: 'MiniBrowser',
+            'wdio:enforceWebDriverClassic': true,
+            'webkitgtk:browserOptions': {
+              binary: miniBrowser(),
+              args: ['--automation', '--enable-media-stream=true', '--enable-mock-capture-devices=true', '--enable-webgl=true',
+                '--media-playback-requires-user-gesture=false', '--features=+AllowWebGLInWorkers'],
+            },
+          },
+        });
+      } catch (error) {
+        if (i >= 100) throw error;
+        await new Promise((r) => setTimeout(r, 100));
+      }
+    }
+    await session.url(withFakeCamera(url));
+    await session.waitUntil(() => session.execute(`return !!(${read})()`), { timeout: 300_000, interval: 200 });
+    return { ...(await session.execute(`return ${pageState(read)}`)), errors: [] };
+  } finally {
+    await session?.deleteSession().catch(() => {});
+    driver.kill();
+  }
 }
 
 /** A page whose getUserMedia rejects as a user's "Block" does. */
