@@ -6,11 +6,10 @@
 //      run), no third-party URL in what the page loads, no request leaving the page (Chromium watched from outside),
 //      SSR, and the example apps of examples/ (one framework after another, each installed from the registry with
 //      the packed package),
-//   4. browser tests (@web/test-runner, fake camera groups) in each engine in turn: Debian's Chromium by default;
-//      with --engine firefox|webkit|all also Firefox ESR and WebKitGTK (headed under Xvfb, see
-//      web-test-runner.config.mjs),
-// then prints the counts per engine and one closing line for everything: `N passed, N failed` (also written to
-// .cache/test-summary.txt).
+//   4. browser tests (@web/test-runner, fake camera groups) in each engine in turn: Debian's Chromium, Firefox ESR
+//      and WebKitGTK (the last two headed under Xvfb, see web-test-runner.config.mjs); `--engine` picks one,
+// then prints the counts per engine, every skipped test with its reason, and one closing line for everything:
+// `N passed, N failed` (also written to .cache/test-summary.txt).
 // Usage: node scripts/test.mjs [--engine chromium|firefox|webkit|all] [--only node|browser|checks] [wtr args...]
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync, existsSync } from 'node:fs';
@@ -25,8 +24,8 @@ const onlyIndex = args.indexOf('--only');
 const only = onlyIndex >= 0 ? args[onlyIndex + 1] : null;
 const ENGINES = ['chromium', 'firefox', 'webkit'];
 const engineIndex = args.indexOf('--engine');
-// Chromium by default (what CI runs); Firefox ESR and WebKitGTK on request, one engine or `all`.
-const engineArg = engineIndex >= 0 ? args[engineIndex + 1] : 'chromium';
+// All three by default (what CI runs); one engine on request.
+const engineArg = engineIndex >= 0 ? args[engineIndex + 1] : 'all';
 const engines = engineArg === 'all' ? ENGINES : [engineArg];
 if (!engines.every((e) => ENGINES.includes(e))) {
   console.error(`--engine must be one of ${ENGINES.join(', ')}`);
@@ -142,7 +141,8 @@ if (perEngine.length) {
   }
 }
 if (failures.length) console.log(`\nFailures:\n${failures.map((f) => `- ${f}`).join('\n')}`);
-const summary = `${total.passed} passed, ${total.failed} failed${total.skipped ? `, ${total.skipped} skipped` : ''}`;
+if (total.skipped) console.log(`\n${total.skipped} skipped (listed above with their reasons)`);
+const summary = `${total.passed} passed, ${total.failed} failed`;
 writeFileSync(join(cache, 'test-summary.txt'), `${summary}\n`);
 console.log(`\n${summary}`);
 process.exit(total.failed > 0 || total.passed === 0 ? 1 : 0);
