@@ -206,10 +206,16 @@ async function startWebKitDriver() {
 
 const webkitPort = engine === 'webkit' ? await startWebKitDriver() : 0;
 
+/**
+ * Firefox and WebKit: one browser for every group (the runner keeps one instance of a launcher shared by groups),
+ * since their fake camera is chosen by the test page, not by a launch flag. One launch instead of one per group
+ * is also one chance less for a MiniBrowser that never starts.
+ */
+const shared = engine === 'firefox' ? firefox() : engine === 'webkit' ? webkit(webkitPort) : null;
+
 /** The engine's browser for a group whose camera plays `video` (null: the engine's own fake camera). */
 function browserFor(video) {
-  if (engine === 'chromium') return browserWithCamera(video);
-  return engine === 'firefox' ? firefox() : webkit(webkitPort);
+  return shared ?? browserWithCamera(video);
 }
 
 /** Test page for Firefox and WebKit camera groups: the fake camera plays `video` before the tests load. */

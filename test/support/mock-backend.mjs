@@ -3,7 +3,8 @@
 //
 //   POST /__backend/<session>/script   body: {"status":200,"body":"...","contentType":"application/json","hang":false,
 //                                            "padBytes":0}  (padBytes: that many spaces streamed after the body,
-//                                            chunked, with no Content-Length: a huge answer that is still JSON)
+//                                            chunked, with no Content-Length: a huge answer that is still JSON;
+//                                            -1: spaces without end, until the client goes away)
 //   POST /__backend/<session>/<any>    the endpoint the element calls: records the request, answers with the script
 //   GET  /__backend/<session>/requests what arrived so far (headers, size, JSON shape, decoded JPEG size)
 //   POST /__backend/<session>/reset    forget script and requests
@@ -140,10 +141,13 @@ export function mockBackend() {
   };
 }
 
-/** `text` followed by `padBytes` spaces, produced lazily in 64 KiB chunks; records how much the client took. */
+/**
+ * `text` followed by `padBytes` spaces (-1: without end), produced lazily in 64 KiB chunks; records how much the
+ * client took.
+ */
 function padded(text, padBytes, record) {
   const chunk = Buffer.alloc(65_536, 0x20);
-  let left = padBytes;
+  let left = padBytes < 0 ? Infinity : padBytes;
   record.sentBytes = 0;
   return Readable.from((function* () {
     yield Buffer.from(text);

@@ -14,13 +14,13 @@ declare class MediaStreamTrackProcessor {
  * One camera frame as the worker gets it: read from the track (Chromium's MediaStreamTrackProcessor), or, in
  * engines without it (Firefox, WebKit), made from the playing preview with `new VideoFrame(video)` as the element does.
  */
-async function cameraFrame(): Promise<{ frame: VideoFrame; stop: () => void }> {
+async function cameraFrame(): Promise<{ frame: VideoFrame; source: CanvasImageSource; stop: () => void }> {
   const stream = await navigator.mediaDevices.getUserMedia({ video: { width: 1280, height: 720 } });
   const track = stream.getVideoTracks()[0]!;
   if (typeof (globalThis as { MediaStreamTrackProcessor?: unknown }).MediaStreamTrackProcessor === 'function') {
     const reader = new MediaStreamTrackProcessor({ track }).readable.getReader();
     const { value } = await reader.read();
-    return { frame: value!, stop: () => { void reader.cancel(); track.stop(); } };
+    return { frame: value!, source: value!, stop: () => { void reader.cancel(); track.stop(); } };
   }
   const video = document.createElement('video');
   video.muted = true;
@@ -33,12 +33,18 @@ async function cameraFrame(): Promise<{ frame: VideoFrame; stop: () => void }> {
     check();
   });
   const frame = new VideoFrame(video, { timestamp: 0 });
-  return { frame, stop: () => { video.srcObject = null; track.stop(); } };
+  return { frame, source: video, stop: () => { video.srcObject = null; track.stop(); } };
 }
 
-function drawn(frame: VideoFrame, sx: number, sy: number, sw: number, sh: number, dw: number, dh: number): PixelRegion {
+/**
+ * A region as a canvas draws it from `source`: the frame where the worker reads the track, else the preview the
+ * frame was made from (the picture is a still photo, so both hold the same one). Not the VideoFrame there:
+ * WebKit draws a VideoFrame with a source rectangle wrongly (a 4x sharper, shifted region), though it draws the
+ * whole frame, and the video, right.
+ */
+function drawn(source: CanvasImageSource, sx: number, sy: number, sw: number, sh: number, dw: number, dh: number): PixelRegion {
   const ctx = new OffscreenCanvas(dw, dh).getContext('2d', { willReadFrequently: true })!;
-  ctx.drawImage(frame, sx, sy, sw, sh, 0, 0, dw, dh);
+  ctx.drawImage(source, sx, sy, sw, sh, 0, 0, dw, dh);
   return ctx.getImageData(0, 0, dw, dh);
 }
 
@@ -51,21 +57,21 @@ async function planesOf(frame: VideoFrame): Promise<FramePlanes> {
 }
 
 describe('sampling camera planes (src/pixels.ts) on real frames', () => {
-  let cam: { frame: VideoFrame; stop: () => void } | undefined;
+  let cam: { frame: VideoFrame; source: CanvasImageSource; stop: () => void } | undefined;
   afterEach(() => {
     cam?.frame.close();
     cam?.stop();
     cam = undefined;
   });
 
-  it('the face region measures as a canvas draws it: luminance within 3 levels, sharpness within 20%', async () => {
+  it('the face region measures as a canvas draws it: luminance within 3 levels, sharpness within a quarter', async () => {
     cam = await cameraFrame();
-    const { frame } = cam;
+    const { frame, source } = cam;
     const planes = await planesOf(frame);
     // The astronaut's face box in the 1280x720 fixture is about 305 px, centred.
     const { sx, sy, sw, sh } = faceRegionRect({ x: 488, y: 220, width: 304, height: 304 }, frame.displayWidth, frame.displayHeight);
     const sampled = samplePlanes(planes, sx, sy, sw, sh, REGION_SIZE, REGION_SIZE, 'area');
-    const reference = drawn(frame, sx, sy, sw, sh, REGION_SIZE, REGION_SIZE);
+    const reference = drawn(source, sx, sy, sw, sh, REGION_SIZE, REGION_SIZE);
     for (const filter of ['nearest', 'bilinear', 'area'] as const) {
       const v = samplePlanes(planes, sx, sy, sw, sh, REGION_SIZE, REGION_SIZE, filter);
       console.log(`${filter}: sharpness ${sharpness(v).toFixed(1)} vs drawn ${sharpness(reference).toFixed(1)}`);
@@ -74,17 +80,20 @@ describe('sampling camera planes (src/pixels.ts) on real frames', () => {
     const s = [sharpness(sampled), sharpness(reference)];
     console.log(`${planes.format} ${frame.displayWidth}x${frame.displayHeight} region luminance sampled/drawn ${l.map((v) => v.toFixed(1)).join('/')}, sharpness ${s.map((v) => v.toFixed(1)).join('/')}`);
     expect(Math.abs(l[0]! - l[1]!)).to.be.below(3);
-    expect(s[0]! / s[1]!).to.be.within(0.8, 1.25);
+    // The canvas's downscale filter is the engine's own: Chromium's is close to an area average (sampled/drawn
+    // 1.13 here); Firefox's and WebKit's are bilinear, which keeps more edge energy (0.80; our 'bilinear' matches
+    // WebKit's exactly).
+    expect(s[0]! / s[1]!).to.be.within(0.75, 1.33);
   });
 
   it('the downscaled detector input matches a drawn downscale (mean absolute difference under 6 levels)', async () => {
     cam = await cameraFrame();
-    const { frame } = cam;
+    const { frame, source } = cam;
     const planes = await planesOf(frame);
     const size = detectionSize(frame.displayWidth, frame.displayHeight, 320);
     expect(size).to.deep.equal({ width: 320, height: 180 });
     const sampled = samplePlanes(planes, 0, 0, frame.displayWidth, frame.displayHeight, size.width, size.height, 'nearest');
-    const reference = drawn(frame, 0, 0, frame.displayWidth, frame.displayHeight, size.width, size.height);
+    const reference = drawn(source, 0, 0, frame.displayWidth, frame.displayHeight, size.width, size.height);
     let diff = 0;
     for (let i = 0; i < sampled.data.length; i += 4) {
       for (let c = 0; c < 3; c++) diff += Math.abs(sampled.data[i + c]! - reference.data[i + c]!);
