@@ -8,10 +8,9 @@ import { esbuildPlugin } from '@web/dev-server-esbuild';
 import { chromeLauncher, puppeteerCore } from '@web/test-runner-chrome';
 import { webdriverLauncher } from '@web/test-runner-webdriver';
 import { defaultReporter } from '@web/test-runner';
-import { spawn, execFileSync } from 'node:child_process';
 import { existsSync, readdirSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { makeFixtures } from './scripts/make-fixtures.mjs';
+import { firefoxLaunchOptions, startWebKitDriver, webkitCapabilities } from './test/support/engines.mjs';
 import { mockBackend } from './test/support/mock-backend.mjs';
 
 const videos = makeFixtures();
@@ -139,20 +138,7 @@ if (!ENGINES.includes(engine)) throw new Error(`WTR_ENGINE must be one of ${ENGI
 
 /** Firefox ESR, headed (WebGL2 on llvmpipe); its own fake camera (a pattern) for tests that need no face. */
 function firefox() {
-  return chromeLauncher({
-    puppeteer: puppeteerCore,
-    launchOptions: {
-      browser: 'firefox',
-      executablePath: process.env.FIREFOX_PATH ?? '/usr/bin/firefox-esr',
-      headless: false,
-      extraPrefsFirefox: {
-        'media.navigator.streams.fake': true,
-        'media.navigator.permission.disabled': true,
-        'media.autoplay.default': 0,
-        'media.autoplay.blocking_policy': 0,
-      },
-    },
-  });
+  return chromeLauncher({ puppeteer: puppeteerCore, launchOptions: firefoxLaunchOptions() });
 }
 
 /** WebKitGTK's MiniBrowser, whose mock camera serves tests that need no face. */
@@ -163,48 +149,11 @@ function webkit(port) {
     port,
     path: '/',
     logLevel: 'error',
-    capabilities: {
-      browserName: 'MiniBrowser',
-      'wdio:enforceWebDriverClassic': true,
-      'webkitgtk:browserOptions': {
-        binary: miniBrowser(),
-        args: ['--automation', '--enable-media-stream=true', '--enable-mock-capture-devices=true', '--enable-webgl=true',
-          '--media-playback-requires-user-gesture=false', '--features=+AllowWebGLInWorkers'],
-      },
-    },
+    capabilities: webkitCapabilities(),
   });
 }
 
-function miniBrowser() {
-  if (process.env.MINIBROWSER_PATH) return process.env.MINIBROWSER_PATH;
-  const files = execFileSync('dpkg', ['-L', 'libwebkit2gtk-4.1-0'], { encoding: 'utf8' }).split('\n');
-  const found = files.find((f) => f.endsWith('/MiniBrowser'));
-  if (!found) throw new Error('MiniBrowser not found: apt-get install webkit2gtk-driver');
-  return found;
-}
-
-/** Starts WebKitWebDriver on a free loopback port; it stops with this process. */
-async function startWebKitDriver() {
-  const port = await new Promise((resolve) => {
-    const probe = createServer().listen(0, '127.0.0.1', () => {
-      const { port: free } = probe.address();
-      probe.close(() => resolve(free));
-    });
-  });
-  const driver = spawn('WebKitWebDriver', [`--port=${port}`], { stdio: 'ignore' });
-  process.on('exit', () => driver.kill());
-  for (let i = 0; i < 100; i++) {
-    try {
-      if ((await fetch(`http://127.0.0.1:${port}/status`)).ok) return port;
-    } catch {
-      // not listening yet
-    }
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  throw new Error('WebKitWebDriver did not start');
-}
-
-const webkitPort = engine === 'webkit' ? await startWebKitDriver() : 0;
+const webkitPort = engine === 'webkit' ? (await startWebKitDriver()).port : 0;
 
 /**
  * Firefox and WebKit: one browser for every group (the runner keeps one instance of a launcher shared by groups),

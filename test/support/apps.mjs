@@ -4,17 +4,17 @@
 // WebKitGTK open an app with the test suite's fake camera (test/support/fake-camera.ts) playing the same video.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFileSync, spawn, spawnSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import { tmpdir } from 'node:os';
 import { dirname, extname, join, normalize } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { createServer as createNetServer } from 'node:net';
 import * as esbuild from 'esbuild';
 import puppeteer from 'puppeteer-core';
 import { remote } from 'webdriverio';
 import { makeFixtures } from '../../scripts/make-fixtures.mjs';
+import { firefoxLaunchOptions, startWebKitDriver, webkitCapabilities } from './engines.mjs';
 import { jpegSize } from './mock-backend.mjs';
 
 export const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
@@ -166,12 +166,7 @@ const pageState = (read) => `(() => ({ result: (${read})(), resources: [location
  * returns a value. Headed: headless Firefox has no WebGL (scripts/test.mjs runs the Node tests under xvfb-run).
  */
 export async function openInFirefox(url, read) {
-  const firefox = await puppeteer.launch({
-    browser: 'firefox',
-    executablePath: process.env.FIREFOX_PATH ?? '/usr/bin/firefox-esr',
-    headless: false,
-    extraPrefsFirefox: { 'media.navigator.permission.disabled': true, 'media.autoplay.default': 0 },
-  });
+  const firefox = await puppeteer.launch(firefoxLaunchOptions());
   try {
     const page = await firefox.newPage();
     const errors = [];
@@ -184,50 +179,18 @@ export async function openInFirefox(url, read) {
   }
 }
 
-/** The MiniBrowser of Debian's libwebkit2gtk-4.1-0 (webkit2gtk-driver's browser). */
-export function miniBrowser() {
-  if (process.env.MINIBROWSER_PATH) return process.env.MINIBROWSER_PATH;
-  const found = execFileSync('dpkg', ['-L', 'libwebkit2gtk-4.1-0'], { encoding: 'utf8' }).split('\n').find((f) => f.endsWith('/MiniBrowser'));
-  if (!found) throw new Error('MiniBrowser not found: apt-get install webkit2gtk-driver');
-  return found;
-}
-
 /** The same in WebKitGTK's MiniBrowser, through WebKitWebDriver on a free loopback port. */
 export async function openInWebKit(url, read) {
-  const port = await new Promise((resolve) => {
-    const probe = createNetServer().listen(0, '127.0.0.1', () => {
-      const free = probe.address().port;
-      probe.close(() => resolve(free));
-    });
-  });
-  const driver = spawn('WebKitWebDriver', [`--port=${port}`], { stdio: 'ignore' });
+  const driver = await startWebKitDriver();
   let session;
   try {
-    for (let i = 0; !session; i++) {
-      try {
-        session = await remote({
-          hostname: '127.0.0.1', port, path: '/', logLevel: 'error',
-          capabilities: {
-            browserName: 'MiniBrowser',
-            'wdio:enforceWebDriverClassic': true,
-            'webkitgtk:browserOptions': {
-              binary: miniBrowser(),
-              args: ['--automation', '--enable-media-stream=true', '--enable-mock-capture-devices=true', '--enable-webgl=true',
-                '--media-playback-requires-user-gesture=false', '--features=+AllowWebGLInWorkers'],
-            },
-          },
-        });
-      } catch (error) {
-        if (i >= 100) throw error;
-        await new Promise((r) => setTimeout(r, 100));
-      }
-    }
+    session = await remote({ hostname: '127.0.0.1', port: driver.port, path: '/', logLevel: 'error', capabilities: webkitCapabilities() });
     await session.url(withFakeCamera(url));
     await session.waitUntil(() => session.execute(`return !!(${read})()`), { timeout: 300_000, interval: 200 });
     return { ...(await session.execute(`return ${pageState(read)}`)), errors: [] };
   } finally {
     await session?.deleteSession().catch(() => {});
-    driver.kill();
+    driver.stop();
   }
 }
 
