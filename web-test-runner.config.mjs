@@ -211,12 +211,20 @@ const cameraGroups = Object.keys(videos).filter((video) => hasTests(`test/camera
   ...(engine === 'chromium' ? {} : { testRunnerHtml: fakeCameraPage(video) }),
 }));
 
+const groups = [
+  { name: 'unit', files: 'test/unit/**/*.test.ts', browsers: [browserFor(null)] },
+  ...cameraGroups,
+];
+
+/** WTR_FILE (scripts/test.mjs --file): that one test file, in the group whose camera it needs. */
+function oneFile(file) {
+  const group = groups.find((g) => file.startsWith(`test/camera/${g.name}/`)) ?? groups[0];
+  return [{ ...group, files: file }];
+}
+
 export default {
   nodeResolve: { exportConditions: ['browser', 'development'] },
-  groups: [
-    { name: 'unit', files: 'test/unit/**/*.test.ts', browsers: [browserFor(null)] },
-    ...cameraGroups,
-  ],
+  groups: process.env.WTR_FILE ? oneFile(process.env.WTR_FILE) : groups,
   concurrency: 1,
   concurrentBrowsers: 1,
   browserStartTimeout: 120_000,

@@ -10,7 +10,8 @@
 //      and WebKitGTK (the last two headed under Xvfb, see web-test-runner.config.mjs); `--engine` picks one,
 // then prints the counts per engine, every skipped test with its reason, and one closing line for everything:
 // `N passed, N failed` (also written to .cache/test-summary.txt).
-// Usage: node scripts/test.mjs [--engine chromium|firefox|webkit|all] [--only node|browser|checks] [wtr args...]
+// Usage: node scripts/test.mjs [--engine chromium|firefox|webkit|all] [--only node|browser|checks] [--file F] [wtr args...]
+//   --file test/camera/face/a11y.test.ts: only that browser test file (with --only browser).
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync, existsSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
@@ -24,6 +25,7 @@ const onlyIndex = args.indexOf('--only');
 const only = onlyIndex >= 0 ? args[onlyIndex + 1] : null;
 const ENGINES = ['chromium', 'firefox', 'webkit'];
 const engineIndex = args.indexOf('--engine');
+const fileIndex = args.indexOf('--file');
 // All three by default (what CI runs); one engine on request.
 const engineArg = engineIndex >= 0 ? args[engineIndex + 1] : 'all';
 const engines = engineArg === 'all' ? ENGINES : [engineArg];
@@ -122,12 +124,12 @@ if (!only || only === 'node') {
 
 // 4. Browser tests, one engine after another.
 if (!only || only === 'browser') {
-  const ours = [onlyIndex, engineIndex].filter((i) => i >= 0).flatMap((i) => [i, i + 1]);
+  const ours = [onlyIndex, engineIndex, fileIndex].filter((i) => i >= 0).flatMap((i) => [i, i + 1]);
   const extra = only === 'browser' ? args.filter((a, i) => !ours.includes(i)) : [];
   for (const engine of engines) {
     const countsFile = join(cache, `wtr-counts-${engine}.json`);
     rmSync(countsFile, { force: true });
-    run(...xvfb('npx', ['--no-install', 'wtr', ...extra]), { env: { ...process.env, WTR_ENGINE: engine, WTR_COUNTS_FILE: countsFile } });
+    run(...xvfb('npx', ['--no-install', 'wtr', ...extra]), { env: { ...process.env, WTR_ENGINE: engine, WTR_COUNTS_FILE: countsFile, ...(fileIndex >= 0 ? { WTR_FILE: args[fileIndex + 1] } : {}) } });
     const counts = addCounts(countsFile, `browser tests (${engine})`);
     if (counts) perEngine.push({ engine, ...counts });
   }
