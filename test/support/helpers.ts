@@ -112,17 +112,27 @@ export function expectCameraOff(tracks: readonly MediaStreamTrack[]): void {
 }
 
 /**
- * Per-test state for a describe block: `camera` records the tracks of every getUserMedia call of the test, and
- * the element the test puts in `el` is removed after it (in afterEach, so it happens even when the test fails).
+ * Per-test state for a describe block: `camera` records the tracks of every getUserMedia call of the test; after
+ * each test (in afterEach, so also when it fails) the element the test put in `el` is removed and every function
+ * the test pushed on `restores` runs, last pushed first.
  */
-export function elementPerTest(): { el: LivenessCapture | undefined; camera: ReturnType<typeof trackGetUserMedia> } {
-  const state = { el: undefined as LivenessCapture | undefined, camera: undefined as unknown as ReturnType<typeof trackGetUserMedia> };
+export function elementPerTest(): {
+  el: LivenessCapture | undefined;
+  camera: ReturnType<typeof trackGetUserMedia>;
+  restores: (() => void)[];
+} {
+  const state = {
+    el: undefined as LivenessCapture | undefined,
+    camera: undefined as unknown as ReturnType<typeof trackGetUserMedia>,
+    restores: [] as (() => void)[],
+  };
   beforeEach(() => {
     state.camera = trackGetUserMedia();
   });
   afterEach(() => {
     state.el?.remove();
     state.el = undefined;
+    for (const restore of state.restores.splice(0).reverse()) restore();
     state.camera.restore();
   });
   return state;

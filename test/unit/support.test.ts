@@ -3,7 +3,7 @@ import { expect } from '@open-wc/testing';
 import '../../src/index.js';
 import { LivenessCapture } from '../../src/liveness-capture.js';
 import { detectorUsesOffscreenCanvas } from '../../src/support.js';
-import { createElement, nextResult } from '../support/helpers.js';
+import { createElement, elementPerTest, nextResult } from '../support/helpers.js';
 
 const SAFARI_16 = 'Mozilla/5.0 (iPhone; CPU iPhone OS 16_4 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/16.4 Mobile/15E148 Safari/604.1';
 const SAFARI_17 = 'Mozilla/5.0 (Macintosh; Intel Mac OS X 10_15_7) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.2 Safari/605.1.15';
@@ -11,14 +11,7 @@ const CHROME = 'Mozilla/5.0 (Linux; Android 14) AppleWebKit/537.36 (KHTML, like 
 const FIREFOX = 'Mozilla/5.0 (X11; Linux x86_64; rv:140.0) Gecko/20100101 Firefox/140.0';
 
 describe('LivenessCapture.supports()', () => {
-  const restores: (() => void)[] = [];
-  let el: LivenessCapture | undefined;
-
-  afterEach(() => {
-    for (const restore of restores.splice(0)) restore();
-    el?.remove();
-    el = undefined;
-  });
+  const t = elementPerTest();
 
   it('reports this browser as supported, with nothing missing', () => {
     const report = LivenessCapture.supports();
@@ -36,7 +29,7 @@ describe('LivenessCapture.supports()', () => {
         made++;
         return getContext.apply(this, args);
       };
-      restores.push(() => { proto.getContext = getContext; });
+      t.restores.push(() => { proto.getContext = getContext; });
     }
     for (let i = 0; i < 3; i++) expect(LivenessCapture.supports().supported).to.equal(true);
     expect(made).to.equal(0);
@@ -52,10 +45,10 @@ describe('LivenessCapture.supports()', () => {
 
   it('names a missing camera API and WebAssembly SIMD', () => {
     Object.defineProperty(navigator, 'mediaDevices', { configurable: true, get: () => undefined });
-    restores.push(() => delete (navigator as unknown as Record<string, unknown>).mediaDevices);
+    t.restores.push(() => delete (navigator as unknown as Record<string, unknown>).mediaDevices);
     const validate = WebAssembly.validate;
     WebAssembly.validate = () => false;
-    restores.push(() => { WebAssembly.validate = validate; });
+    t.restores.push(() => { WebAssembly.validate = validate; });
     const report = LivenessCapture.supports();
     expect(report.supported).to.equal(false);
     expect(report.missing).to.deep.equal(['the camera API (navigator.mediaDevices.getUserMedia)', 'WebAssembly SIMD']);
@@ -65,7 +58,7 @@ describe('LivenessCapture.supports()', () => {
   it('the element ends with UNSUPPORTED naming what is missing, before it fetches the detector or opens the camera', async () => {
     const validate = WebAssembly.validate;
     WebAssembly.validate = () => false;
-    restores.push(() => { WebAssembly.validate = validate; });
+    t.restores.push(() => { WebAssembly.validate = validate; });
     const media = navigator.mediaDevices;
     const getUserMedia = media.getUserMedia;
     let opened = 0;
@@ -73,15 +66,15 @@ describe('LivenessCapture.supports()', () => {
       opened++;
       return getUserMedia.call(media, c);
     };
-    restores.push(() => { media.getUserMedia = getUserMedia; });
-    el = await createElement({ endpoint: '/__backend/none/antispoofing' });
-    const result = nextResult(el);
-    await el.start();
+    t.restores.push(() => { media.getUserMedia = getUserMedia; });
+    t.el = await createElement({ endpoint: '/__backend/none/antispoofing' });
+    const result = nextResult(t.el);
+    await t.el.start();
     const event = await result;
     expect(event.type).to.equal('liveness-error');
     expect(event.detail.code).to.equal('UNSUPPORTED');
     expect(event.detail.message).to.contain('WebAssembly SIMD');
-    expect(el.status).to.equal('error');
+    expect(t.el.status).to.equal('error');
     expect(opened).to.equal(0);
     const fetched = performance.getEntriesByType('resource').map((e) => e.name);
     expect(fetched.filter((u) => /\.(wasm|tflite)$|vision_wasm/.test(u))).to.deep.equal([]);

@@ -4,9 +4,8 @@
 // `canvas.captureStream`), since no device can be unplugged here.
 import { expect } from '@open-wc/testing';
 import '../../../src/index.js';
-import type { LivenessCapture } from '../../../src/liveness-capture.js';
 import { MAX_RESPONSE_BYTES } from '../../../src/submit.js';
-import { Backend, createElement, expectCameraOff, nextResult, trackGetUserMedia, until } from '../../support/helpers.js';
+import { Backend, createElement, elementPerTest, expectCameraOff, nextResult, until } from '../../support/helpers.js';
 
 const LIVE_BODY = { success: true, message: 'Process finished successfully', model_output: { pred_idx: 'real', prob_real: 0.99 } };
 
@@ -59,23 +58,16 @@ function camera(frames: number, unplug: boolean) {
 }
 
 describe('<liveness-capture> never stuck', () => {
-  let el: LivenessCapture | undefined;
-  const restores: (() => void)[] = [];
-
-  afterEach(() => {
-    el?.remove();
-    el = undefined;
-    for (const restore of restores.splice(0)) restore();
-  });
+  const t = elementPerTest();
 
   it('reads at most 1 MiB of an answer: an endless answer is INVALID_RESPONSE, never a pass, and the request is dropped', async () => {
     // The answer is the live body followed by spaces without end: valid JSON so far, which would pass if it ended.
     // It ends only when the element gives up reading and aborts (how much the browser buffered before that is the
     // engine's business: WebKit reads ahead whatever arrives).
     const backend = await new Backend().script({ body: LIVE_BODY, padBytes: -1 });
-    el = await createElement({ endpoint: backend.endpoint });
-    const result = nextResult(el);
-    await el.start();
+    t.el = await createElement({ endpoint: backend.endpoint });
+    const result = nextResult(t.el);
+    await t.el.start();
     const event = await result;
     expect(event.type).to.equal('liveness-error');
     expect(event.detail.code).to.equal('INVALID_RESPONSE');
@@ -88,12 +80,11 @@ describe('<liveness-capture> never stuck', () => {
   });
 
   it('an exception in the frame loop ends the attempt with DETECTION_FAILED and stops the camera; a retry works', async () => {
-    const tracks = trackGetUserMedia();
-    restores.push(tracks.restore);
+    const tracks = t.camera;
     const backend = await new Backend().script({ body: LIVE_BODY });
-    el = await createElement({ endpoint: backend.endpoint, 'capture-mode': 'manual' });
-    await el.start();
-    expect(el.status).to.equal('detecting');
+    t.el = await createElement({ endpoint: backend.endpoint, 'capture-mode': 'manual' });
+    await t.el.start();
+    expect(t.el.status).to.equal('detecting');
     // Detection runs in a worker: the page answers every result the worker sends. Make that answer throw.
     const proto = Worker.prototype;
     const postMessage = proto.postMessage;
@@ -102,82 +93,81 @@ describe('<liveness-capture> never stuck', () => {
       thrown++;
       throw new Error('worker unreachable');
     };
-    restores.push(() => {
+    t.restores.push(() => {
       proto.postMessage = postMessage;
     });
-    const event = await nextResult(el);
+    const event = await nextResult(t.el);
     proto.postMessage = postMessage;
     expect(thrown).to.be.at.least(1);
     expect(event.type).to.equal('liveness-error');
     expect(event.detail.code).to.equal('DETECTION_FAILED');
     expect(event.detail.message).to.contain('worker unreachable');
     expect(event.detail.recoverable).to.equal(true);
-    expect(el.status).to.equal('error');
+    expect(t.el.status).to.equal('error');
     expectCameraOff(tracks.tracks);
     expect(await backend.requests()).to.deep.equal([]);
 
     // Retry loads a fresh detector and completes.
-    el.captureMode = 'auto';
-    const next = nextResult(el);
-    await el.start();
+    t.el.captureMode = 'auto';
+    const next = nextResult(t.el);
+    await t.el.start();
     expect((await next).type).to.equal('liveness-pass');
   });
 
   it('a camera that stops delivering frames ends the attempt with CAMERA_LOST', async () => {
     const cam = camera(20, false);
-    restores.push(() => cam.restore());
-    el = await createElement({ endpoint: '/__backend/unused/antispoofing', 'capture-mode': 'manual' });
-    const result = nextResult(el);
-    await el.start();
-    expect(el.status).to.equal('detecting');
+    t.restores.push(() => cam.restore());
+    t.el = await createElement({ endpoint: '/__backend/unused/antispoofing', 'capture-mode': 'manual' });
+    const result = nextResult(t.el);
+    await t.el.start();
+    expect(t.el.status).to.equal('detecting');
     const event = await result;
     expect(cam.passed()).to.equal(20);
     expect(event.type).to.equal('liveness-error');
     expect(event.detail.code).to.equal('CAMERA_LOST');
     expect(event.detail.message).to.contain('no picture');
     expect(event.detail.recoverable).to.equal(true);
-    expect(el.status).to.equal('error');
+    expect(t.el.status).to.equal('error');
     expectCameraOff(cam.given);
-    await el.updateComplete;
-    expect(el.shadowRoot!.querySelector('[part~="retry-button"]')).to.exist;
+    await t.el.updateComplete;
+    expect(t.el.shadowRoot!.querySelector('[part~="retry-button"]')).to.exist;
   });
 
   it('an unplugged camera (its track ends) ends the attempt with CAMERA_LOST', async () => {
     const cam = camera(10, true);
-    restores.push(() => cam.restore());
-    el = await createElement({ endpoint: '/__backend/unused/antispoofing', 'capture-mode': 'manual' });
-    const result = nextResult(el);
-    await el.start();
+    t.restores.push(() => cam.restore());
+    t.el = await createElement({ endpoint: '/__backend/unused/antispoofing', 'capture-mode': 'manual' });
+    const result = nextResult(t.el);
+    await t.el.start();
     const event = await result;
     expect(cam.given[0]!.readyState).to.equal('ended');
     expect(event.detail.code).to.equal('CAMERA_LOST');
     expect(event.detail.message).to.contain('stopped');
-    expect(el.status).to.equal('error');
+    expect(t.el.status).to.equal('error');
   });
 
   it('keeps the cancel button while capturing and submitting; cancel aborts the request and ends quietly', async () => {
-    const tracks = trackGetUserMedia();
-    restores.push(tracks.restore);
+    const tracks = t.camera;
     const backend = await new Backend().script({ hang: true });
-    el = await createElement({ endpoint: backend.endpoint });
+    t.el = await createElement({ endpoint: backend.endpoint });
     const events: string[] = [];
-    for (const t of ['liveness-pass', 'liveness-fail', 'liveness-error']) el.addEventListener(t, () => events.push(t));
+    for (const type of ['liveness-pass', 'liveness-fail', 'liveness-error']) t.el.addEventListener(type, () => events.push(type));
     const seen = new Set<string>();
     const watch = new MutationObserver(() => {
-      const button = el!.shadowRoot!.querySelector('[part~="cancel-button"]');
-      if (button) seen.add(el!.status);
+      const button = t.el!.shadowRoot!.querySelector('[part~="cancel-button"]');
+      if (button) seen.add(t.el!.status);
     });
-    watch.observe(el.shadowRoot!, { subtree: true, childList: true, attributes: true });
-    await el.start();
+    watch.observe(t.el.shadowRoot!, { subtree: true, childList: true, attributes: true });
+    await t.el.start();
     await until(async () => (await backend.requests()).length === 1, 'the request to arrive');
-    await el.updateComplete;
-    expect(el.status).to.equal('submitting');
-    const cancel = el.shadowRoot!.querySelector<HTMLButtonElement>('[part~="cancel-button"]');
+    await t.el.updateComplete;
+    expect(t.el.status).to.equal('submitting');
+    const cancel = t.el.shadowRoot!.querySelector<HTMLButtonElement>('[part~="cancel-button"]');
     expect(cancel).to.exist;
     expect(cancel!.disabled).to.equal(false);
     cancel!.click();
     watch.disconnect();
-    expect(el.status).to.equal('idle');
+    expect(t.el.status).to.equal('idle');
     const [req] = await until(async () => {
       const list = await backend.requests();
       return list[0]?.aborted ? list : null;

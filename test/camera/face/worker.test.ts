@@ -4,7 +4,7 @@
 import { expect } from '@open-wc/testing';
 import '../../../src/index.js';
 import { LivenessCapture } from '../../../src/liveness-capture.js';
-import { Backend, createElement, nextResult, until } from '../../support/helpers.js';
+import { Backend, createElement, elementPerTest, nextResult, until } from '../../support/helpers.js';
 
 const LIVE = { body: { success: true, message: 'Process finished successfully', model_output: { pred_idx: 'real', prob_real: 0.99 } } };
 
@@ -25,22 +25,15 @@ function countWorkers(): { made: () => number; restore: () => void } {
 const pageWasm = () => performance.getEntriesByType('resource').map((e) => e.name).filter((u) => u.endsWith('.wasm'));
 
 describe('<liveness-capture> detection thread', () => {
-  let el: LivenessCapture | undefined;
-  const restores: (() => void)[] = [];
-
-  afterEach(() => {
-    el?.remove();
-    el = undefined;
-    for (const restore of restores.splice(0)) restore();
-  });
+  const t = elementPerTest();
 
   it('detects in one worker: the page fetches no wasm and passes the captured frame', async () => {
     const workers = countWorkers();
-    restores.push(workers.restore);
+    t.restores.push(workers.restore);
     const backend = await new Backend().script(LIVE);
-    el = await createElement({ endpoint: backend.endpoint });
-    const result = nextResult(el);
-    await el.start();
+    t.el = await createElement({ endpoint: backend.endpoint });
+    const result = nextResult(t.el);
+    await t.el.start();
     expect((await result).type).to.equal('liveness-pass');
     expect(workers.made()).to.equal(1);
     expect(pageWasm()).to.deep.equal([]);
@@ -50,27 +43,27 @@ describe('<liveness-capture> detection thread', () => {
 
   it('LivenessCapture.preload() loads a detector that the next element adopts (no second worker)', async () => {
     const workers = countWorkers();
-    restores.push(workers.restore);
+    t.restores.push(workers.restore);
     await LivenessCapture.preload();
     expect(workers.made()).to.equal(1);
     const backend = await new Backend().script(LIVE);
-    el = await createElement({ endpoint: backend.endpoint });
-    const result = nextResult(el);
-    await el.start();
-    expect(el.status).to.equal('detecting');
+    t.el = await createElement({ endpoint: backend.endpoint });
+    const result = nextResult(t.el);
+    await t.el.start();
+    expect(t.el.status).to.equal('detecting');
     expect((await result).type).to.equal('liveness-pass');
     expect(workers.made()).to.equal(1);
   });
 
   it('the preload attribute starts loading the detector on connect, before start()', async () => {
     const workers = countWorkers();
-    restores.push(workers.restore);
+    t.restores.push(workers.restore);
     const backend = await new Backend().script(LIVE);
-    el = await createElement({ endpoint: backend.endpoint, preload: true });
+    t.el = await createElement({ endpoint: backend.endpoint, preload: true });
     await until(() => workers.made() === 1, 'the worker to be created on connect');
-    expect(el.status).to.equal('idle');
-    const result = nextResult(el);
-    await el.start();
+    expect(t.el.status).to.equal('idle');
+    const result = nextResult(t.el);
+    await t.el.start();
     expect((await result).type).to.equal('liveness-pass');
     expect(workers.made()).to.equal(1);
   });
@@ -79,9 +72,9 @@ describe('<liveness-capture> detection thread', () => {
     const w = window as { MediaStreamTrackProcessor?: unknown };
     const processor = w.MediaStreamTrackProcessor;
     w.MediaStreamTrackProcessor = undefined;
-    restores.push(() => { w.MediaStreamTrackProcessor = processor; });
+    t.restores.push(() => { w.MediaStreamTrackProcessor = processor; });
     const workers = countWorkers();
-    restores.push(workers.restore);
+    t.restores.push(workers.restore);
     // Every frame message the page sends, and whether a frame was sent while another was still in the worker.
     const post = Worker.prototype.postMessage;
     let sent = 0;
@@ -96,9 +89,9 @@ describe('<liveness-capture> detection thread', () => {
       }
       send.call(this, message, transfer);
     };
-    restores.push(() => { Worker.prototype.postMessage = post; });
+    t.restores.push(() => { Worker.prototype.postMessage = post; });
     const backend = await new Backend().script(LIVE);
-    el = await createElement({ endpoint: backend.endpoint });
+    t.el = await createElement({ endpoint: backend.endpoint });
     // A frame is answered when its result (or its skip) comes back.
     const onMessage = (e: MessageEvent) => {
       if (e.data?.type === 'result' || e.data?.type === 'skipped') answered++;
@@ -110,8 +103,8 @@ describe('<liveness-capture> detection thread', () => {
         this.addEventListener('message', onMessage);
       }
     };
-    const result = nextResult(el);
-    await el.start();
+    const result = nextResult(t.el);
+    await t.el.start();
     expect((await result).type).to.equal('liveness-pass');
     expect(workers.made()).to.equal(1);
     expect(sent).to.be.greaterThan(1);
@@ -125,11 +118,11 @@ describe('<liveness-capture> detection thread', () => {
     const Original = window.Worker;
     // A browser without module workers for the detector.
     (window as { Worker?: unknown }).Worker = undefined;
-    restores.push(() => { window.Worker = Original; });
+    t.restores.push(() => { window.Worker = Original; });
     const backend = await new Backend().script(LIVE);
-    el = await createElement({ endpoint: backend.endpoint });
-    const result = nextResult(el);
-    await el.start();
+    t.el = await createElement({ endpoint: backend.endpoint });
+    const result = nextResult(t.el);
+    await t.el.start();
     expect((await result).type).to.equal('liveness-pass');
     expect(pageWasm().length).to.be.greaterThan(0);
     const [req] = await backend.requests();
