@@ -29,6 +29,7 @@ export type Outcome =
   | 'internal-error'
   | 'session-refused'
   | 'image-replayed'
+  | 'capture-rejected'
   | 'busy'
   | 'unsupported-media-type'
   | 'host-rejected'

@@ -16,6 +16,16 @@ export interface LivenessStore {
    * lives `ttlMs` from then; later increments do not extend it.
    */
   increment(key: string, ttlMs: number): Promise<number>;
+  // Evidence, audit images and perceptual replay records.
+  /** Deletes these keys (absent ones are ignored). */
+  remove(keys: readonly string[]): Promise<void>;
+  /**
+   * Appends `value` to the list `key` and returns the list's new length (the value's 1-based position: appends
+   * are ordered, so every caller sees the same order). The list lives `ttlMs` from this append.
+   */
+  append(key: string, value: string, ttlMs: number): Promise<number>;
+  /** Items `start` to `stop` (0-based, inclusive) of the list `key`; empty when absent. */
+  range(key: string, start: number, stop: number): Promise<string[]>;
 }
 
 function checkTtl(ttlMs: number): void {
@@ -74,6 +84,24 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): LivenessSto
       entries.set(key, { value: '1', expiresAt: now + ttlMs });
       return 1;
     },
+    // Lists are JSON arrays in one entry: short lists, one process.
+    async remove(keys) {
+      for (const key of keys) entries.delete(key);
+    },
+    async append(key, value, ttlMs) {
+      checkTtl(ttlMs);
+      const now = clock();
+      const entry = live(key, now);
+      const items = entry ? (JSON.parse(entry.value) as string[]) : [];
+      items.push(value);
+      if (!entry) room(now);
+      entries.set(key, { value: JSON.stringify(items), expiresAt: now + ttlMs });
+      return items.length;
+    },
+    async range(key, start, stop) {
+      const entry = live(key, clock());
+      return entry ? (JSON.parse(entry.value) as string[]).slice(start, stop + 1) : [];
+    },
   };
 }
 
@@ -82,11 +110,18 @@ export interface RedisClientLike {
   set(key: string, value: string, px: 'PX', ttlMs: number, nx: 'NX'): Promise<'OK' | null>;
   get(key: string): Promise<string | null>;
   eval(script: string, keys: number, ...args: Array<string | number>): Promise<unknown>;
+  del(...keys: string[]): Promise<number>;
+  lrange(key: string, start: number, stop: number): Promise<string[]>;
 }
 
 /** INCR, and set the TTL when the counter was just created: one atomic step. */
 const INCREMENT = `local n = redis.call('INCR', KEYS[1])
 if n == 1 then redis.call('PEXPIRE', KEYS[1], ARGV[1]) end
+return n`;
+
+/** RPUSH, and (re)set the list's TTL: one atomic step. */
+const APPEND = `local n = redis.call('RPUSH', KEYS[1], ARGV[1])
+redis.call('PEXPIRE', KEYS[1], ARGV[2])
 return n`;
 
 export interface RedisStoreOptions {
@@ -117,6 +152,16 @@ export function createRedisStore(client: RedisClientLike, options: RedisStoreOpt
       const n = Number(await client.eval(INCREMENT, 1, prefix + key, Math.ceil(ttlMs)));
       if (!Number.isSafeInteger(n)) throw new Error('Redis answered a counter that is not an integer');
       return n;
+    },
+    async remove(keys) {
+      if (keys.length > 0) await client.del(...keys.map((key) => prefix + key));
+    },
+    async append(key, value, ttlMs) {
+      checkTtl(ttlMs);
+      return Number(await client.eval(APPEND, 1, prefix + key, value, Math.ceil(ttlMs)));
+    },
+    async range(key, start, stop) {
+      return client.lrange(prefix + key, start, stop);
     },
   };
 }
