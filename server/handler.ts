@@ -32,6 +32,7 @@ import { consoleLogger, type LivenessLogger, type LivenessLogRecord, type Mode, 
 import { evidenceSource, type EvidenceSigner } from './evidence.js';
 import { imageSize } from './image.js';
 import { forward } from './proxy.js';
+import { fingerprint } from './replay.js';
 import { createLivenessSessions, type LivenessSessions, type LivenessSessionsOptions, type SessionRecord } from './sessions.js';
 import { createStoreRateLimiter, type LivenessStore } from './store.js';
 import { assertSecret, decideVerdict, sha256Hex, type Decision, type Secret, type VerdictField } from './verdict.js';
@@ -420,8 +421,9 @@ export function createLivenessHandler(options: LivenessHandlerOptions = {}): Liv
 
     let attempt = 0;
     if (session && sessions) {
-      if (await sessions.imageSeenElsewhere(session, imageSha256)) {
-        return { ...common, ...refused('IMAGE_REPLAYED', 'image-replayed', 'byte-identical image already decided in another session') };
+      // --- replay: the image is recorded as the attempt begins, for every session, whatever its subject ---
+      if ((await sessions.claimImage(session, imageSha256, await fingerprint(payload.image))) === 'replayed') {
+        return { ...common, ...refused('IMAGE_REPLAYED', 'image-replayed', 'image already used in another session') };
       }
       const n = await sessions.beginAttempt(session);
       if (n === null) return { ...common, ...refused('SESSION_CLOSED', 'session-refused', 'no attempts left') };

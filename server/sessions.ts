@@ -11,6 +11,7 @@ import {
   type EvidenceRecord,
   type EvidenceSigner,
 } from './evidence.js';
+import { claimImage } from './replay.js';
 import { createMemoryStore, type LivenessStore } from './store.js';
 
 export type SessionState = 'open' | 'passed' | 'failed' | 'expired';
@@ -34,7 +35,7 @@ export interface SessionResult {
 }
 
 export interface SessionInput {
-  /** The app's user id (or any opaque string up to 200 characters): binds tokens and image replay records. */
+  /** The app's user id (or any opaque string up to 200 characters): binds tokens and names the evidence record. */
   subject?: string;
   /** The model this session uses. Default: the sessions' (or handler's) default variant. */
   variant?: Variant;
@@ -114,8 +115,11 @@ export interface LivenessSessions {
   open(id: string | null): Promise<SessionOpen>;
   /** @internal Counts an attempt. Null when the session already had all its attempts. */
   beginAttempt(session: SessionRecord): Promise<number | null>;
-  /** @internal The session that already decided on this image, when it is another one. */
-  imageSeenElsewhere(session: SessionRecord, imageSha256: string): Promise<boolean>;
+  /**
+   * @internal Records the image of an attempt that begins (by hash, and by fingerprint when there is one), for
+   * every session of any subject, atomically: 'replayed' when another session recorded it first.
+   */
+  claimImage(session: SessionRecord, imageSha256: string, fingerprint: Uint8Array | null): Promise<'fresh' | 'replayed'>;
   /**
    * @internal Records an attempt's end. A pass, or any end of the last attempt, decides the session. False
    * when another attempt decided it first (this answer must not count).
@@ -180,8 +184,6 @@ export function createLivenessSessions(options: LivenessSessionsOptions = {}): L
     image: (n: number) => `s:${id}:i:${n}`,
     evidence: `ev:${id}`,
   });
-  const imageKey = (session: SessionRecord, sha: string) =>
-    session.subject === undefined ? `img:${sha}` : `img:${sha}:${Buffer.from(session.subject).toString('base64url')}`;
 
   async function load(id: string): Promise<SessionRecord | null> {
     if (typeof id !== 'string' || !ID.test(id)) return null;
@@ -334,9 +336,8 @@ export function createLivenessSessions(options: LivenessSessionsOptions = {}): L
       return n <= maxAttempts ? n : null;
     },
 
-    async imageSeenElsewhere(session, sha) {
-      const owner = await store.get(imageKey(session, sha));
-      return owner !== null && owner !== session.id;
+    claimImage(session, sha, fp) {
+      return claimImage(store, session.id, sha, fp, evidenceTtlMs);
     },
 
     async finishAttempt(session, attempt, outcome, evidence) {
@@ -348,10 +349,6 @@ export function createLivenessSessions(options: LivenessSessionsOptions = {}): L
         await store.add(k.entry(attempt), JSON.stringify(entry), keepMs);
       }
       const sha = outcome.imageSha256;
-      if (sha !== undefined && outcome.decision !== undefined) {
-        // Remembered for as long as any session opened now could still use it.
-        await store.add(imageKey(session, sha), session.id, ttlMs);
-      }
       const decides = outcome.decision === 'pass' || attempt >= maxAttempts;
       if (!decides) return (await store.get(k.decision)) === null;
       const decision: StoredDecision = {

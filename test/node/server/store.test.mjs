@@ -136,16 +136,32 @@ for (const [kind, make] of Object.entries(kinds)) {
       assert.deepEqual(await sessions.open(null), { ok: false, code: 'SESSION_REQUIRED' });
     });
 
-    it('remembers a decided image per subject (else per store) for other sessions', async () => {
+    it('records an image once for every subject as its attempt begins: the first session owns it', async () => {
       const sessions = createLivenessSessions({ store: make() });
       const sha = 'c'.repeat(64);
       const a = (await sessions.open((await sessions.createSession({ subject: 'u1' })).id)).session;
       const b = (await sessions.open((await sessions.createSession({ subject: 'u1' })).id)).session;
       const other = (await sessions.open((await sessions.createSession({ subject: 'u2' })).id)).session;
-      await sessions.finishAttempt(a, await sessions.beginAttempt(a), { decision: 'fail', probReal: 0.2, imageSha256: sha });
-      assert.equal(await sessions.imageSeenElsewhere(a, sha), false, 'the same session may send it again');
-      assert.equal(await sessions.imageSeenElsewhere(b, sha), true);
-      assert.equal(await sessions.imageSeenElsewhere(other, sha), false, 'per subject');
+      const none = (await sessions.open((await sessions.createSession()).id)).session;
+      assert.equal(await sessions.claimImage(a, sha, null), 'fresh');
+      assert.equal(await sessions.claimImage(a, sha, null), 'fresh', 'the same session may send it again');
+      assert.equal(await sessions.claimImage(b, sha, null), 'replayed');
+      assert.equal(await sessions.claimImage(other, sha, null), 'replayed', 'whatever the subject');
+      assert.equal(await sessions.claimImage(none, sha, null), 'replayed', 'or none');
+    });
+
+    it('appends to lists in order, reads ranges, and removes keys', async () => {
+      const store = make();
+      assert.deepEqual(await store.range('list', 0, 10), []);
+      assert.equal(await store.append('list', 'one', 60_000), 1);
+      assert.equal(await store.append('list', 'two', 60_000), 2);
+      assert.equal(await store.append('list', 'three', 60_000), 3);
+      assert.deepEqual(await store.range('list', 0, 1), ['one', 'two']);
+      assert.deepEqual(await store.range('list', 1, 5), ['two', 'three']);
+      await store.add('plain', 'x', 60_000);
+      await store.remove(['list', 'plain', 'absent']);
+      assert.deepEqual(await store.range('list', 0, 10), []);
+      assert.equal(await store.get('plain'), null);
     });
 
     it('refuses bad session input and options', async () => {
