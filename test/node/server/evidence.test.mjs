@@ -198,9 +198,9 @@ describe('evidence key', () => {
 
   const CLI = fileURLToPath(new URL('../../../dist/server/cli.js', import.meta.url));
   /** Runs the command until it listens (then stops it) or exits; resolves with its stderr and exit code. */
-  const startUp = (env) =>
+  const startUp = (env, args = []) =>
     new Promise((resolve) => {
-      const child = spawn(process.execPath, [CLI, '--port', '0', '--quiet'], {
+      const child = spawn(process.execPath, [CLI, '--port', '0', '--quiet', ...args], {
         env: { PATH: process.env.PATH, SPOOFSENSE_API_KEY: KEY, SPOOFSENSE_BASE_URL: 'http://127.0.0.1:9', LIVENESS_ADMIN_TOKEN: ADMIN, ...env },
         stdio: ['ignore', 'ignore', 'pipe'],
       });
@@ -217,6 +217,8 @@ describe('evidence key', () => {
     const configured = await startUp({ LIVENESS_EVIDENCE_KEY: pem() });
     assert.match(configured.stderr, /signed with LIVENESS_EVIDENCE_KEY/);
     assert.doesNotMatch(configured.stderr, /EPHEMERAL/);
+    assert.doesNotMatch(configured.stderr, /--keep-images/);
+    assert.match((await startUp({}, ['--keep-images'])).stderr, /--keep-images: attempt images are kept .*biometric/);
     const bad = await startUp({ LIVENESS_EVIDENCE_KEY: 'garbage' });
     assert.equal(bad.code, 2);
     assert.match(bad.stderr, /evidence key/);
