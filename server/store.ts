@@ -43,9 +43,9 @@ export interface MemoryStoreOptions {
 export function createMemoryStore(options: MemoryStoreOptions = {}): LivenessStore {
   const maxEntries = options.maxEntries ?? 100_000;
   const clock = options.now ?? Date.now;
-  const entries = new Map<string, { value: string; expiresAt: number }>();
+  const entries = new Map<string, { value: string; expiresAt: number; items?: string[] }>();
 
-  const live = (key: string, now: number): { value: string; expiresAt: number } | undefined => {
+  const live = (key: string, now: number): { value: string; expiresAt: number; items?: string[] } | undefined => {
     const entry = entries.get(key);
     if (entry && entry.expiresAt <= now) {
       entries.delete(key);
@@ -84,7 +84,7 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): LivenessSto
       entries.set(key, { value: '1', expiresAt: now + ttlMs });
       return 1;
     },
-    // Lists are JSON arrays in one entry: short lists, one process.
+    // A list is one entry whose items are kept beside its (empty) value.
     async remove(keys) {
       for (const key of keys) entries.delete(key);
     },
@@ -92,15 +92,14 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): LivenessSto
       checkTtl(ttlMs);
       const now = clock();
       const entry = live(key, now);
-      const items = entry ? (JSON.parse(entry.value) as string[]) : [];
+      const items = entry?.items ?? [];
       items.push(value);
       if (!entry) room(now);
-      entries.set(key, { value: JSON.stringify(items), expiresAt: now + ttlMs });
+      entries.set(key, { value: '', items, expiresAt: now + ttlMs });
       return items.length;
     },
     async range(key, start, stop) {
-      const entry = live(key, clock());
-      return entry ? (JSON.parse(entry.value) as string[]).slice(start, stop + 1) : [];
+      return live(key, clock())?.items?.slice(start, stop + 1) ?? [];
     },
   };
 }
