@@ -7,12 +7,10 @@ import { readFileSync } from 'node:fs';
 import {
   createLivenessSessions,
   createMemoryStore,
-  createRedisStore,
   createSessionRoutes,
   verifyEvidence,
 } from '../../../dist/server/index.js';
-import { postJson, startHandler, startUpstream } from './support.mjs';
-import { startRedis } from '../../../scripts/redis.mjs';
+import { postJson, startHandler, startRedisPair, startUpstream } from './support.mjs';
 
 const KEY = 'k'.repeat(20);
 const ADMIN = 'admin-token-0123456789';
@@ -115,25 +113,14 @@ describe('audit images off by default', () => {
 });
 
 describe('audit images in Redis, two instances', () => {
-  let redis;
-  let upstream;
-  let a;
-  let b;
+  let pair;
   before(async () => {
-    redis = await startRedis();
-    upstream = await startUpstream();
-    const options = { apiKey: KEY, baseUrl: upstream.url, keepImages: true, evidenceTtlSeconds: 7 * 24 * HOUR };
-    a = await startHandler({ ...options, store: createRedisStore(redis.client()) });
-    b = await startHandler({ ...options, store: createRedisStore(redis.client()) });
+    pair = await startRedisPair({ keepImages: true, evidenceTtlSeconds: 7 * 24 * HOUR });
   });
-  after(async () => {
-    await a?.close();
-    await b?.close();
-    await upstream?.close();
-    await redis?.stop();
-  });
+  after(() => pair?.close());
 
   it('kept with the evidence TTL, read on the other instance, deleted from there', async () => {
+    const { a, b, redis } = pair;
     const image = photo('fa6-left');
     const { id } = await a.handler.sessions.createSession();
     assert.equal((await postJson(a.url, bodyOf(image), { 'x-liveness-session': id })).status, 200);

@@ -8,12 +8,10 @@ import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import {
   createEvidenceSigner,
-  createRedisStore,
   createSessionRoutes,
   verifyEvidence,
 } from '../../../dist/server/index.js';
-import { postJson, startHandler, startUpstream } from './support.mjs';
-import { startRedis } from '../../../scripts/redis.mjs';
+import { postJson, startRedisPair } from './support.mjs';
 
 const KEY = 'k'.repeat(20);
 const ADMIN = 'admin-token-0123456789';
@@ -27,26 +25,17 @@ export const captureHeader = (flags = [], extra = {}) =>
   Buffer.from(JSON.stringify({ version: '0.2.0', integrity: { v: 1, camera: { label: 'Integrated Camera', kind: 'physical' }, flags }, quality: { brightness: 0.5, sharpness: 0.8 }, ...extra })).toString('base64url');
 
 describe('evidence records on two instances sharing one Redis', () => {
-  let redis;
+  let pair;
   let upstream;
   let a;
   let b;
   let routes;
-  const key = pem();
   before(async () => {
-    redis = await startRedis();
-    upstream = await startUpstream({ body: scoreAnswer(0.9) });
-    const options = { apiKey: KEY, baseUrl: upstream.url, env: { LIVENESS_EVIDENCE_KEY: key } };
-    a = await startHandler({ ...options, store: createRedisStore(redis.client()) });
-    b = await startHandler({ ...options, store: createRedisStore(redis.client()) });
+    pair = await startRedisPair({ env: { LIVENESS_EVIDENCE_KEY: pem() } }, { body: scoreAnswer(0.9) });
+    ({ upstream, a, b } = pair);
     routes = createSessionRoutes(a.handler.sessions, { adminToken: ADMIN });
   });
-  after(async () => {
-    await a?.close();
-    await b?.close();
-    await upstream?.close();
-    await redis?.stop();
-  });
+  after(() => pair?.close());
   const admin = (path, method = 'GET') =>
     routes(new Request(new URL(path, a.url), { method, headers: { authorization: `Bearer ${ADMIN}` } }));
 

@@ -6,9 +6,7 @@ import { after, before, beforeEach, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import sharp from 'sharp';
-import { createRedisStore } from '../../../dist/server/index.js';
-import { postJson, startHandler, startUpstream } from './support.mjs';
-import { startRedis } from '../../../scripts/redis.mjs';
+import { postJson, startHandler, startRedisPair, startUpstream } from './support.mjs';
 
 const KEY = 'k'.repeat(20);
 const frame = (name) => readFileSync(new URL(`../../fixtures/recording/${name}.jpg`, import.meta.url));
@@ -137,24 +135,14 @@ describe('replay on one instance', () => {
 });
 
 describe('replay across two instances sharing one Redis', () => {
-  let redis;
-  let upstream;
-  let a;
-  let b;
+  let pair;
   before(async () => {
-    redis = await startRedis();
-    upstream = await startUpstream();
-    a = await startHandler({ apiKey: KEY, baseUrl: upstream.url, store: createRedisStore(redis.client()) });
-    b = await startHandler({ apiKey: KEY, baseUrl: upstream.url, store: createRedisStore(redis.client()) });
+    pair = await startRedisPair();
   });
-  after(async () => {
-    await a?.close();
-    await b?.close();
-    await upstream?.close();
-    await redis?.stop();
-  });
+  after(() => pair?.close());
 
   it('five sessions racing on both instances with one fresh image: exactly one is scored', async () => {
+    const { a, b, upstream } = pair;
     const image = await sharp(frame('cap12-20s')).flop().jpeg({ quality: 83 }).toBuffer();
     const ids = await Promise.all(Array.from({ length: 5 }, (_, i) => a.handler.sessions.createSession({ subject: `r-${i}` })));
     const answers = await Promise.all(ids.map(({ id }, i) => postJson((i % 2 ? a : b).url, bodyOf(image), { 'x-liveness-session': id })));
@@ -163,6 +151,7 @@ describe('replay across two instances sharing one Redis', () => {
   });
 
   it('a re-encoded copy checked on the other instance is IMAGE_REPLAYED, the next frame is scored', async () => {
+    const { a, b, redis } = pair;
     const original = frame('franck-150s');
     const { id } = await a.handler.sessions.createSession();
     assert.equal((await postJson(a.url, bodyOf(original), { 'x-liveness-session': id })).status, 200);
