@@ -166,3 +166,31 @@ describe('replay across two instances sharing one Redis', () => {
     assert.ok(ttl > 29 * 24 * 3600 * 1000, `ttl ${ttl}`);
   });
 });
+
+describe('replay in local mode', () => {
+  let app;
+  after(() => app?.close());
+
+  it('refuses a re-encoded copy of a scored photo before the models run, and the record names the models', async () => {
+    app = await startHandler({ mode: 'local', sessions: 'on' });
+    await app.handler.warmUp();
+    const photo = readFileSync(new URL('../../fixtures/faces/hopper.jpg', import.meta.url));
+    // Threshold 0: any score decides the session, so the record exists whatever the models say of this photo.
+    const { id } = await app.handler.sessions.createSession({ threshold: 0 });
+    const scored = await postJson(app.url, bodyOf(photo), { 'x-liveness-session': id });
+    assert.equal(scored.status, 200);
+    assert.equal((await scored.json()).success, true);
+    const { id: other } = await app.handler.sessions.createSession();
+    const copy = await sharp(photo).resize({ width: 400 }).jpeg({ quality: 75 }).toBuffer();
+    const res = await postJson(app.url, bodyOf(copy), { 'x-liveness-session': other });
+    assert.equal(res.status, 409);
+    assert.equal((await res.json()).error_code, 'IMAGE_REPLAYED');
+    assert.equal(app.logs.at(-1).outcome, 'image-replayed');
+    const jws = await app.handler.sessions.getEvidence(id);
+    const [, payload] = jws.split('.');
+    const source = JSON.parse(Buffer.from(payload, 'base64url')).source;
+    assert.equal(source.mode, 'local');
+    assert.match(source.model, /@vladmandic\/human/);
+    assert.match(source.version, /^\d+\.\d+\.\d+/);
+  });
+});
