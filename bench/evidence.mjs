@@ -3,7 +3,7 @@
 //  - writing a record: the deciding `finishAttempt` (attempt entry, decision, Ed25519 signature, record write),
 //    without images, in the memory store and in a real redis-server on loopback; and the signature alone;
 //  - the replay fingerprint of a 1280x720 JPEG (sharp, shrink-on-load, 32x32 grey), and a whole replay claim
-//    (hash SET NX, 4 band appends and reads) in both stores.
+//    (hash SET NX, 4 band pushes) in both stores.
 // Usage: npx tsc -p tsconfig.server.json && node bench/evidence.mjs [--runs 200] [--json]
 import { createHash, randomBytes } from 'node:crypto';
 import { fileURLToPath } from 'node:url';

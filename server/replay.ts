@@ -6,14 +6,14 @@
 // - perceptual: a fingerprint (the image decoded with shrink-on-load to 128x128 grey, averaged down to 32x32) is
 //   compared with the earlier fingerprints that share a bucket with it. Buckets: a 64-bit average hash of the
 //   fingerprint (8x8 cells, each above or below their mean), cut into 4 bands of 16 bits; the fingerprint is
-//   appended to the list of each of its 4 band values. A re-encoded or resized copy flips at most a few hash bits,
+//   pushed onto the list of each of its 4 band values. A re-encoded or resized copy flips at most a few hash bits,
 //   so it shares at least one band with its original (measured: at least 2 of 4 on the fixtures' photos and
-//   recording frames). Appends are ordered, so each attempt compares itself only with the entries before it in
-//   each list: of two concurrent near-copies that share a band, the later one is refused.
+//   recording frames). Pushes are ordered and return the entries before them in one atomic step, so each attempt
+//   compares itself only with earlier ones: of two concurrent near-copies that share a band, the later is refused.
 //
 // Limits: a copy cropped, rotated, mirrored or shifted is another image here; a copy whose hash changed in every
-// band is missed; only the last `WINDOW` entries before an attempt in each list are compared, so in a crowded
-// bucket an older original is only found through its other bands. Near-copies racing with no band in common are
+// band is missed; a list keeps only its last `WINDOW` + 1 entries, so in a crowded bucket an older original is
+// only found through its other bands. Near-copies racing with no band in common are
 // both let through (each is then compared with later attempts). Images `sharp` cannot decode (or any image
 // without `sharp`) are only compared byte for byte.
 
@@ -30,7 +30,7 @@ const DECODED = 128;
  * 0.3%; the same recording one second later differs by 0.9% or more.
  */
 export const REPLAY_DISTANCE = 0.005;
-/** Entries compared before one's own in each band list. */
+/** Entries compared before one's own in each band list (and kept in it). */
 const WINDOW = 64;
 const BANDS = 4;
 
@@ -103,12 +103,7 @@ export async function claimImage(
   if (!(await store.add(exact, sessionId, ttlMs)) && (await store.get(exact)) !== sessionId) return 'replayed';
   if (!fp) return 'fresh';
   const entry = `${sessionId}:${Buffer.from(fp).toString('base64')}`;
-  const earlier = await Promise.all(
-    bands(fp).map(async (key) => {
-      const position = await store.append(key, entry, ttlMs);
-      return position > 1 ? store.range(key, Math.max(0, position - 1 - WINDOW), position - 2) : [];
-    }),
-  );
+  const earlier = await Promise.all(bands(fp).map((key) => store.push(key, entry, ttlMs, WINDOW + 1)));
   for (const item of earlier.flat()) {
     const colon = item.indexOf(':');
     if (colon < 0 || item.slice(0, colon) === sessionId) continue;

@@ -20,12 +20,11 @@ export interface LivenessStore {
   /** Deletes these keys (absent ones are ignored). */
   remove(keys: readonly string[]): Promise<void>;
   /**
-   * Appends `value` to the list `key` and returns the list's new length (the value's 1-based position: appends
-   * are ordered, so every caller sees the same order). The list lives `ttlMs` from this append.
+   * In one atomic step: appends `value` to the list `key`, keeps only its `keep` newest items, and returns the
+   * items before `value`, oldest first. Pushes are ordered, so each caller sees exactly the pushes before its own.
+   * The list lives `ttlMs` from this push.
    */
-  append(key: string, value: string, ttlMs: number): Promise<number>;
-  /** Items `start` to `stop` (0-based, inclusive) of the list `key`; empty when absent. */
-  range(key: string, start: number, stop: number): Promise<string[]>;
+  push(key: string, value: string, ttlMs: number, keep: number): Promise<string[]>;
 }
 
 function checkTtl(ttlMs: number): void {
@@ -88,18 +87,17 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): LivenessSto
     async remove(keys) {
       for (const key of keys) entries.delete(key);
     },
-    async append(key, value, ttlMs) {
+    async push(key, value, ttlMs, keep) {
       checkTtl(ttlMs);
       const now = clock();
       const entry = live(key, now);
       const items = entry?.items ?? [];
+      const before = keep > 1 ? items.slice(-(keep - 1)) : [];
       items.push(value);
+      if (items.length > keep) items.splice(0, items.length - keep);
       if (!entry) room(now);
       entries.set(key, { value: '', items, expiresAt: now + ttlMs });
-      return items.length;
-    },
-    async range(key, start, stop) {
-      return live(key, clock())?.items?.slice(start, stop + 1) ?? [];
+      return before;
     },
   };
 }
@@ -110,7 +108,6 @@ export interface RedisClientLike {
   get(key: string): Promise<string | null>;
   eval(script: string, keys: number, ...args: Array<string | number>): Promise<unknown>;
   del(...keys: string[]): Promise<number>;
-  lrange(key: string, start: number, stop: number): Promise<string[]>;
 }
 
 /** INCR, and set the TTL when the counter was just created: one atomic step. */
@@ -118,10 +115,13 @@ const INCREMENT = `local n = redis.call('INCR', KEYS[1])
 if n == 1 then redis.call('PEXPIRE', KEYS[1], ARGV[1]) end
 return n`;
 
-/** RPUSH, and (re)set the list's TTL: one atomic step. */
-const APPEND = `local n = redis.call('RPUSH', KEYS[1], ARGV[1])
+/** RPUSH, trim to the newest ARGV[3], (re)set the TTL, and return the items before the new one: one atomic step. */
+const PUSH = `local keep = tonumber(ARGV[3])
+redis.call('RPUSH', KEYS[1], ARGV[1])
+redis.call('LTRIM', KEYS[1], -keep, -1)
 redis.call('PEXPIRE', KEYS[1], ARGV[2])
-return n`;
+if keep < 2 then return {} end
+return redis.call('LRANGE', KEYS[1], -keep, -2)`;
 
 export interface RedisStoreOptions {
   /** Prefixed to every key. Default `liveness:`. */
@@ -155,12 +155,10 @@ export function createRedisStore(client: RedisClientLike, options: RedisStoreOpt
     async remove(keys) {
       if (keys.length > 0) await client.del(...keys.map((key) => prefix + key));
     },
-    async append(key, value, ttlMs) {
+    async push(key, value, ttlMs, keep) {
       checkTtl(ttlMs);
-      return Number(await client.eval(APPEND, 1, prefix + key, value, Math.ceil(ttlMs)));
-    },
-    async range(key, start, stop) {
-      return client.lrange(prefix + key, start, stop);
+      const items = await client.eval(PUSH, 1, prefix + key, value, Math.ceil(ttlMs), keep);
+      return Array.isArray(items) ? items.map(String) : [];
     },
   };
 }

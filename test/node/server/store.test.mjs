@@ -150,17 +150,19 @@ for (const [kind, make] of Object.entries(kinds)) {
       assert.equal(await sessions.claimImage(none, sha, null), 'replayed', 'or none');
     });
 
-    it('appends to lists in order, reads ranges, and removes keys', async () => {
+    it('pushes onto lists in order, keeping the newest, returns what came before, and removes keys', async () => {
       const store = make();
-      assert.deepEqual(await store.range('list', 0, 10), []);
-      assert.equal(await store.append('list', 'one', 60_000), 1);
-      assert.equal(await store.append('list', 'two', 60_000), 2);
-      assert.equal(await store.append('list', 'three', 60_000), 3);
-      assert.deepEqual(await store.range('list', 0, 1), ['one', 'two']);
-      assert.deepEqual(await store.range('list', 1, 5), ['two', 'three']);
+      assert.deepEqual(await store.push('list', 'one', 60_000, 3), []);
+      assert.deepEqual(await store.push('list', 'two', 60_000, 3), ['one']);
+      assert.deepEqual(await store.push('list', 'three', 60_000, 3), ['one', 'two']);
+      assert.deepEqual(await store.push('list', 'four', 60_000, 3), ['two', 'three'], 'kept the 3 newest');
+      assert.deepEqual(await store.push('list', 'five', 60_000, 1), [], 'keep 1: nothing before');
+      assert.deepEqual(await store.push('list', 'six', 60_000, 3), ['five']);
+      const racing = await Promise.all(['a', 'b', 'c', 'd'].map((v) => store.push('race', v, 60_000, 10)));
+      assert.deepEqual(racing.map((r) => r.length).sort(), [0, 1, 2, 3], 'each push sees exactly the ones before it');
       await store.add('plain', 'x', 60_000);
       await store.remove(['list', 'plain', 'absent']);
-      assert.deepEqual(await store.range('list', 0, 10), []);
+      assert.deepEqual(await store.push('list', 'again', 60_000, 3), []);
       assert.equal(await store.get('plain'), null);
     });
 
