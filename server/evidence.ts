@@ -13,6 +13,7 @@ import {
 } from 'jose';
 import type { CameraPolicy, CaptureReport } from './capture-header.js';
 import type { Variant } from './contract.js';
+import { imageSize } from './image.js';
 
 /** The JWS `typ` of an evidence record. */
 export const EVIDENCE_TYPE = 'liveness-evidence+jws';
@@ -181,6 +182,36 @@ export async function verifyEvidence(jws: unknown, options: VerifyEvidenceOption
     valid: true,
     evidence: record as EvidenceRecord,
     ...(verified.protectedHeader.kid !== undefined ? { kid: verified.protectedHeader.kid } : {}),
+  };
+}
+
+/** How an attempt was answered, as the handler knows it. */
+export interface AttemptAnswer {
+  readonly outcome: string;
+  readonly errorCode?: string | undefined;
+  readonly decision?: 'pass' | 'fail' | undefined;
+  readonly probReal?: number | undefined;
+}
+
+/** An attempt's record entry: the request's image and headers, and how it was answered. */
+export async function attemptEntry(
+  attempt: { request: Request; image: Uint8Array; imageSha256: string; capture: CaptureReport; source: EvidenceSource },
+  answered: AttemptAnswer,
+): Promise<Omit<EvidenceAttempt, 'n' | 'imageKept'>> {
+  const origin = attempt.request.headers.get('origin');
+  const userAgent = attempt.request.headers.get('user-agent');
+  return {
+    at: new Date().toISOString(),
+    imageSha256: attempt.imageSha256,
+    bytes: attempt.image.byteLength,
+    ...(await imageSize(attempt.image)),
+    outcome: answered.errorCode ?? answered.outcome,
+    ...(answered.decision ? { decision: answered.decision } : {}),
+    ...(answered.probReal !== undefined ? { probReal: answered.probReal } : {}),
+    capture: attempt.capture,
+    ...(origin ? { origin: origin.slice(0, 200) } : {}),
+    ...(userAgent ? { userAgent: userAgent.slice(0, 300) } : {}),
+    source: attempt.source,
   };
 }
 

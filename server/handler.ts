@@ -29,8 +29,7 @@ import {
 import { answerLocally, localBackendSource } from './local.js';
 import type { LocalBackend } from './local-backend.js';
 import { consoleLogger, type LivenessLogger, type LivenessLogRecord, type Mode, type Outcome } from './log.js';
-import { evidenceSource, type EvidenceSigner } from './evidence.js';
-import { imageSize } from './image.js';
+import { attemptEntry, evidenceSource, type AttemptAnswer, type EvidenceSigner } from './evidence.js';
 import { forward } from './proxy.js';
 import { fingerprint } from './replay.js';
 import { createLivenessSessions, type LivenessSessions, type LivenessSessionsOptions, type SessionRecord } from './sessions.js';
@@ -300,7 +299,7 @@ export function createLivenessHandler(options: LivenessHandlerOptions = {}): Liv
     }
     // --- evidence: the public key of the records, at the site's well-known path (or below basePath) ---
     if (sessions && isJwksPath(url.pathname) && (request.method === 'GET' || request.method === 'HEAD')) {
-      return { response: json(200, await sessions.evidence.jwks(), { 'cache-control': 'public, max-age=300' }), outcome: 'health' };
+      return { response: json(200, await sessions.evidence.jwks(), { 'cache-control': 'public, max-age=300' }), outcome: 'jwks' };
     }
     const target = route(url.pathname);
     if (!target) return { response: failure(404, 'Not found', 'NOT_FOUND'), outcome: 'not-found' };
@@ -401,23 +400,10 @@ export function createLivenessHandler(options: LivenessHandlerOptions = {}): Liv
       return { ...common, response: invalidImage(), outcome: 'invalid-image-payload', detail: 'refused before any model or upstream call' };
     }
     const imageSha256 = sha256Hex(payload.image);
-    // --- evidence: what the attempt's record entry says besides the answer ---
+    // --- evidence: the client's capture report, and the attempt's record entry once it is answered ---
     const capture = parseCaptureHeader(request.headers.get(CAPTURE_HEADER));
-    const pageOrigin = request.headers.get('origin');
-    const userAgent = request.headers.get('user-agent');
-    const entryOf = async (r: { outcome: string; errorCode?: string | undefined; decision?: Decision | undefined; probReal?: number | undefined }) => ({
-      at: new Date().toISOString(),
-      imageSha256,
-      bytes: payload.image.byteLength,
-      ...(await imageSize(payload.image)),
-      outcome: r.errorCode ?? r.outcome,
-      ...(r.decision ? { decision: r.decision } : {}),
-      ...(r.probReal !== undefined ? { probReal: r.probReal } : {}),
-      capture,
-      ...(pageOrigin ? { origin: pageOrigin.slice(0, 200) } : {}),
-      ...(userAgent ? { userAgent: userAgent.slice(0, 300) } : {}),
-      source: await source,
-    });
+    const entryOf = async (answered: AttemptAnswer) =>
+      attemptEntry({ request, image: payload.image, imageSha256, capture, source: await source }, answered);
 
     let attempt = 0;
     if (session && sessions) {

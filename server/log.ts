@@ -30,6 +30,7 @@ export type Outcome =
   | 'session-refused'
   | 'image-replayed'
   | 'capture-rejected'
+  | 'jwks'
   | 'busy'
   | 'unsupported-media-type'
   | 'host-rejected'

@@ -194,17 +194,25 @@ describe('evidence key', () => {
         stdio: ['ignore', 'ignore', 'pipe'],
       });
       let stderr = '';
+      let jwks;
       child.stderr.on('data', (c) => {
         stderr += c;
-        if (/listening on/.test(stderr)) child.kill('SIGTERM');
+        const listening = /listening on (http:\/\/\S+)/.exec(stderr);
+        if (listening && jwks === undefined) {
+          jwks = fetch(`${listening[1]}/.well-known/jwks.json`)
+            .then((r) => r.json())
+            .finally(() => child.kill('SIGTERM'));
+        }
       });
-      child.on('exit', (code) => resolve({ code, stderr }));
+      child.on('exit', async (code) => resolve({ code, stderr, jwks: await jwks?.catch((error) => error) }));
     });
 
   it('the command says at start-up whether its key is configured or ephemeral, and refuses a bad one', async () => {
     assert.match((await startUp({})).stderr, /EPHEMERAL key \(LIVENESS_EVIDENCE_KEY not set\)/);
-    const configured = await startUp({ LIVENESS_EVIDENCE_KEY: pem() });
+    const key = pem();
+    const configured = await startUp({ LIVENESS_EVIDENCE_KEY: key });
     assert.match(configured.stderr, /signed with LIVENESS_EVIDENCE_KEY/);
+    assert.deepEqual(configured.jwks, await createEvidenceSigner(key).jwks(), 'the command serves the key set');
     assert.doesNotMatch(configured.stderr, /EPHEMERAL/);
     assert.doesNotMatch(configured.stderr, /--keep-images/);
     assert.match((await startUp({}, ['--keep-images'])).stderr, /--keep-images: attempt images are kept .*biometric/);
