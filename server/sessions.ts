@@ -58,6 +58,7 @@ export interface SessionRecord {
   readonly camera: CameraPolicy;
   /** ms since the epoch. */
   readonly openedAt: number;
+  /** ms since the epoch. */
   readonly expiresAt: number;
 }
 
