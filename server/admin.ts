@@ -3,6 +3,7 @@
 
 import { createHash, timingSafeEqual } from 'node:crypto';
 import { readLimitedBody } from './body.js';
+import { CAMERA_POLICIES, type CameraPolicy } from './capture-header.js';
 import { VARIANTS, failure, json, type Variant } from './contract.js';
 import type { LivenessSessions } from './sessions.js';
 
@@ -17,11 +18,21 @@ export interface SessionRoutesOptions {
 const ADMIN_BODY_LIMIT = 4096;
 export const MIN_ADMIN_TOKEN_LENGTH = 16;
 
+/** The media type the image's first bytes name (JPEG, PNG, WebP), else octet-stream. */
+function imageType(bytes: Uint8Array): string {
+  if (bytes[0] === 0xff && bytes[1] === 0xd8) return 'image/jpeg';
+  if (bytes[0] === 0x89 && bytes[1] === 0x50 && bytes[2] === 0x4e && bytes[3] === 0x47) return 'image/png';
+  if (Buffer.from(bytes.subarray(8, 12)).toString('latin1') === 'WEBP') return 'image/webp';
+  return 'application/octet-stream';
+}
+
 const digest = (text: string): Buffer => createHash('sha256').update(text, 'utf8').digest();
 
 /**
- * `POST {path}` (JSON `{"subject"?, "variant"?}`) → 201 `{"id", "expiresAt"}`; `GET {path}/{id}` → the session
- * result (404 when unknown); `POST {path}/{id}/consume` → a passed result once, else 409. Every route needs the
+ * `POST {path}` (JSON `{"subject"?, "variant"?, "camera"?}`) → 201 `{"id", "expiresAt"}`; `GET {path}/{id}` → the
+ * session result (404 when unknown); `POST {path}/{id}/consume` → a passed result once, else 409;
+ * `GET {path}/{id}/evidence` → `{"evidence": "<jws>"}`; `GET {path}/{id}/images/{n}` → attempt n's kept image;
+ * `DELETE {path}/{id}` → 204, the session, its record and its images gone. Every route needs the
  * bearer token (compared in constant time; 401 otherwise). Resolves null for a request outside `path`.
  */
 export function createSessionRoutes(
@@ -54,7 +65,7 @@ export function createSessionRoutes(
       if (request.method !== 'POST') return failure(405, 'Method not allowed', 'METHOD_NOT_ALLOWED', { allow: 'POST' });
       const body = await readLimitedBody(request, ADMIN_BODY_LIMIT, 5000);
       if (!body.ok) return failure(413, 'The session request is too large', 'PAYLOAD_TOO_LARGE');
-      let input: { subject?: unknown; variant?: unknown } = {};
+      let input: { subject?: unknown; variant?: unknown; camera?: unknown } = {};
       if (body.size > 0) {
         try {
           input = JSON.parse(new TextDecoder().decode(body.bytes)) as typeof input;
@@ -65,7 +76,10 @@ export function createSessionRoutes(
           return failure(400, 'The session request must be a JSON object', 'BAD_REQUEST');
         }
       }
-      const { subject, variant } = input;
+      const { subject, variant, camera } = input;
+      if (camera !== undefined && !(CAMERA_POLICIES as readonly unknown[]).includes(camera)) {
+        return failure(400, 'camera must be "any", "no-virtual" or "strict"', 'BAD_REQUEST');
+      }
       if (subject !== undefined && (typeof subject !== 'string' || subject.length === 0 || subject.length > 200)) {
         return failure(400, 'subject must be a string of 1 to 200 characters', 'BAD_REQUEST');
       }
@@ -75,6 +89,7 @@ export function createSessionRoutes(
       const created = await sessions.createSession({
         ...(subject !== undefined ? { subject } : {}),
         ...(variant !== undefined ? { variant: variant as Variant } : {}),
+        ...(camera !== undefined ? { camera: camera as CameraPolicy } : {}),
       });
       return json(201, created);
     }
@@ -83,6 +98,22 @@ export function createSessionRoutes(
     if (rest.length === 1 && (request.method === 'GET' || request.method === 'HEAD')) {
       const result = await sessions.getSessionResult(id!);
       return result ? json(200, result) : failure(404, 'Unknown liveness session', 'SESSION_UNKNOWN');
+    }
+    // --- evidence: the signed record, kept images, and deletion of both ---
+    if (rest.length === 1 && request.method === 'DELETE') {
+      return (await sessions.deleteSession(id!)) ? new Response(null, { status: 204 }) : failure(404, 'Unknown liveness session', 'SESSION_UNKNOWN');
+    }
+    if (rest.length === 2 && action === 'evidence' && (request.method === 'GET' || request.method === 'HEAD')) {
+      const evidence = await sessions.getEvidence(id!);
+      return evidence ? json(200, { evidence }) : failure(404, 'No evidence record for this session', 'NO_EVIDENCE');
+    }
+    if (rest.length === 3 && action === 'images' && (request.method === 'GET' || request.method === 'HEAD')) {
+      const image = /^[1-9]\d{0,2}$/.test(rest[2]!) ? await sessions.getImage(id!, Number(rest[2])) : null;
+      if (!image) return failure(404, 'No kept image for this attempt', 'NO_IMAGE');
+      return new Response(image as Uint8Array<ArrayBuffer>, {
+        status: 200,
+        headers: { 'content-type': imageType(image), 'cache-control': 'no-store', 'x-content-type-options': 'nosniff' },
+      });
     }
     if (rest.length === 2 && action === 'consume' && request.method === 'POST') {
       const result = await sessions.consumeSessionResult(id!);

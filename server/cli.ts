@@ -19,6 +19,10 @@ x-liveness-session header) and the app server opens and reads them with Authoriz
   POST /sessions                {"subject"?, "variant"?}  ->  201 {"id","expiresAt"}
   GET  /sessions/<id>           {"state":"open|passed|failed|expired","attempts",...}
   POST /sessions/<id>/consume   the passed result, once (409 afterwards)
+  GET  /sessions/<id>/evidence  {"evidence":"<jws>"}: the signed record of a decided session
+  GET  /sessions/<id>/images/<n> attempt n's image (with --keep-images)
+  DELETE /sessions/<id>         the session, its record and its images
+  GET  /.well-known/jwks.json   the public key that verifies evidence records (no token)
 Every request is logged as one JSON line on stdout (errors on stderr); start-up notes go to stderr.
 
 Modes
@@ -40,6 +44,8 @@ Options (environment variable in brackets)
   --rate-limit <n>         requests per minute per client address, per instance (default off)
   --timeout <ms>           upstream timeout in proxy mode (default 20000)
   --trust-proxy            client address and public origin from X-Forwarded-* headers
+  --keep-images            keep each attempt's image with its evidence record (biometric data;
+                           kept as long as the record, 30 days)
   --quiet                  no per-request log lines
   -h, --help               this text
 
@@ -47,6 +53,8 @@ Secrets come only from the environment, never from flags (flags show up in proce
   SPOOFSENSE_API_KEY       the hosted API key (proxy mode)
   LIVENESS_VERDICT_SECRET  signs verdict tokens (at least 32 bytes; e.g. \`openssl rand -base64 32\`)
   LIVENESS_ADMIN_TOKEN     turns sessions on and guards /sessions (at least 16 characters)
+  LIVENESS_EVIDENCE_KEY    signs evidence records: a private Ed25519 key, PKCS#8 PEM or JWK
+                           (\`openssl genpkey -algorithm ed25519\`); default an ephemeral key
   LIVENESS_REDIS_URL       keep sessions, nonces and rate limits in Redis (needs the ioredis package),
                            so that several instances share them; default: in memory, this process only
 `;
@@ -79,6 +87,7 @@ async function main(): Promise<void> {
         timeout: { type: 'string' },
         'trust-proxy': { type: 'boolean' },
         quiet: { type: 'boolean' },
+        'keep-images': { type: 'boolean' },
         help: { type: 'boolean', short: 'h' },
       },
       strict: true,
@@ -139,6 +148,7 @@ async function main(): Promise<void> {
     ...(values['quiet'] ? { log: false as const } : {}),
     ...(store ? { store } : {}),
     sessions: adminToken ? 'on' : 'off',
+    ...(values['keep-images'] ? { keepImages: true } : {}),
   };
 
   let handler: LivenessHandler;
@@ -181,6 +191,12 @@ async function main(): Promise<void> {
   if (config.sessions) {
     note(`sessions on: POST /sessions and GET /sessions/<id> with the LIVENESS_ADMIN_TOKEN bearer token; every check needs x-liveness-session`);
     note(store ? 'sessions, nonces and limits kept in Redis (LIVENESS_REDIS_URL)' : 'sessions kept in memory: this process only');
+    note(
+      config.evidence === 'ephemeral'
+        ? 'evidence records signed with an EPHEMERAL key (LIVENESS_EVIDENCE_KEY not set): no one can verify them once this process is gone'
+        : 'evidence records signed with LIVENESS_EVIDENCE_KEY; public key at /.well-known/jwks.json',
+    );
+    if (values['keep-images']) note('--keep-images: attempt images are kept with the records (biometric data: mind your retention duties)');
   } else {
     note('!!! WARNING: sessions off (LIVENESS_ADMIN_TOKEN not set): verdicts are NOT bound to sessions.');
     note('!!! Anyone who can reach this endpoint can get a score (and a pass token) for an image of their choice.');

@@ -61,6 +61,7 @@ export const REFUSALS = {
   SESSION_EXPIRED: [410, 'The liveness session has expired; open a new one'],
   SESSION_CLOSED: [409, 'The liveness session is already decided or has no attempts left; open a new one'],
   IMAGE_REPLAYED: [409, 'This image was already checked in another session'],
+  CAPTURE_REJECTED: [422, "The capture does not meet this session's camera policy"],
   BUSY: [503, 'The liveness endpoint is busy; try again shortly'],
   UNSUPPORTED_MEDIA_TYPE: [415, 'The request body must be application/json'],
   HOST_NOT_ALLOWED: [421, 'This host name is not served here'],

@@ -28,7 +28,7 @@ export function checkOrigin(request: Request, allowedOrigins: readonly string[])
   return { kind: 'rejected', origin };
 }
 
-export const CORS_ALLOWED_HEADERS = 'content-type, authorization, x-liveness-session';
+export const CORS_ALLOWED_HEADERS = 'content-type, authorization, x-liveness-session, x-liveness-capture';
 export const CORS_ALLOWED_METHODS = 'POST, OPTIONS';
 
 /** Headers every answer to an allowed cross-origin request carries. */

@@ -2,6 +2,7 @@
 // backend contract, in proxy mode (hosted API, server-held key) or local mode (in-process reference models).
 
 import { parseImagePayload, readLimitedBody } from './body.js';
+import { CAPTURE_HEADER, parseCaptureHeader, refusesCapture } from './capture-header.js';
 import {
   BODY_LIMIT_BYTES,
   DEFAULT_THRESHOLDS,
@@ -28,13 +29,17 @@ import {
 import { answerLocally, localBackendSource } from './local.js';
 import type { LocalBackend } from './local-backend.js';
 import { consoleLogger, type LivenessLogger, type LivenessLogRecord, type Mode, type Outcome } from './log.js';
+import { attemptEntry, evidenceSource, type AttemptAnswer, type EvidenceSigner } from './evidence.js';
 import { forward } from './proxy.js';
+import { fingerprint } from './replay.js';
 import { createLivenessSessions, type LivenessSessions, type LivenessSessionsOptions, type SessionRecord } from './sessions.js';
 import { createStoreRateLimiter, type LivenessStore } from './store.js';
 import { assertSecret, decideVerdict, sha256Hex, type Decision, type Secret, type VerdictField } from './verdict.js';
 
 /** The request header that names the liveness session. */
 export const SESSION_HEADER = 'x-liveness-session';
+/** Where the handler serves the evidence records' public key set. */
+const JWKS_PATH = '/.well-known/jwks.json';
 
 export interface LivenessHandlerOptions {
   /** Default: `proxy` when an API key is configured, else `local`. */
@@ -63,6 +68,16 @@ export interface LivenessHandlerOptions {
    * options (`ttlSeconds`, `maxAttempts`) or a `createLivenessSessions()` result to share with your routes.
    */
   sessions?: 'off' | 'on' | LivenessSessions | Omit<LivenessSessionsOptions, 'store' | 'variant' | 'thresholds'>;
+  /**
+   * Signs the evidence record of each decided session: a private Ed25519 key (PKCS#8 PEM or JWK) or a signer.
+   * Default `env.LIVENESS_EVIDENCE_KEY`, else an ephemeral key (development only). Used when the handler makes
+   * its sessions; sessions passed in bring their own.
+   */
+  evidenceKey?: string | EvidenceSigner;
+  /** How long evidence records (and kept images) stay in the store. Default 30 days. */
+  evidenceTtlSeconds?: number;
+  /** Keep each attempt's image with its evidence record. Biometric data: off by default. */
+  keepImages?: boolean;
   /** Host names (`host[:port]` as in the `Host` header) this handler answers for; others get 421. Default any. */
   allowedHosts?: readonly string[];
   /** Checks running at once; more get a fast 503 with `Retry-After`. Default 4 in local mode, 32 in proxy mode. */
@@ -119,6 +134,8 @@ export interface LivenessHandler {
     upstreamTimeoutMs: number;
     sessions: boolean;
     maxConcurrent: number;
+    /** `configured` with a key, `ephemeral` with a key made at start-up; absent without sessions. */
+    evidence?: 'configured' | 'ephemeral';
   }>;
   /** The sessions this handler checks requests against (absent with `sessions: 'off'`). */
   readonly sessions?: LivenessSessions;
@@ -203,6 +220,7 @@ export function createLivenessHandler(options: LivenessHandlerOptions = {}): Liv
   const allowedOrigins = [...(options.allowedOrigins ?? [])];
   const allowedHosts = options.allowedHosts?.map((h) => h.trim().toLowerCase());
   const store = options.store;
+  const evidenceKey = options.evidenceKey ?? nonEmpty(env['LIVENESS_EVIDENCE_KEY']);
   const sessionsOption = options.sessions ?? (store !== undefined || secret !== undefined ? 'on' : 'off');
   const sessions: LivenessSessions | undefined =
     sessionsOption === 'off'
@@ -212,6 +230,9 @@ export function createLivenessHandler(options: LivenessHandlerOptions = {}): Liv
         : createLivenessSessions({
           ...(sessionsOption === 'on' ? {} : sessionsOption),
           ...(store ? { store } : {}),
+          ...(evidenceKey !== undefined ? { evidenceKey } : {}),
+          ...(options.evidenceTtlSeconds !== undefined ? { evidenceTtlSeconds: options.evidenceTtlSeconds } : {}),
+          ...(options.keepImages !== undefined ? { keepImages: options.keepImages } : {}),
           variant: options.variant ?? 'antispoofing',
           thresholds,
         });
@@ -254,6 +275,10 @@ export function createLivenessHandler(options: LivenessHandlerOptions = {}): Liv
       return { decision: isProbability(probReal) && probReal > threshold ? 'pass' : 'fail', threshold };
     };
 
+  const isJwksPath = (pathname: string): boolean =>
+    pathname === JWKS_PATH || (basePath !== undefined && normalizePath(pathname) === normalizePath(`${basePath}${JWKS_PATH}`));
+  const source = mode === 'proxy' ? evidenceSource({ mode, baseUrl }) : evidenceSource({ mode });
+
   /** The route a path names, or null when it is outside `basePath`. */
   function route(pathname: string): { kind: 'health' } | { kind: 'check'; variant: Variant } | null {
     const path = normalizePath(pathname);
@@ -271,6 +296,10 @@ export function createLivenessHandler(options: LivenessHandlerOptions = {}): Liv
   async function answer(request: Request, context: RequestContext | undefined, url: URL): Promise<Answer> {
     if (allowedHosts && !allowedHosts.includes(url.host.toLowerCase())) {
       return refused('HOST_NOT_ALLOWED', 'host-rejected', `host ${url.host.slice(0, 200)} is not in allowedHosts`);
+    }
+    // --- evidence: the public key of the records, at the site's well-known path (or below basePath) ---
+    if (sessions && isJwksPath(url.pathname) && (request.method === 'GET' || request.method === 'HEAD')) {
+      return { response: json(200, await sessions.evidence.jwks(), { 'cache-control': 'public, max-age=300' }), outcome: 'jwks' };
     }
     const target = route(url.pathname);
     if (!target) return { response: failure(404, 'Not found', 'NOT_FOUND'), outcome: 'not-found' };
@@ -371,15 +400,30 @@ export function createLivenessHandler(options: LivenessHandlerOptions = {}): Liv
       return { ...common, response: invalidImage(), outcome: 'invalid-image-payload', detail: 'refused before any model or upstream call' };
     }
     const imageSha256 = sha256Hex(payload.image);
+    // --- evidence: the client's capture report, and the attempt's record entry once it is answered ---
+    const capture = parseCaptureHeader(request.headers.get(CAPTURE_HEADER));
+    const entryOf = async (answered: AttemptAnswer) =>
+      attemptEntry({ request, image: payload.image, imageSha256, capture, source: await source }, answered);
 
     let attempt = 0;
     if (session && sessions) {
-      if (await sessions.imageSeenElsewhere(session, imageSha256)) {
-        return { ...common, ...refused('IMAGE_REPLAYED', 'image-replayed', 'byte-identical image already decided in another session') };
+      // --- replay: the image is recorded as the attempt begins, for every session, whatever its subject ---
+      if ((await sessions.claimImage(session, imageSha256, await fingerprint(payload.image))) === 'replayed') {
+        return { ...common, ...refused('IMAGE_REPLAYED', 'image-replayed', 'image already used in another session') };
       }
       const n = await sessions.beginAttempt(session);
       if (n === null) return { ...common, ...refused('SESSION_CLOSED', 'session-refused', 'no attempts left') };
       attempt = n;
+      // --- camera policy: a refused capture counts as an attempt and is recorded, with no model call ---
+      const why = refusesCapture(session.camera, capture);
+      if (why !== null) {
+        const rejected = { ...common, ...refused('CAPTURE_REJECTED', 'capture-rejected', `camera policy ${session.camera}: ${why}`) };
+        const counted = await sessions.finishAttempt(session, attempt, {}, {
+          entry: await entryOf({ outcome: 'capture-rejected', errorCode: 'CAPTURE_REJECTED' }),
+          image: payload.image,
+        });
+        return counted ? rejected : { ...common, ...refused('SESSION_CLOSED', 'session-refused', 'another attempt decided the session first') };
+      }
     }
     const verdict = secret !== undefined || session ? verdictOf(v, threshold, imageSha256, session, audience) : undefined;
 
@@ -404,7 +448,7 @@ export function createLivenessHandler(options: LivenessHandlerOptions = {}): Liv
         ...(result.errorCode ? { errorCode: result.errorCode } : {}),
         ...(result.probReal !== undefined ? { probReal: result.probReal } : {}),
         ...(result.decision ? { imageSha256 } : {}),
-      });
+      }, { entry: await entryOf(result), image: payload.image });
       if (!counted) {
         return { ...common, ...refused('SESSION_CLOSED', 'session-refused', 'another attempt decided the session first') };
       }
@@ -480,6 +524,7 @@ export function createLivenessHandler(options: LivenessHandlerOptions = {}): Liv
     upstreamTimeoutMs: timeoutMs,
     sessions: sessions !== undefined,
     maxConcurrent,
+    ...(sessions ? { evidence: sessions.evidence.ephemeral ? ('ephemeral' as const) : ('configured' as const) } : {}),
   };
 
   return Object.assign(handler, {

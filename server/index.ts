@@ -47,6 +47,20 @@ export {
   type RedisStoreOptions,
 } from './store.js';
 export { createSessionRoutes, type SessionRoutesOptions } from './admin.js';
+export {
+  createEvidenceSigner,
+  verifyEvidence,
+  DEFAULT_EVIDENCE_TTL_SECONDS,
+  EVIDENCE_TYPE,
+  type EvidenceAttempt,
+  type EvidenceRecord,
+  type EvidenceRejection,
+  type EvidenceResult,
+  type EvidenceSigner,
+  type EvidenceSource,
+  type VerifyEvidenceOptions,
+} from './evidence.js';
+export { CAPTURE_HEADER, type CameraPolicy, type CaptureReport } from './capture-header.js';
 export { createLocalBackend } from './local.js';
 export type { AnalyzeOptions, FaceBox, LocalAnalysis, LocalBackend, LocalBackendOptions } from './local-backend.js';
 export { createRateLimiter, type RateLimiter, type RateLimitOptions } from './guard.js';

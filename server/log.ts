@@ -29,6 +29,8 @@ export type Outcome =
   | 'internal-error'
   | 'session-refused'
   | 'image-replayed'
+  | 'capture-rejected'
+  | 'jwks'
   | 'busy'
   | 'unsupported-media-type'
   | 'host-rejected'

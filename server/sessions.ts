@@ -2,7 +2,16 @@
 // binds every check to it; the app's server reads the result by id. A session decides once.
 
 import { randomBytes } from 'node:crypto';
+import { CAMERA_POLICIES, type CameraPolicy } from './capture-header.js';
 import { DEFAULT_THRESHOLDS, VARIANTS, type Variant } from './contract.js';
+import {
+  DEFAULT_EVIDENCE_TTL_SECONDS,
+  createEvidenceSigner,
+  type EvidenceAttempt,
+  type EvidenceRecord,
+  type EvidenceSigner,
+} from './evidence.js';
+import { claimImage } from './replay.js';
 import { createMemoryStore, type LivenessStore } from './store.js';
 
 export type SessionState = 'open' | 'passed' | 'failed' | 'expired';
@@ -20,17 +29,24 @@ export interface SessionResult {
   readonly subject?: string;
   readonly variant: Variant;
   readonly threshold: number;
+  readonly camera: CameraPolicy;
   /** ISO 8601. */
   readonly expiresAt: string;
 }
 
 export interface SessionInput {
-  /** The app's user id (or any opaque string up to 200 characters): binds tokens and image replay records. */
+  /** The app's user id (or any opaque string up to 200 characters): binds tokens and names the evidence record. */
   subject?: string;
   /** The model this session uses. Default: the sessions' (or handler's) default variant. */
   variant?: Variant;
   /** Pass threshold in [0, 1]. Default: the threshold configured for the variant. */
   threshold?: number;
+  /**
+   * Which captures the session refuses (`CAPTURE_REJECTED`), from the element's `x-liveness-capture` report:
+   * `no-virtual` refuses a virtual camera; `strict` also a still image, a looped video, a frozen stream and a
+   * missing or malformed report. Default `any`. Client-reported signals: they stop naive injection, no more.
+   */
+  camera?: CameraPolicy;
 }
 
 /** What the handler knows about an open session. */
@@ -39,6 +55,9 @@ export interface SessionRecord {
   readonly subject?: string;
   readonly variant: Variant;
   readonly threshold: number;
+  readonly camera: CameraPolicy;
+  /** ms since the epoch. */
+  readonly openedAt: number;
   /** ms since the epoch. */
   readonly expiresAt: number;
 }
@@ -58,6 +77,15 @@ export interface LivenessSessionsOptions {
   thresholds?: Readonly<Record<Variant, number>>;
   /** Clock, ms since the epoch. Default `Date.now`. */
   now?: () => number;
+  /**
+   * Signs evidence records: a private Ed25519 key (PKCS#8 PEM or JWK), or a signer. Default: an ephemeral key made
+   * now, whose records no one can verify once the process is gone.
+   */
+  evidenceKey?: string | EvidenceSigner;
+  /** How long evidence records (and kept images) stay in the store. Default 30 days. */
+  evidenceTtlSeconds?: number;
+  /** Keep each attempt's image with the record (biometric data: off by default). */
+  keepImages?: boolean;
 }
 
 /** Why a request's session cannot be used, as the handler answers it. */
@@ -69,6 +97,15 @@ export interface LivenessSessions {
   readonly store: LivenessStore;
   readonly ttlSeconds: number;
   readonly maxAttempts: number;
+  readonly evidence: EvidenceSigner;
+  readonly evidenceTtlSeconds: number;
+  readonly keepImages: boolean;
+  /** The signed evidence record (compact JWS) of a decided session, or null. */
+  getEvidence(id: string): Promise<string | null>;
+  /** Attempt `n`'s image (1-based) when `keepImages` kept it, byte for byte, or null. */
+  getImage(id: string, n: number): Promise<Uint8Array | null>;
+  /** Deletes a session with its record and images. True when the session or its record existed. */
+  deleteSession(id: string): Promise<boolean>;
   /** Opens a session. `id` is 128 random bits, base64url (22 characters). */
   createSession(input?: SessionInput): Promise<{ id: string; expiresAt: string }>;
   /** The session's state, or null for an id this store does not know (never opened, or long gone). */
@@ -79,8 +116,11 @@ export interface LivenessSessions {
   open(id: string | null): Promise<SessionOpen>;
   /** @internal Counts an attempt. Null when the session already had all its attempts. */
   beginAttempt(session: SessionRecord): Promise<number | null>;
-  /** @internal The session that already decided on this image, when it is another one. */
-  imageSeenElsewhere(session: SessionRecord, imageSha256: string): Promise<boolean>;
+  /**
+   * @internal Records the image of an attempt that begins (by hash, and by fingerprint when there is one), for
+   * every session of any subject, atomically: 'replayed' when another session recorded it first.
+   */
+  claimImage(session: SessionRecord, imageSha256: string, fingerprint: Uint8Array | null): Promise<'fresh' | 'replayed'>;
   /**
    * @internal Records an attempt's end. A pass, or any end of the last attempt, decides the session. False
    * when another attempt decided it first (this answer must not count).
@@ -89,6 +129,7 @@ export interface LivenessSessions {
     session: SessionRecord,
     attempt: number,
     result: { decision?: 'pass' | 'fail'; probReal?: number; imageSha256?: string },
+    evidence?: { entry: Omit<EvidenceAttempt, 'n' | 'imageKept'>; image?: Uint8Array },
   ): Promise<boolean>;
 }
 
@@ -98,6 +139,8 @@ interface StoredSession {
   s?: string;
   m: Variant;
   t: number;
+  c?: CameraPolicy;
+  o?: number;
   e: number;
 }
 
@@ -127,22 +170,36 @@ export function createLivenessSessions(options: LivenessSessionsOptions = {}): L
   const ttlMs = ttlSeconds * 1000;
   /** Every key of a session lives this long: its use window plus the time its result stays readable. */
   const keepMs = ttlMs + resultTtlSeconds * 1000;
+  const evidenceTtlSeconds = positive(options.evidenceTtlSeconds ?? DEFAULT_EVIDENCE_TTL_SECONDS, 'evidenceTtlSeconds');
+  const evidenceTtlMs = evidenceTtlSeconds * 1000;
+  const keepImages = options.keepImages === true;
+  const signer =
+    typeof options.evidenceKey === 'object' ? options.evidenceKey : createEvidenceSigner(options.evidenceKey);
 
   const keys = (id: string) => ({
     session: `s:${id}`,
     attempts: `s:${id}:a`,
     decision: `s:${id}:d`,
     consumed: `s:${id}:c`,
+    entry: (n: number) => `s:${id}:e:${n}`,
+    image: (n: number) => `s:${id}:i:${n}`,
+    evidence: `ev:${id}`,
   });
-  const imageKey = (session: SessionRecord, sha: string) =>
-    session.subject === undefined ? `img:${sha}` : `img:${sha}:${Buffer.from(session.subject).toString('base64url')}`;
 
   async function load(id: string): Promise<SessionRecord | null> {
     if (typeof id !== 'string' || !ID.test(id)) return null;
     const raw = await store.get(keys(id).session);
     if (raw === null) return null;
     const s = JSON.parse(raw) as StoredSession;
-    return { id, ...(s.s !== undefined ? { subject: s.s } : {}), variant: s.m, threshold: s.t, expiresAt: s.e };
+    return {
+      id,
+      ...(s.s !== undefined ? { subject: s.s } : {}),
+      variant: s.m,
+      threshold: s.t,
+      camera: s.c ?? 'any',
+      openedAt: s.o ?? s.e - ttlMs,
+      expiresAt: s.e,
+    };
   }
 
   async function decisionOf(id: string): Promise<StoredDecision | null> {
@@ -170,14 +227,62 @@ export function createLivenessSessions(options: LivenessSessionsOptions = {}): L
       ...(session.subject !== undefined ? { subject: session.subject } : {}),
       variant: session.variant,
       threshold: session.threshold,
+      camera: session.camera,
       expiresAt: new Date(session.expiresAt).toISOString(),
     };
+  }
+
+  /** Signs and stores the record of a session just decided, from the attempt entries written so far. */
+  async function writeEvidence(session: SessionRecord, decision: StoredDecision): Promise<void> {
+    const k = keys(session.id);
+    const raw = await Promise.all(Array.from({ length: maxAttempts }, (_, i) => store.get(k.entry(i + 1))));
+    const attempts = raw.filter((r): r is string => r !== null).map((r) => JSON.parse(r) as EvidenceAttempt);
+    const deciding = [...attempts].reverse().find((a) => a.decision !== undefined) ?? attempts.at(-1);
+    const record: EvidenceRecord = {
+      v: 1,
+      session: session.id,
+      ...(session.subject !== undefined ? { subject: session.subject } : {}),
+      decision: decision.d,
+      ...(decision.p !== undefined ? { probReal: decision.p } : {}),
+      threshold: session.threshold,
+      variant: session.variant,
+      camera: session.camera,
+      ...(deciding ? { source: deciding.source } : {}),
+      openedAt: new Date(session.openedAt).toISOString(),
+      expiresAt: new Date(session.expiresAt).toISOString(),
+      decidedAt: new Date(decision.at).toISOString(),
+      attempts,
+    };
+    await store.add(k.evidence, await signer.sign(record), evidenceTtlMs);
   }
 
   return {
     store,
     ttlSeconds,
     maxAttempts,
+    evidence: signer,
+    evidenceTtlSeconds,
+    keepImages,
+
+    async getEvidence(id) {
+      if (typeof id !== 'string' || !ID.test(id)) return null;
+      return store.get(keys(id).evidence);
+    },
+
+    async getImage(id, n) {
+      if (typeof id !== 'string' || !ID.test(id) || !Number.isInteger(n) || n < 1 || n > maxAttempts) return null;
+      const raw = await store.get(keys(id).image(n));
+      return raw === null ? null : new Uint8Array(Buffer.from(raw, 'base64'));
+    },
+
+    async deleteSession(id) {
+      if (typeof id !== 'string' || !ID.test(id)) return false;
+      const k = keys(id);
+      const [session, evidence] = await Promise.all([store.get(k.session), store.get(k.evidence)]);
+      const numbered = Array.from({ length: maxAttempts }, (_, i) => [k.entry(i + 1), k.image(i + 1)]).flat();
+      await store.remove([k.evidence, ...numbered, k.session, k.attempts, k.decision, k.consumed]);
+      return session !== null || evidence !== null;
+    },
 
     async createSession(input = {}) {
       const subject = input.subject;
@@ -186,12 +291,22 @@ export function createLivenessSessions(options: LivenessSessionsOptions = {}): L
       }
       const variant = input.variant ?? defaultVariant;
       if (!VARIANTS.includes(variant)) throw new TypeError(`variant must be "antispoofing" or "robust", got ${String(variant)}`);
+      const camera = input.camera ?? 'any';
+      if (!CAMERA_POLICIES.includes(camera)) throw new TypeError(`camera must be "any", "no-virtual" or "strict", got ${String(camera)}`);
       const threshold = input.threshold ?? thresholds[variant];
       if (typeof threshold !== 'number' || !Number.isFinite(threshold) || threshold < 0 || threshold > 1) {
         throw new RangeError(`threshold must be a number in [0, 1], got ${String(threshold)}`);
       }
-      const expiresAt = clock() + ttlMs;
-      const record: StoredSession = { ...(subject !== undefined ? { s: subject } : {}), m: variant, t: threshold, e: expiresAt };
+      const openedAt = clock();
+      const expiresAt = openedAt + ttlMs;
+      const record: StoredSession = {
+        ...(subject !== undefined ? { s: subject } : {}),
+        m: variant,
+        t: threshold,
+        ...(camera !== 'any' ? { c: camera } : {}),
+        o: openedAt,
+        e: expiresAt,
+      };
       const id = randomBytes(16).toString('base64url');
       if (!(await store.add(keys(id).session, JSON.stringify(record), keepMs))) {
         throw new Error('session id collision'); // 2^-128: a broken random source
@@ -222,18 +337,19 @@ export function createLivenessSessions(options: LivenessSessionsOptions = {}): L
       return n <= maxAttempts ? n : null;
     },
 
-    async imageSeenElsewhere(session, sha) {
-      const owner = await store.get(imageKey(session, sha));
-      return owner !== null && owner !== session.id;
+    claimImage(session, sha, fp) {
+      return claimImage(store, session.id, sha, fp, evidenceTtlMs);
     },
 
-    async finishAttempt(session, attempt, outcome) {
+    async finishAttempt(session, attempt, outcome, evidence) {
       const k = keys(session.id);
-      const sha = outcome.imageSha256;
-      if (sha !== undefined && outcome.decision !== undefined) {
-        // Remembered for as long as any session opened now could still use it.
-        await store.add(imageKey(session, sha), session.id, ttlMs);
+      if (evidence) {
+        const kept = keepImages && evidence.image !== undefined;
+        if (kept) await store.add(k.image(attempt), Buffer.from(evidence.image!).toString('base64'), evidenceTtlMs);
+        const entry: EvidenceAttempt = { n: attempt, ...evidence.entry, ...(kept ? { imageKept: true } : {}) };
+        await store.add(k.entry(attempt), JSON.stringify(entry), keepMs);
       }
+      const sha = outcome.imageSha256;
       const decides = outcome.decision === 'pass' || attempt >= maxAttempts;
       if (!decides) return (await store.get(k.decision)) === null;
       const decision: StoredDecision = {
@@ -242,7 +358,9 @@ export function createLivenessSessions(options: LivenessSessionsOptions = {}): L
         ...(sha !== undefined ? { h: sha } : {}),
         at: clock(),
       };
-      return store.add(k.decision, JSON.stringify(decision), keepMs);
+      if (!(await store.add(k.decision, JSON.stringify(decision), keepMs))) return false;
+      await writeEvidence(session, decision);
+      return true;
     },
   };
 }

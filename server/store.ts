@@ -16,6 +16,15 @@ export interface LivenessStore {
    * lives `ttlMs` from then; later increments do not extend it.
    */
   increment(key: string, ttlMs: number): Promise<number>;
+  // Evidence, audit images and perceptual replay records.
+  /** Deletes these keys (absent ones are ignored). */
+  remove(keys: readonly string[]): Promise<void>;
+  /**
+   * In one atomic step: appends `value` to the list `key`, keeps only its `keep` newest items, and returns the
+   * items before `value`, oldest first. Pushes are ordered, so each caller sees exactly the pushes before its own.
+   * The list lives `ttlMs` from this push.
+   */
+  push(key: string, value: string, ttlMs: number, keep: number): Promise<string[]>;
 }
 
 function checkTtl(ttlMs: number): void {
@@ -33,9 +42,9 @@ export interface MemoryStoreOptions {
 export function createMemoryStore(options: MemoryStoreOptions = {}): LivenessStore {
   const maxEntries = options.maxEntries ?? 100_000;
   const clock = options.now ?? Date.now;
-  const entries = new Map<string, { value: string; expiresAt: number }>();
+  const entries = new Map<string, { value: string; expiresAt: number; items?: string[] }>();
 
-  const live = (key: string, now: number): { value: string; expiresAt: number } | undefined => {
+  const live = (key: string, now: number): { value: string; expiresAt: number; items?: string[] } | undefined => {
     const entry = entries.get(key);
     if (entry && entry.expiresAt <= now) {
       entries.delete(key);
@@ -74,6 +83,22 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): LivenessSto
       entries.set(key, { value: '1', expiresAt: now + ttlMs });
       return 1;
     },
+    // A list is one entry whose items are kept beside its (empty) value.
+    async remove(keys) {
+      for (const key of keys) entries.delete(key);
+    },
+    async push(key, value, ttlMs, keep) {
+      checkTtl(ttlMs);
+      const now = clock();
+      const entry = live(key, now);
+      const items = entry?.items ?? [];
+      const before = keep > 1 ? items.slice(-(keep - 1)) : [];
+      items.push(value);
+      if (items.length > keep) items.splice(0, items.length - keep);
+      if (!entry) room(now);
+      entries.set(key, { value: '', items, expiresAt: now + ttlMs });
+      return before;
+    },
   };
 }
 
@@ -82,12 +107,21 @@ export interface RedisClientLike {
   set(key: string, value: string, px: 'PX', ttlMs: number, nx: 'NX'): Promise<'OK' | null>;
   get(key: string): Promise<string | null>;
   eval(script: string, keys: number, ...args: Array<string | number>): Promise<unknown>;
+  del(...keys: string[]): Promise<number>;
 }
 
 /** INCR, and set the TTL when the counter was just created: one atomic step. */
 const INCREMENT = `local n = redis.call('INCR', KEYS[1])
 if n == 1 then redis.call('PEXPIRE', KEYS[1], ARGV[1]) end
 return n`;
+
+/** RPUSH, trim to the newest ARGV[3], (re)set the TTL, and return the items before the new one: one atomic step. */
+const PUSH = `local keep = tonumber(ARGV[3])
+redis.call('RPUSH', KEYS[1], ARGV[1])
+redis.call('LTRIM', KEYS[1], -keep, -1)
+redis.call('PEXPIRE', KEYS[1], ARGV[2])
+if keep < 2 then return {} end
+return redis.call('LRANGE', KEYS[1], -keep, -2)`;
 
 export interface RedisStoreOptions {
   /** Prefixed to every key. Default `liveness:`. */
@@ -117,6 +151,14 @@ export function createRedisStore(client: RedisClientLike, options: RedisStoreOpt
       const n = Number(await client.eval(INCREMENT, 1, prefix + key, Math.ceil(ttlMs)));
       if (!Number.isSafeInteger(n)) throw new Error('Redis answered a counter that is not an integer');
       return n;
+    },
+    async remove(keys) {
+      if (keys.length > 0) await client.del(...keys.map((key) => prefix + key));
+    },
+    async push(key, value, ttlMs, keep) {
+      checkTtl(ttlMs);
+      const items = await client.eval(PUSH, 1, prefix + key, value, Math.ceil(ttlMs), keep);
+      return Array.isArray(items) ? items.map(String) : [];
     },
   };
 }

@@ -136,16 +136,34 @@ for (const [kind, make] of Object.entries(kinds)) {
       assert.deepEqual(await sessions.open(null), { ok: false, code: 'SESSION_REQUIRED' });
     });
 
-    it('remembers a decided image per subject (else per store) for other sessions', async () => {
+    it('records an image once for every subject as its attempt begins: the first session owns it', async () => {
       const sessions = createLivenessSessions({ store: make() });
       const sha = 'c'.repeat(64);
       const a = (await sessions.open((await sessions.createSession({ subject: 'u1' })).id)).session;
       const b = (await sessions.open((await sessions.createSession({ subject: 'u1' })).id)).session;
       const other = (await sessions.open((await sessions.createSession({ subject: 'u2' })).id)).session;
-      await sessions.finishAttempt(a, await sessions.beginAttempt(a), { decision: 'fail', probReal: 0.2, imageSha256: sha });
-      assert.equal(await sessions.imageSeenElsewhere(a, sha), false, 'the same session may send it again');
-      assert.equal(await sessions.imageSeenElsewhere(b, sha), true);
-      assert.equal(await sessions.imageSeenElsewhere(other, sha), false, 'per subject');
+      const none = (await sessions.open((await sessions.createSession()).id)).session;
+      assert.equal(await sessions.claimImage(a, sha, null), 'fresh');
+      assert.equal(await sessions.claimImage(a, sha, null), 'fresh', 'the same session may send it again');
+      assert.equal(await sessions.claimImage(b, sha, null), 'replayed');
+      assert.equal(await sessions.claimImage(other, sha, null), 'replayed', 'whatever the subject');
+      assert.equal(await sessions.claimImage(none, sha, null), 'replayed', 'or none');
+    });
+
+    it('pushes onto lists in order, keeping the newest, returns what came before, and removes keys', async () => {
+      const store = make();
+      assert.deepEqual(await store.push('list', 'one', 60_000, 3), []);
+      assert.deepEqual(await store.push('list', 'two', 60_000, 3), ['one']);
+      assert.deepEqual(await store.push('list', 'three', 60_000, 3), ['one', 'two']);
+      assert.deepEqual(await store.push('list', 'four', 60_000, 3), ['two', 'three'], 'kept the 3 newest');
+      assert.deepEqual(await store.push('list', 'five', 60_000, 1), [], 'keep 1: nothing before');
+      assert.deepEqual(await store.push('list', 'six', 60_000, 3), ['five']);
+      const racing = await Promise.all(['a', 'b', 'c', 'd'].map((v) => store.push('race', v, 60_000, 10)));
+      assert.deepEqual(racing.map((r) => r.length).sort(), [0, 1, 2, 3], 'each push sees exactly the ones before it');
+      await store.add('plain', 'x', 60_000);
+      await store.remove(['list', 'plain', 'absent']);
+      assert.deepEqual(await store.push('list', 'again', 60_000, 3), []);
+      assert.equal(await store.get('plain'), null);
     });
 
     it('refuses bad session input and options', async () => {

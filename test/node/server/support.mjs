@@ -64,3 +64,29 @@ export function postJson(url, body, headers = {}) {
 /** A small valid request body: plain base64 of some bytes (proxy mode does not decode images). */
 export const SAMPLE_IMAGE = Buffer.from('\xff\xd8\xff\xe0 not really a jpeg but base64 all the same', 'latin1');
 export const SAMPLE_BODY = JSON.stringify({ data: SAMPLE_IMAGE.toString('base64') });
+
+/**
+ * A real redis-server, a fake upstream and two proxy-mode handler instances sharing that Redis (`options` go to
+ * both). `close()` stops all of them, whatever was started.
+ */
+export async function startRedisPair(options = {}, script = {}) {
+  const [{ startRedis }, { createRedisStore }] = await Promise.all([import('../../../scripts/redis.mjs'), import('../../../dist/server/index.js')]);
+  const pair = {};
+  pair.close = async () => {
+    await pair.a?.close();
+    await pair.b?.close();
+    await pair.upstream?.close();
+    await pair.redis?.stop();
+  };
+  try {
+    pair.redis = await startRedis();
+    pair.upstream = await startUpstream(script);
+    const make = () => startHandler({ apiKey: 'k'.repeat(20), baseUrl: pair.upstream.url, ...options, store: createRedisStore(pair.redis.client()) });
+    pair.a = await make();
+    pair.b = await make();
+  } catch (error) {
+    await pair.close();
+    throw error;
+  }
+  return pair;
+}
