@@ -2,18 +2,38 @@
 
 export type BodyResult =
   | { readonly ok: true; readonly bytes: Uint8Array; readonly size: number }
-  | { readonly ok: false; readonly size: number; readonly declared: boolean; readonly timedOut?: boolean };
+  | {
+    readonly ok: false;
+    readonly size: number;
+    readonly declared: boolean;
+    /** Not read whole by the deadline, or (with `slow`) slower than the minimum rate. */
+    readonly timedOut?: boolean;
+    readonly slow?: boolean;
+    /** `pace.take` refused the bytes: the shared budget is spent. */
+    readonly overBudget?: boolean;
+  };
+
+/** How fast a body must arrive, and where its bytes are counted. */
+export interface BodyPace {
+  /** After `graceMs`, the body must have averaged at least this many bytes per second since it began. */
+  readonly minBytesPerSecond?: number;
+  readonly graceMs?: number;
+  /** Counts each chunk against a shared budget; false refuses the body (`overBudget`). */
+  readonly take?: (bytes: number) => boolean;
+}
 
 /**
  * Reads the body while counting bytes, and stops (cancelling the stream) as soon as the count passes `limit`.
  * A declared Content-Length over the limit is refused before a single byte is read. At most `limit` bytes are
- * ever held in memory. With `deadlineMs`, a body not read whole by then is refused too (`timedOut`), so a client
- * that trickles bytes cannot hold a slot.
+ * ever held in memory. With `deadlineMs`, a body not read whole by then is refused too (`timedOut`); with
+ * `pace.minBytesPerSecond`, so is one that falls below that average once `pace.graceMs` have passed (`slow`):
+ * a client that trickles bytes holds its connection for seconds, not for the whole deadline.
  */
 export async function readLimitedBody(
   request: { readonly headers: Headers; readonly body: ReadableStream<Uint8Array> | null },
   limit: number,
   deadlineMs?: number,
+  pace: BodyPace = {},
 ): Promise<BodyResult> {
   const declared = request.headers.get('content-length');
   if (declared !== null && /^\d+$/.test(declared.trim()) && Number(declared) > limit) {
@@ -25,30 +45,40 @@ export async function readLimitedBody(
   const reader = stream.getReader();
   const chunks: Uint8Array[] = [];
   let size = 0;
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  const late = deadlineMs === undefined
-    ? undefined
-    : new Promise<'late'>((resolve) => {
-      timer = setTimeout(() => resolve('late'), deadlineMs);
-    });
-  try {
-    for (;;) {
-      const next = late ? await Promise.race([reader.read(), late]) : await reader.read();
-      if (next === 'late') {
-        await reader.cancel().catch(() => undefined);
-        return { ok: false, size, declared: false, timedOut: true };
-      }
-      const { done, value } = next;
-      if (done) break;
-      size += value.byteLength;
-      if (size > limit) {
-        await reader.cancel().catch(() => undefined);
-        return { ok: false, size, declared: false };
-      }
-      chunks.push(value);
-    }
-  } finally {
+  const started = performance.now();
+  const rate = pace.minBytesPerSecond;
+  const grace = pace.graceMs ?? 0;
+  /** Ms from the start when the body is too late or too slow, unless more bytes arrive first. */
+  const wakeAt = (): { at: number; slow: boolean } => {
+    const slowAt = rate === undefined ? Infinity : Math.max(grace, (size / rate) * 1000);
+    const lateAt = deadlineMs ?? Infinity;
+    return slowAt < lateAt ? { at: slowAt, slow: true } : { at: lateAt, slow: false };
+  };
+  const refuse = async (result: BodyResult): Promise<BodyResult> => {
+    await reader.cancel().catch(() => undefined);
+    return result;
+  };
+  for (;;) {
+    const wake = wakeAt();
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const next = Number.isFinite(wake.at)
+      ? await Promise.race([
+        reader.read(),
+        new Promise<'late'>((resolve) => {
+          timer = setTimeout(() => resolve('late'), Math.max(0, wake.at - (performance.now() - started)));
+        }),
+      ])
+      : await reader.read();
     clearTimeout(timer);
+    if (next === 'late') {
+      return refuse({ ok: false, size, declared: false, timedOut: true, ...(wake.slow ? { slow: true } : {}) });
+    }
+    const { done, value } = next;
+    if (done) break;
+    size += value.byteLength;
+    if (size > limit) return refuse({ ok: false, size, declared: false });
+    if (pace.take && !pace.take(value.byteLength)) return refuse({ ok: false, size, declared: false, overBudget: true });
+    chunks.push(value);
   }
   if (chunks.length === 1) return { ok: true, bytes: chunks[0]!, size };
   const bytes = new Uint8Array(size);

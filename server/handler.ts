@@ -1,7 +1,7 @@
 // createLivenessHandler: a web-standard `(request) => Promise<Response>` liveness endpoint that speaks the
 // backend contract, in proxy mode (hosted API, server-held key) or local mode (in-process reference models).
 
-import { parseImagePayload, readLimitedBody } from './body.js';
+import { parseImagePayload, readLimitedBody, type BodyResult } from './body.js';
 import {
   BODY_LIMIT_BYTES,
   DEFAULT_THRESHOLDS,
@@ -31,6 +31,7 @@ import { consoleLogger, type LivenessLogger, type LivenessLogRecord, type Mode, 
 import { forward } from './proxy.js';
 import { createLivenessSessions, type LivenessSessions, type LivenessSessionsOptions, type SessionRecord } from './sessions.js';
 import { createStoreRateLimiter, type LivenessStore } from './store.js';
+import { createUploadGate, uploadLimits, type UploadLimits } from './uploads.js';
 import { assertSecret, decideVerdict, sha256Hex, type Decision, type Secret, type VerdictField } from './verdict.js';
 
 /** The request header that names the liveness session. */
@@ -69,6 +70,11 @@ export interface LivenessHandlerOptions {
   maxConcurrent?: number;
   /** The whole body must arrive within this many milliseconds, else 408. Default 15 000. */
   bodyTimeoutMs?: number;
+  /**
+   * Bodies are read before a check slot is taken; these bound the uploads in flight (per client address, per
+   * session, bytes held) and their minimum pace. See `UploadLimits` for the defaults.
+   */
+  uploads?: Partial<UploadLimits>;
   /** Cross-origin browser origins allowed to call (exact `scheme://host[:port]`, or `"*"`). Default none. */
   allowedOrigins?: readonly string[];
   /**
@@ -227,6 +233,7 @@ export function createLivenessHandler(options: LivenessHandlerOptions = {}): Liv
   const bodyTimeoutMs = options.bodyTimeoutMs ?? 15_000;
   if (!Number.isFinite(bodyTimeoutMs) || !(bodyTimeoutMs > 0)) throw new Error('bodyTimeoutMs must be a finite number > 0');
   let running = 0;
+  const uploads = createUploadGate(uploadLimits(options.uploads, maxConcurrent));
   const keyOf = options.rateLimit && !isRateLimiter(options.rateLimit) ? options.rateLimit.key : undefined;
   const timeoutMs = options.upstreamTimeoutMs ?? 20_000;
   if (!(timeoutMs > 0)) throw new Error('upstreamTimeoutMs must be > 0');
@@ -334,37 +341,55 @@ export function createLivenessHandler(options: LivenessHandlerOptions = {}): Liv
     const v = session?.variant ?? target.variant;
     const threshold = session?.threshold ?? thresholds[v];
 
-    if (running >= maxConcurrent) {
-      return { ...refused('BUSY', 'busy', `${running} checks running`, { 'retry-after': '1' }), variant: v };
-    }
-    running += 1;
+    // The body is read before a slot is taken: a slow upload holds an upload place, never a check slot.
+    const admitted = uploads.admit(context?.clientAddress, session?.id);
+    if (!admitted.ok) return { ...refused('TOO_MANY_UPLOADS', 'too-many-uploads', admitted.detail, { 'retry-after': '1' }), variant: v };
+    const { ticket } = admitted;
     try {
-      return await check(request, v, threshold, session, origin.kind === 'none' ? undefined : request.headers.get('origin') ?? undefined);
+      let body: BodyResult;
+      try {
+        body = await readLimitedBody(request, BODY_LIMIT_BYTES, bodyTimeoutMs, { ...uploads.pace, take: ticket.take });
+      } finally {
+        ticket.endUpload();
+      }
+      if (!body.ok) return { ...bodyRefusal(body), variant: v };
+      if (running >= maxConcurrent) {
+        return { ...refused('BUSY', 'busy', `${running} checks running`, { 'retry-after': '1' }), variant: v, bodyBytes: body.size };
+      }
+      running += 1;
+      try {
+        return await check(request, body, v, threshold, session, origin.kind === 'none' ? undefined : request.headers.get('origin') ?? undefined);
+      } finally {
+        running -= 1;
+      }
     } finally {
-      running -= 1;
+      ticket.release();
     }
+  }
+
+  function bodyRefusal(body: Extract<BodyResult, { ok: false }>): Answer {
+    const read = { bodyBytes: body.size };
+    if (body.overBudget) return { ...refused('BUSY', 'busy', 'body bytes held by all requests at the limit', { 'retry-after': '1' }), ...read };
+    if (body.timedOut) {
+      const detail = body.slow ? `body slower than ${uploads.pace.minBytesPerSecond} bytes/s` : `body not read whole in ${bodyTimeoutMs} ms`;
+      return { ...refused('REQUEST_TIMEOUT', 'body-timeout', detail, { connection: 'close' }), ...read };
+    }
+    return {
+      response: tooLarge(),
+      outcome: 'too-large',
+      ...read,
+      detail: body.declared ? 'declared Content-Length over the limit' : 'body over the limit while reading',
+    };
   }
 
   async function check(
     request: Request,
+    body: Extract<BodyResult, { ok: true }>,
     v: Variant,
     threshold: number,
     session: SessionRecord | undefined,
     audience: string | undefined,
   ): Promise<Answer> {
-    const body = await readLimitedBody(request, BODY_LIMIT_BYTES, bodyTimeoutMs);
-    if (!body.ok) {
-      if (body.timedOut) {
-        return { ...refused('REQUEST_TIMEOUT', 'body-timeout', `body not read whole in ${bodyTimeoutMs} ms`, { connection: 'close' }), variant: v, bodyBytes: body.size };
-      }
-      return {
-        response: tooLarge(),
-        outcome: 'too-large',
-        variant: v,
-        bodyBytes: body.size,
-        detail: body.declared ? 'declared Content-Length over the limit' : 'body over the limit while reading',
-      };
-    }
     const payload = parseImagePayload(body.bytes);
     const common = { variant: v, bodyBytes: body.size };
     if (!payload) {

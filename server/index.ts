@@ -50,6 +50,7 @@ export { createSessionRoutes, type SessionRoutesOptions } from './admin.js';
 export { createLocalBackend } from './local.js';
 export type { AnalyzeOptions, FaceBox, LocalAnalysis, LocalBackend, LocalBackendOptions } from './local-backend.js';
 export { createRateLimiter, type RateLimiter, type RateLimitOptions } from './guard.js';
+export type { UploadLimits } from './uploads.js';
 export type { LivenessLogger, LivenessLogRecord, Mode, Outcome } from './log.js';
 export {
   BODY_LIMIT_BYTES,

@@ -30,6 +30,7 @@ export type Outcome =
   | 'session-refused'
   | 'image-replayed'
   | 'busy'
+  | 'too-many-uploads'
   | 'unsupported-media-type'
   | 'host-rejected'
   | 'body-timeout';
