@@ -4,13 +4,18 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import { readLimitedBody } from './body.js';
 import { VARIANTS, failure, json, type Variant } from './contract.js';
+import type { RequestContext } from './handler.js';
+import { consoleLogger, type AdminLogRecord, type AdminLogger } from './log.js';
 import type { LivenessSessions } from './sessions.js';
+import { StoreFullError } from './store.js';
 
 export interface SessionRoutesOptions {
   /** The bearer token the app server sends (`Authorization: Bearer <token>`). At least 16 characters. */
   adminToken: string;
   /** Where the routes live. Default `/sessions`. */
   path?: string;
+  /** One record per request, never with the token or a session id. Default: a JSON line on the console. */
+  log?: AdminLogger | false;
 }
 
 /** Most bytes a session request body may have. */
@@ -19,21 +24,35 @@ export const MIN_ADMIN_TOKEN_LENGTH = 16;
 
 const digest = (text: string): Buffer => createHash('sha256').update(text, 'utf8').digest();
 
+interface AdminAnswer {
+  response: Response;
+  outcome: AdminLogRecord['outcome'];
+  detail?: string;
+}
+
+const answer = (response: Response, outcome: AdminAnswer['outcome'], detail?: string): AdminAnswer => ({
+  response,
+  outcome,
+  ...(detail ? { detail } : {}),
+});
+
 /**
  * `POST {path}` (JSON `{"subject"?, "variant"?}`) → 201 `{"id", "expiresAt"}`; `GET {path}/{id}` → the session
  * result (404 when unknown); `POST {path}/{id}/consume` → a passed result once, else 409. Every route needs the
- * bearer token (compared in constant time; 401 otherwise). Resolves null for a request outside `path`.
+ * bearer token (compared in constant time; 401 otherwise). A store too full for a new session gives 503
+ * `SESSION_STORE_FULL`. Resolves null for a request outside `path`; every other request is logged.
  */
 export function createSessionRoutes(
   sessions: LivenessSessions,
   options: SessionRoutesOptions,
-): (request: Request) => Promise<Response | null> {
+): (request: Request, context?: RequestContext) => Promise<Response | null> {
   const token = options.adminToken?.trim() ?? '';
   if (token.length < MIN_ADMIN_TOKEN_LENGTH) {
     throw new Error(`the admin token must be at least ${MIN_ADMIN_TOKEN_LENGTH} characters; use e.g. \`openssl rand -base64 32\``);
   }
   const expected = digest(token);
   const base = (options.path ?? '/sessions').replace(/\/+$/, '');
+  const log = options.log === false ? undefined : (options.log ?? consoleLogger);
 
   const authorized = (request: Request): boolean => {
     const header = request.headers.get('authorization') ?? '';
@@ -42,52 +61,105 @@ export function createSessionRoutes(
     return timingSafeEqual(digest(match?.[1] ?? ''), expected) && match !== null;
   };
 
-  return async (request) => {
-    const { pathname } = new URL(request.url);
-    if (pathname !== base && !pathname.startsWith(`${base}/`)) return null;
-    if (!authorized(request)) {
-      return failure(401, 'A valid admin bearer token is required', 'UNAUTHORIZED', { 'www-authenticate': 'Bearer' });
-    }
-    const rest = pathname.slice(base.length).split('/').filter(Boolean);
-
+  async function route(request: Request, rest: string[]): Promise<AdminAnswer> {
     if (rest.length === 0) {
-      if (request.method !== 'POST') return failure(405, 'Method not allowed', 'METHOD_NOT_ALLOWED', { allow: 'POST' });
+      if (request.method !== 'POST') {
+        return answer(failure(405, 'Method not allowed', 'METHOD_NOT_ALLOWED', { allow: 'POST' }), 'method-not-allowed');
+      }
       const body = await readLimitedBody(request, ADMIN_BODY_LIMIT, 5000);
-      if (!body.ok) return failure(413, 'The session request is too large', 'PAYLOAD_TOO_LARGE');
+      if (!body.ok) return answer(failure(413, 'The session request is too large', 'PAYLOAD_TOO_LARGE'), 'bad-request');
       let input: { subject?: unknown; variant?: unknown } = {};
+      const bad = (message: string): AdminAnswer => answer(failure(400, message, 'BAD_REQUEST'), 'bad-request', message);
       if (body.size > 0) {
         try {
           input = JSON.parse(new TextDecoder().decode(body.bytes)) as typeof input;
         } catch {
-          return failure(400, 'The session request must be JSON', 'BAD_REQUEST');
+          return bad('The session request must be JSON');
         }
         if (input === null || typeof input !== 'object' || Array.isArray(input)) {
-          return failure(400, 'The session request must be a JSON object', 'BAD_REQUEST');
+          return bad('The session request must be a JSON object');
         }
       }
       const { subject, variant } = input;
       if (subject !== undefined && (typeof subject !== 'string' || subject.length === 0 || subject.length > 200)) {
-        return failure(400, 'subject must be a string of 1 to 200 characters', 'BAD_REQUEST');
+        return bad('subject must be a string of 1 to 200 characters');
       }
       if (variant !== undefined && !(VARIANTS as readonly unknown[]).includes(variant)) {
-        return failure(400, 'variant must be "antispoofing" or "robust"', 'BAD_REQUEST');
+        return bad('variant must be "antispoofing" or "robust"');
       }
-      const created = await sessions.createSession({
-        ...(subject !== undefined ? { subject } : {}),
-        ...(variant !== undefined ? { variant: variant as Variant } : {}),
-      });
-      return json(201, created);
+      try {
+        const created = await sessions.createSession({
+          ...(subject !== undefined ? { subject } : {}),
+          ...(variant !== undefined ? { variant: variant as Variant } : {}),
+        });
+        return answer(json(201, created), 'created');
+      } catch (error) {
+        if (!(error instanceof StoreFullError)) throw error;
+        return answer(
+          failure(503, 'The session store is full; try again later', 'SESSION_STORE_FULL', { 'retry-after': '60' }),
+          'store-full',
+          error.message,
+        );
+      }
     }
 
     const [id, action] = rest;
     if (rest.length === 1 && (request.method === 'GET' || request.method === 'HEAD')) {
       const result = await sessions.getSessionResult(id!);
-      return result ? json(200, result) : failure(404, 'Unknown liveness session', 'SESSION_UNKNOWN');
+      return result
+        ? answer(json(200, result), 'read')
+        : answer(failure(404, 'Unknown liveness session', 'SESSION_UNKNOWN'), 'not-found');
     }
     if (rest.length === 2 && action === 'consume' && request.method === 'POST') {
       const result = await sessions.consumeSessionResult(id!);
-      return result ? json(200, result) : failure(409, 'No unconsumed pass in this session', 'NOT_PASSED');
+      return result
+        ? answer(json(200, result), 'consumed')
+        : answer(failure(409, 'No unconsumed pass in this session', 'NOT_PASSED'), 'not-passed');
     }
-    return failure(404, 'Not found', 'NOT_FOUND');
+    return answer(failure(404, 'Not found', 'NOT_FOUND'), 'not-found');
+  }
+
+  return async (request, context) => {
+    const { pathname } = new URL(request.url);
+    if (pathname !== base && !pathname.startsWith(`${base}/`)) return null;
+    const rest = pathname.slice(base.length).split('/').filter(Boolean);
+    let result: AdminAnswer;
+    if (!authorized(request)) {
+      result = answer(
+        failure(401, 'A valid admin bearer token is required', 'UNAUTHORIZED', { 'www-authenticate': 'Bearer' }),
+        'unauthorized',
+      );
+    } else {
+      try {
+        result = await route(request, rest);
+      } catch (error) {
+        result = answer(
+          failure(500, 'The session routes failed', 'INTERNAL_ERROR'),
+          'internal-error',
+          error instanceof Error ? error.message : String(error),
+        );
+      }
+    }
+    if (log) {
+      const status = result.response.status;
+      const record: AdminLogRecord = {
+        time: new Date().toISOString(),
+        level: status >= 500 ? 'error' : status >= 400 ? 'warn' : 'info',
+        event: 'liveness-admin',
+        method: request.method,
+        // Session ids are capabilities: the path is logged with each id replaced.
+        path: [base, ...rest.map((part, i) => (i === 0 ? '{id}' : part.slice(0, 40)))].join('/').slice(0, 200),
+        status,
+        outcome: result.outcome,
+        ...(context?.clientAddress ? { clientAddress: context.clientAddress } : {}),
+        ...(result.detail ? { detail: result.detail } : {}),
+      };
+      try {
+        log(record);
+      } catch {
+        // A failing logger must not fail the request.
+      }
+    }
+    return result.response;
   };
 }

@@ -145,7 +145,7 @@ async function main(): Promise<void> {
   let routes: ReturnType<typeof createSessionRoutes> | undefined;
   try {
     handler = createLivenessHandler(options);
-    if (adminToken) routes = createSessionRoutes(handler.sessions!, { adminToken });
+    if (adminToken) routes = createSessionRoutes(handler.sessions!, { adminToken, ...(values['quiet'] ? { log: false as const } : {}) });
   } catch (error) {
     fail(error instanceof Error ? error.message : String(error));
   }
@@ -200,7 +200,7 @@ async function main(): Promise<void> {
   }
 
   const served: LivenessHandler = routes
-    ? Object.assign(async (request: Request, context?: Parameters<LivenessHandler>[1]) => (await routes(request)) ?? handler(request, context), {
+    ? Object.assign(async (request: Request, context?: Parameters<LivenessHandler>[1]) => (await routes(request, context)) ?? handler(request, context), {
       mode: handler.mode,
       config: handler.config,
       warmUp: () => handler.warmUp(),

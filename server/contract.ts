@@ -62,6 +62,7 @@ export const REFUSALS = {
   SESSION_CLOSED: [409, 'The liveness session is already decided or has no attempts left; open a new one'],
   IMAGE_REPLAYED: [409, 'This image was already checked in another session'],
   BUSY: [503, 'The liveness endpoint is busy; try again shortly'],
+  SESSION_STORE_FULL: [503, 'The session store is full; try again later'],
   TOO_MANY_UPLOADS: [429, 'Too many uploads in flight from this client or session; try again shortly'],
   UNSUPPORTED_MEDIA_TYPE: [415, 'The request body must be application/json'],
   HOST_NOT_ALLOWED: [421, 'This host name is not served here'],

@@ -30,7 +30,7 @@ import type { LocalBackend } from './local-backend.js';
 import { consoleLogger, type LivenessLogger, type LivenessLogRecord, type Mode, type Outcome } from './log.js';
 import { forward } from './proxy.js';
 import { createLivenessSessions, type LivenessSessions, type LivenessSessionsOptions, type SessionRecord } from './sessions.js';
-import { createStoreRateLimiter, type LivenessStore } from './store.js';
+import { StoreFullError, createStoreRateLimiter, type LivenessStore } from './store.js';
 import { createUploadGate, uploadLimits, type UploadLimits } from './uploads.js';
 import { assertSecret, decideVerdict, sha256Hex, type Decision, type Secret, type VerdictField } from './verdict.js';
 
@@ -451,7 +451,7 @@ export function createLivenessHandler(options: LivenessHandlerOptions = {}): Liv
       result = await answer(request, context, url);
     } catch (error) {
       const aborted = request.signal.aborted;
-      result = {
+      result = error instanceof StoreFullError ? { ...refused('SESSION_STORE_FULL', 'store-full', error.message), level: 'error' } : {
         response: aborted
           ? failure(499, 'Client closed the request', 'CLIENT_ABORTED')
           : failure(500, 'The liveness endpoint failed', 'INTERNAL_ERROR'),

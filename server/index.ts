@@ -41,6 +41,7 @@ export {
 export {
   createMemoryStore,
   createRedisStore,
+  StoreFullError,
   type LivenessStore,
   type MemoryStoreOptions,
   type RedisClientLike,
@@ -51,7 +52,7 @@ export { createLocalBackend } from './local.js';
 export type { AnalyzeOptions, FaceBox, LocalAnalysis, LocalBackend, LocalBackendOptions } from './local-backend.js';
 export { createRateLimiter, type RateLimiter, type RateLimitOptions } from './guard.js';
 export type { UploadLimits } from './uploads.js';
-export type { LivenessLogger, LivenessLogRecord, Mode, Outcome } from './log.js';
+export type { AdminLogger, AdminLogRecord, LivenessLogger, LivenessLogRecord, Mode, Outcome } from './log.js';
 export {
   BODY_LIMIT_BYTES,
   DEFAULT_THRESHOLDS,

@@ -31,6 +31,7 @@ export type Outcome =
   | 'image-replayed'
   | 'busy'
   | 'too-many-uploads'
+  | 'store-full'
   | 'unsupported-media-type'
   | 'host-rejected'
   | 'body-timeout';
@@ -60,8 +61,34 @@ export interface LivenessLogRecord {
 
 export type LivenessLogger = (record: LivenessLogRecord) => void;
 
+/** One line per request to the session routes (`/sessions…`). Never the token, a session id or a body. */
+export interface AdminLogRecord {
+  readonly time: string;
+  readonly level: 'info' | 'warn' | 'error';
+  readonly event: 'liveness-admin';
+  readonly method: string;
+  /** The path with the session id replaced by `{id}`. */
+  readonly path: string;
+  readonly status: number;
+  readonly outcome:
+    | 'created'
+    | 'read'
+    | 'consumed'
+    | 'not-passed'
+    | 'not-found'
+    | 'bad-request'
+    | 'method-not-allowed'
+    | 'unauthorized'
+    | 'store-full'
+    | 'internal-error';
+  readonly clientAddress?: string;
+  readonly detail?: string;
+}
+
+export type AdminLogger = (record: AdminLogRecord) => void;
+
 /** Writes each record as one JSON line: errors to stderr, the rest to stdout. */
-export const consoleLogger: LivenessLogger = (record) => {
+export const consoleLogger = (record: LivenessLogRecord | AdminLogRecord): void => {
   const line = JSON.stringify(record);
   if (record.level === 'error') console.error(line);
   else if (record.level === 'warn') console.warn(line);

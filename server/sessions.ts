@@ -128,8 +128,12 @@ export function createLivenessSessions(options: LivenessSessionsOptions = {}): L
   /** Every key of a session lives this long: its use window plus the time its result stays readable. */
   const keepMs = ttlMs + resultTtlSeconds * 1000;
 
+  // A session's record lives `ttlMs` under `session`, evictable: one never used is gone when it can no longer be
+  // used, and a full store drops it before anything in use. Its first attempt copies it to `kept` for `keepMs`,
+  // so that the result stays readable.
   const keys = (id: string) => ({
     session: `s:${id}`,
+    kept: `s:${id}:k`,
     attempts: `s:${id}:a`,
     decision: `s:${id}:d`,
     consumed: `s:${id}:c`,
@@ -139,7 +143,7 @@ export function createLivenessSessions(options: LivenessSessionsOptions = {}): L
 
   async function load(id: string): Promise<SessionRecord | null> {
     if (typeof id !== 'string' || !ID.test(id)) return null;
-    const raw = await store.get(keys(id).session);
+    const raw = (await store.get(keys(id).session)) ?? (await store.get(keys(id).kept));
     if (raw === null) return null;
     const s = JSON.parse(raw) as StoredSession;
     return { id, ...(s.s !== undefined ? { subject: s.s } : {}), variant: s.m, threshold: s.t, expiresAt: s.e };
@@ -193,7 +197,7 @@ export function createLivenessSessions(options: LivenessSessionsOptions = {}): L
       const expiresAt = clock() + ttlMs;
       const record: StoredSession = { ...(subject !== undefined ? { s: subject } : {}), m: variant, t: threshold, e: expiresAt };
       const id = randomBytes(16).toString('base64url');
-      if (!(await store.add(keys(id).session, JSON.stringify(record), keepMs))) {
+      if (!(await store.add(keys(id).session, JSON.stringify(record), ttlMs, { evictable: true }))) {
         throw new Error('session id collision'); // 2^-128: a broken random source
       }
       return { id, expiresAt: new Date(expiresAt).toISOString() };
@@ -218,6 +222,13 @@ export function createLivenessSessions(options: LivenessSessionsOptions = {}): L
     },
 
     async beginAttempt(session) {
+      const record: StoredSession = {
+        ...(session.subject !== undefined ? { s: session.subject } : {}),
+        m: session.variant,
+        t: session.threshold,
+        e: session.expiresAt,
+      };
+      await store.add(keys(session.id).kept, JSON.stringify(record), keepMs);
       const n = await store.increment(keys(session.id).attempts, keepMs);
       return n <= maxAttempts ? n : null;
     },
