@@ -5,6 +5,7 @@ import { parseArgs } from 'node:util';
 import { HOSTED_BASE_URL, VARIANTS, type Variant } from './contract.js';
 import { createSessionRoutes } from './admin.js';
 import { createLivenessHandler, type LivenessHandler, type LivenessHandlerOptions } from './handler.js';
+import { allowedHostsFor } from './hosts.js';
 import { createNodeServer } from './node.js';
 import { createRedisStore, type LivenessStore, type RedisClientLike } from './store.js';
 
@@ -37,6 +38,10 @@ Options (environment variable in brackets)
                            (default 0.55 antispoofing, 0.50 robust; prob_real > x passes)
   --allowed-origins <list> comma-separated origins allowed cross-origin, e.g. http://localhost:5173
                            (default none: same-origin browser requests only)
+  --allowed-hosts <list>   comma-separated Host names served, e.g. liveness.example.com (any port unless
+                           one is given; * for any); others get 421, against DNS rebinding
+                           (default: the --host name; localhost, 127.0.0.1 and [::1] on loopback;
+                           any when listening on 0.0.0.0 or ::)
   --rate-limit <n>         requests per minute per client address, per instance (default off)
   --timeout <ms>           upstream timeout in proxy mode (default 20000)
   --trust-proxy            client address and public origin from X-Forwarded-* headers
@@ -75,6 +80,7 @@ async function main(): Promise<void> {
         'base-url': { type: 'string' },
         threshold: { type: 'string' },
         'allowed-origins': { type: 'string' },
+        'allowed-hosts': { type: 'string' },
         'rate-limit': { type: 'string' },
         timeout: { type: 'string' },
         'trust-proxy': { type: 'boolean' },
@@ -108,6 +114,12 @@ async function main(): Promise<void> {
     .split(',')
     .map((s) => s.trim().replace(/\/+$/, ''))
     .filter(Boolean);
+  let allowedHosts: string[] | undefined;
+  try {
+    allowedHosts = allowedHostsFor(host, str('allowed-hosts'));
+  } catch (error) {
+    fail(error instanceof Error ? error.message : String(error));
+  }
   const perMinute = number(str('rate-limit'), '--rate-limit');
   if (perMinute !== undefined && !(perMinute > 0)) fail('--rate-limit must be > 0');
   const timeout = number(str('timeout'), '--timeout');
@@ -133,6 +145,7 @@ async function main(): Promise<void> {
     ...(str('base-url') ? { baseUrl: str('base-url') } : {}),
     ...(threshold !== undefined ? { threshold } : {}),
     allowedOrigins: origins,
+    ...(allowedHosts ? { allowedHosts } : {}),
     ...(perMinute !== undefined ? { rateLimit: { requestsPerMinute: perMinute } } : {}),
     ...(timeout !== undefined ? { upstreamTimeoutMs: timeout } : {}),
     basePath: '/',
@@ -172,6 +185,11 @@ async function main(): Promise<void> {
     config.allowedOrigins.length > 0
       ? `cross-origin browsers allowed from: ${config.allowedOrigins.join(', ')}`
       : 'same-origin browser requests only: pages on other origins need --allowed-origins',
+  );
+  note(
+    allowedHosts
+      ? `Host names served: ${allowedHosts.join(', ')} (others get 421; --allowed-hosts)`
+      : 'any Host name served: set --allowed-hosts to the public name(s) against DNS rebinding',
   );
   note(
     config.rateLimit

@@ -64,7 +64,10 @@ export interface LivenessHandlerOptions {
    * options (`ttlSeconds`, `maxAttempts`) or a `createLivenessSessions()` result to share with your routes.
    */
   sessions?: 'off' | 'on' | LivenessSessions | Omit<LivenessSessionsOptions, 'store' | 'variant' | 'thresholds'>;
-  /** Host names (`host[:port]` as in the `Host` header) this handler answers for; others get 421. Default any. */
+  /**
+   * Host names (`host[:port]` as in the `Host` header; without a port, any port) this handler answers for; others
+   * get 421. Default any.
+   */
   allowedHosts?: readonly string[];
   /** Checks running at once; more get a fast 503 with `Retry-After`. Default 4 in local mode, 32 in proxy mode. */
   maxConcurrent?: number;
@@ -276,7 +279,7 @@ export function createLivenessHandler(options: LivenessHandlerOptions = {}): Liv
   }
 
   async function answer(request: Request, context: RequestContext | undefined, url: URL): Promise<Answer> {
-    if (allowedHosts && !allowedHosts.includes(url.host.toLowerCase())) {
+    if (allowedHosts && !allowedHosts.includes(url.host.toLowerCase()) && !allowedHosts.includes(url.hostname.toLowerCase())) {
       return refused('HOST_NOT_ALLOWED', 'host-rejected', `host ${url.host.slice(0, 200)} is not in allowedHosts`);
     }
     const target = route(url.pathname);

@@ -2,6 +2,7 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
+import { request } from 'node:http';
 import { fileURLToPath } from 'node:url';
 import { SAMPLE_BODY, postJson, startUpstream } from './support.mjs';
 
@@ -33,6 +34,20 @@ function run(args) {
     child.stdout.on('data', (c) => (stdout += c));
     child.stderr.on('data', (c) => (stderr += c));
     child.on('exit', (code) => resolve({ code, stdout, stderr }));
+  });
+}
+
+/** A POST with an exact Host header (fetch cannot set one). Resolves to status and error code. */
+function postWithHost(url, host, body = SAMPLE_BODY) {
+  return new Promise((resolve, reject) => {
+    const req = request(url, { method: 'POST', headers: { host, 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) } });
+    req.on('error', reject);
+    req.on('response', async (res) => {
+      const chunks = [];
+      for await (const c of res) chunks.push(c);
+      resolve({ status: res.statusCode, code: JSON.parse(Buffer.concat(chunks).toString()).error_code });
+    });
+    req.end(body);
   });
 }
 
@@ -147,6 +162,35 @@ describe('liveness-capture-server', () => {
       assert.equal((await admin('/sessions', { method: 'POST', body: '{"variant":"fast"}' })).status, 400);
     } finally {
       await stop(cli.child);
+    }
+  });
+
+  it('answers only its own Host names by default (DNS rebinding gets 421), and those of --allowed-hosts', async () => {
+    const env = { SPOOFSENSE_API_KEY: 'cli-key-0123456789', SPOOFSENSE_BASE_URL: upstream.url };
+    const cli = await startCli([], env);
+    try {
+      const port = new URL(cli.url).port;
+      assert.match(cli.out.stderr, /Host names served: localhost, 127\.0\.0\.1, \[::1\]/);
+      const before = upstream.state.requests.length;
+      for (const host of [`attacker.example:${port}`, 'attacker.example', `127.0.0.1.attacker.example:${port}`]) {
+        assert.deepEqual(await postWithHost(cli.url, host), { status: 421, code: 'HOST_NOT_ALLOWED' }, host);
+      }
+      assert.equal(upstream.state.requests.length, before);
+      for (const host of [`127.0.0.1:${port}`, `localhost:${port}`, `LOCALHOST:${port}`, `[::1]:${port}`]) {
+        assert.equal((await postWithHost(cli.url, host)).status, 200, host);
+      }
+    } finally {
+      await stop(cli.child);
+    }
+    const named = await startCli(['--allowed-hosts', 'liveness.example, other.example:443'], env);
+    try {
+      const port = new URL(named.url).port;
+      assert.equal((await postWithHost(named.url, `liveness.example:${port}`)).status, 200);
+      assert.equal((await postWithHost(named.url, 'other.example:443')).status, 200);
+      assert.equal((await postWithHost(named.url, `other.example:${port}`)).status, 421);
+      assert.equal((await postWithHost(named.url, `127.0.0.1:${port}`)).status, 421);
+    } finally {
+      await stop(named.child);
     }
   });
 
