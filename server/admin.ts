@@ -24,6 +24,23 @@ export const MIN_ADMIN_TOKEN_LENGTH = 16;
 
 const digest = (text: string): Buffer => createHash('sha256').update(text, 'utf8').digest();
 
+/** Below this many bits of estimated entropy, the command warns about the admin token. */
+export const WEAK_ADMIN_TOKEN_BITS = 48;
+
+/**
+ * An upper estimate of a token's entropy in bits: its length times the Shannon entropy of its own character
+ * frequencies. 16 × `a` has 0 bits, `openssl rand -base64 32` about 220. A high estimate proves nothing (a
+ * dictionary word scores well); a low one is surely weak.
+ */
+export function estimateTokenBits(token: string): number {
+  const chars = [...token];
+  const counts = new Map<string, number>();
+  for (const c of chars) counts.set(c, (counts.get(c) ?? 0) + 1);
+  let perChar = 0;
+  for (const n of counts.values()) perChar -= (n / chars.length) * Math.log2(n / chars.length);
+  return chars.length * perChar;
+}
+
 interface AdminAnswer {
   response: Response;
   outcome: AdminLogRecord['outcome'];
@@ -47,6 +64,8 @@ export function createSessionRoutes(
   options: SessionRoutesOptions,
 ): (request: Request, context?: RequestContext) => Promise<Response | null> {
   const token = options.adminToken?.trim() ?? '';
+  // The Authorization header carries one word: a token with whitespace inside could never be sent.
+  if (/\s/.test(token)) throw new Error('the admin token must not contain whitespace (it could never be sent as a bearer token)');
   if (token.length < MIN_ADMIN_TOKEN_LENGTH) {
     throw new Error(`the admin token must be at least ${MIN_ADMIN_TOKEN_LENGTH} characters; use e.g. \`openssl rand -base64 32\``);
   }

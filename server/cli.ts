@@ -3,7 +3,7 @@
 
 import { parseArgs } from 'node:util';
 import { HOSTED_BASE_URL, VARIANTS, type Variant } from './contract.js';
-import { createSessionRoutes } from './admin.js';
+import { WEAK_ADMIN_TOKEN_BITS, createSessionRoutes, estimateTokenBits } from './admin.js';
 import { createLivenessHandler, type LivenessHandler, type LivenessHandlerOptions } from './handler.js';
 import { allowedHostsFor } from './hosts.js';
 import { createNodeServer } from './node.js';
@@ -51,7 +51,8 @@ Options (environment variable in brackets)
 Secrets come only from the environment, never from flags (flags show up in process lists):
   SPOOFSENSE_API_KEY       the hosted API key (proxy mode)
   LIVENESS_VERDICT_SECRET  signs verdict tokens (at least 32 bytes; e.g. \`openssl rand -base64 32\`)
-  LIVENESS_ADMIN_TOKEN     turns sessions on and guards /sessions (at least 16 characters)
+  LIVENESS_ADMIN_TOKEN     turns sessions on and guards /sessions (at least 16 characters, no whitespace;
+                           set but blank is an error; a low-entropy token is warned about)
   LIVENESS_REDIS_URL       keep sessions, nonces and rate limits in Redis (needs the ioredis package),
                            so that several instances share them; default: in memory, this process only
 `;
@@ -124,7 +125,12 @@ async function main(): Promise<void> {
   if (perMinute !== undefined && !(perMinute > 0)) fail('--rate-limit must be > 0');
   const timeout = number(str('timeout'), '--timeout');
 
-  const adminToken = env['LIVENESS_ADMIN_TOKEN']?.trim() || undefined;
+  // Set but blank is a mistake, not a choice: running with sessions off would issue pass tokens for any image.
+  const givenToken = env['LIVENESS_ADMIN_TOKEN'];
+  if (givenToken !== undefined && givenToken.trim() === '') {
+    fail('LIVENESS_ADMIN_TOKEN is set but blank; set a token (e.g. `openssl rand -base64 32`) or unset it to run without sessions');
+  }
+  const adminToken = givenToken?.trim();
   const redisUrl = env['LIVENESS_REDIS_URL']?.trim() || undefined;
   let store: LivenessStore | undefined;
   let redis: { quit(): Promise<unknown> } | undefined;
@@ -196,6 +202,9 @@ async function main(): Promise<void> {
       ? `rate limit: ${perMinute} requests/minute per client address (${store ? 'shared through Redis' : 'this instance'})`
       : 'rate limit off',
   );
+  if (adminToken && estimateTokenBits(adminToken) < WEAK_ADMIN_TOKEN_BITS) {
+    note(`!!! WARNING: LIVENESS_ADMIN_TOKEN looks weak (about ${Math.floor(estimateTokenBits(adminToken))} bits of entropy); use e.g. \`openssl rand -base64 32\``);
+  }
   if (config.sessions) {
     note(`sessions on: POST /sessions and GET /sessions/<id> with the LIVENESS_ADMIN_TOKEN bearer token; every check needs x-liveness-session`);
     note(store ? 'sessions, nonces and limits kept in Redis (LIVENESS_REDIS_URL)' : 'sessions kept in memory: this process only');

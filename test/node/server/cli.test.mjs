@@ -51,6 +51,19 @@ function postWithHost(url, host, body = SAMPLE_BODY) {
   });
 }
 
+/** Runs the command with `env` until it exits on its own, or stops it once it listens (a start it should refuse). */
+function runWith(env) {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, [CLI, '--port', '0'], { env: { PATH: process.env.PATH, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stderr = '';
+    child.stderr.on('data', (c) => {
+      stderr += c;
+      if (stderr.includes('listening on')) child.kill('SIGTERM');
+    });
+    child.on('exit', (code) => resolve({ code, stderr }));
+  });
+}
+
 function stop(child) {
   return new Promise((resolve) => {
     child.once('exit', resolve);
@@ -191,6 +204,35 @@ describe('liveness-capture-server', () => {
       assert.equal((await postWithHost(named.url, `127.0.0.1:${port}`)).status, 421);
     } finally {
       await stop(named.child);
+    }
+  });
+
+  for (const [name, token, message] of [
+    ['blank', '', /LIVENESS_ADMIN_TOKEN is set but blank/],
+    ['spaces only', '   ', /LIVENESS_ADMIN_TOKEN is set but blank/],
+    ['with whitespace inside', 'admin token 0123456789 abcdef', /must not contain whitespace/],
+    ['with a tab inside', 'admin-token-0123456789\tabcdef', /must not contain whitespace/],
+  ]) {
+    it(`refuses to start with an admin token that is ${name}`, async () => {
+      const { code, stderr } = await runWith({ SPOOFSENSE_API_KEY: 'cli-key-0123456789', LIVENESS_ADMIN_TOKEN: token });
+      assert.equal(code, 2);
+      assert.match(stderr, message);
+      assert.doesNotMatch(stderr, /listening on/);
+    });
+  }
+
+  it('warns about a low-entropy admin token, and not about a random one', async () => {
+    const env = { SPOOFSENSE_API_KEY: 'cli-key-0123456789', SPOOFSENSE_BASE_URL: upstream.url };
+    for (const [token, weak] of [['a'.repeat(16), true], ['abcdabcdabcdabcd', true], ['q3J9vX2LmZ8tR1wKpB6yHd0sNf4C', false]]) {
+      const cli = await startCli([], { ...env, LIVENESS_ADMIN_TOKEN: token });
+      try {
+        assert.match(cli.out.stderr, /sessions on/);
+        if (weak) assert.match(cli.out.stderr, /WARNING: LIVENESS_ADMIN_TOKEN looks weak/, token);
+        else assert.doesNotMatch(cli.out.stderr, /looks weak/, token);
+        assert.ok(!cli.out.stderr.includes(token), 'the token is never printed');
+      } finally {
+        await stop(cli.child);
+      }
     }
   });
 
