@@ -16,7 +16,18 @@ export interface SessionRoutesOptions {
   path?: string;
   /** One record per request, never with the token or a session id. Default: a JSON line on the console. */
   log?: AdminLogger | false;
+  /**
+   * A client address with `max` failed requests (401) within `windowMs` gets 429 `RATE_LIMITED`, before any token
+   * check, until the window ends. Needs the adapter's client address (requests without one are not limited).
+   * Default `{ max: 10, windowMs: 60_000 }`.
+   */
+  failedAuthLimit?: { max: number; windowMs: number };
+  /** Clock, ms since the epoch. Default `Date.now`. */
+  now?: () => number;
 }
+
+/** Most client addresses whose failures are remembered; the oldest are forgotten first. */
+const MAX_FAILING_CLIENTS = 10_000;
 
 /** Most bytes a session request body may have. */
 const ADMIN_BODY_LIMIT = 4096;
@@ -72,6 +83,33 @@ export function createSessionRoutes(
   const expected = digest(token);
   const base = (options.path ?? '/sessions').replace(/\/+$/, '');
   const log = options.log === false ? undefined : (options.log ?? consoleLogger);
+  const { max, windowMs } = options.failedAuthLimit ?? { max: 10, windowMs: 60_000 };
+  if (!Number.isInteger(max) || max < 1 || !(windowMs > 0) || !Number.isFinite(windowMs)) {
+    throw new Error('failedAuthLimit needs an integer max >= 1 and a finite windowMs > 0');
+  }
+  const clock = options.now ?? Date.now;
+  const failures = new Map<string, { count: number; resetAt: number }>();
+
+  /** Seconds until `client` may try again, or 0. */
+  const blockedFor = (client: string | undefined, now: number): number => {
+    const entry = client === undefined ? undefined : failures.get(client);
+    if (!entry || now >= entry.resetAt || entry.count < max) return 0;
+    return Math.max(1, Math.ceil((entry.resetAt - now) / 1000));
+  };
+  const recordFailure = (client: string | undefined, now: number): void => {
+    if (client === undefined) return;
+    const entry = failures.get(client);
+    if (entry && now < entry.resetAt) {
+      entry.count += 1;
+      return;
+    }
+    failures.delete(client);
+    if (failures.size >= MAX_FAILING_CLIENTS) {
+      for (const [key, e] of failures) if (now >= e.resetAt) failures.delete(key);
+      if (failures.size >= MAX_FAILING_CLIENTS) failures.delete(failures.keys().next().value as string);
+    }
+    failures.set(client, { count: 1, resetAt: now + windowMs });
+  };
 
   const authorized = (request: Request): boolean => {
     const header = request.headers.get('authorization') ?? '';
@@ -143,7 +181,17 @@ export function createSessionRoutes(
     if (pathname !== base && !pathname.startsWith(`${base}/`)) return null;
     const rest = pathname.slice(base.length).split('/').filter(Boolean);
     let result: AdminAnswer;
-    if (!authorized(request)) {
+    const client = context?.clientAddress;
+    const now = clock();
+    const wait = blockedFor(client, now);
+    if (wait > 0) {
+      result = answer(
+        failure(429, 'Too many failed requests; try again later', 'RATE_LIMITED', { 'retry-after': String(wait) }),
+        'rate-limited',
+        `${max} failed requests from this address within ${windowMs} ms`,
+      );
+    } else if (!authorized(request)) {
+      recordFailure(client, now);
       result = answer(
         failure(401, 'A valid admin bearer token is required', 'UNAUTHORIZED', { 'www-authenticate': 'Bearer' }),
         'unauthorized',

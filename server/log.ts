@@ -79,6 +79,7 @@ export interface AdminLogRecord {
     | 'bad-request'
     | 'method-not-allowed'
     | 'unauthorized'
+    | 'rate-limited'
     | 'store-full'
     | 'internal-error';
   readonly clientAddress?: string;

@@ -236,6 +236,46 @@ describe('liveness-capture-server', () => {
     }
   });
 
+  it('logs every admin request with its outcome, never the token or a session id, and limits failed ones per address', async () => {
+    const token = 'admin-token-0123456789abcdef';
+    const cli = await startCli(['--trust-proxy'], { SPOOFSENSE_API_KEY: 'cli-key-0123456789', SPOOFSENSE_BASE_URL: upstream.url, LIVENESS_ADMIN_TOKEN: token });
+    const admin = (path, from, auth, init = {}) =>
+      fetch(`${cli.url}${path}`, { ...init, headers: { 'x-forwarded-for': from, ...(auth ? { authorization: `Bearer ${auth}` } : {}) } });
+    const adminLines = () =>
+      `${cli.out.stdout}\n${cli.out.stderr}`.split('\n').filter((l) => l.startsWith('{')).map((l) => JSON.parse(l)).filter((r) => r.event === 'liveness-admin');
+    try {
+      const statuses = [];
+      for (let i = 0; i < 10; i++) statuses.push((await admin('/sessions', '198.51.100.9', `wrong-token-${i}-0123456789`, { method: 'POST' })).status);
+      assert.deepEqual(statuses, Array(10).fill(401));
+      const blocked = await admin('/sessions', '198.51.100.9', token, { method: 'POST' });
+      assert.equal(blocked.status, 429, 'the right token from a blocked address is not even compared');
+      assert.equal((await blocked.json()).error_code, 'RATE_LIMITED');
+      assert.ok(Number(blocked.headers.get('retry-after')) >= 1);
+      const created = await admin('/sessions', '198.51.100.10', token, { method: 'POST' });
+      assert.equal(created.status, 201, 'another address is not limited');
+      const { id } = await created.json();
+      assert.equal((await admin(`/sessions/${id}`, '198.51.100.10', token)).status, 200);
+      assert.equal((await admin(`/sessions/${id}/consume`, '198.51.100.10', 'nope-0123456789abcdef', { method: 'POST' })).status, 401);
+
+      while (adminLines().length < 14) await new Promise((r) => setTimeout(r, 10));
+      const lines = adminLines();
+      assert.equal(lines.length, 14);
+      // Info lines go to stdout, warnings to stderr: compare them in a fixed order, not the order they were read.
+      const seen = lines.map((r) => `${r.status} ${r.outcome} ${r.level} ${r.method} ${r.path} ${r.clientAddress}`).sort();
+      assert.deepEqual(seen, [
+        '200 read info GET /sessions/{id} 198.51.100.10',
+        '201 created info POST /sessions 198.51.100.10',
+        ...Array(10).fill('401 unauthorized warn POST /sessions 198.51.100.9'),
+        '401 unauthorized warn POST /sessions/{id}/consume 198.51.100.10',
+        '429 rate-limited warn POST /sessions 198.51.100.9',
+      ]);
+      const all = cli.out.stdout + cli.out.stderr;
+      for (const secret of [token, id, 'wrong-token-0']) assert.ok(!all.includes(secret), `${secret} is never logged`);
+    } finally {
+      await stop(cli.child);
+    }
+  });
+
   it('refuses a short admin token', async () => {
     const child = spawn(process.execPath, [CLI, '--port', '0'], {
       env: { PATH: process.env.PATH, SPOOFSENSE_API_KEY: 'k', LIVENESS_ADMIN_TOKEN: 'short' },
