@@ -234,7 +234,7 @@ async function main(): Promise<void> {
       close: () => handler.close(),
     })
     : handler;
-  const server = createNodeServer(served, { trustProxy: values['trust-proxy'] === true });
+  const server = createNodeServer(served, { trustProxy: values['trust-proxy'] === true, ...(values['quiet'] ? { log: false as const } : {}) });
   server.on('close', () => {
     void redis?.quit();
   });

@@ -31,6 +31,7 @@ import { consoleLogger, type LivenessLogger, type LivenessLogRecord, type Mode, 
 import { forward } from './proxy.js';
 import { createLivenessSessions, type LivenessSessions, type LivenessSessionsOptions, type SessionRecord } from './sessions.js';
 import { StoreFullError, createStoreRateLimiter, type LivenessStore } from './store.js';
+import { redactUrl } from './redact.js';
 import { createUploadGate, uploadLimits, type UploadLimits } from './uploads.js';
 import { assertSecret, decideVerdict, sha256Hex, type Decision, type Secret, type VerdictField } from './verdict.js';
 
@@ -120,6 +121,7 @@ export interface LivenessHandler {
     mode: Mode;
     variant: Variant;
     thresholds: Readonly<Record<Variant, number>>;
+    /** The upstream base URL, with its user-info and query redacted. */
     upstream?: string;
     verdict: boolean;
     allowedOrigins: readonly string[];
@@ -194,7 +196,7 @@ export function createLivenessHandler(options: LivenessHandlerOptions = {}): Liv
   const baseUrl = (nonEmpty(options.baseUrl) ?? nonEmpty(env['SPOOFSENSE_BASE_URL']) ?? HOSTED_BASE_URL).replace(/\/+$/, '');
   if (mode === 'proxy') {
     const protocol = new URL(baseUrl).protocol;
-    if (protocol !== 'https:' && protocol !== 'http:') throw new Error(`baseUrl must be http(s), got ${baseUrl}`);
+    if (protocol !== 'https:' && protocol !== 'http:') throw new Error(`baseUrl must be http(s), got ${redactUrl(baseUrl)}`);
   }
 
   const variant = options.variant ?? 'antispoofing';
@@ -500,7 +502,7 @@ export function createLivenessHandler(options: LivenessHandlerOptions = {}): Liv
     mode,
     variant,
     thresholds,
-    ...(mode === 'proxy' ? { upstream: baseUrl } : {}),
+    ...(mode === 'proxy' ? { upstream: redactUrl(baseUrl) } : {}),
     verdict: secret !== undefined,
     allowedOrigins,
     rateLimit: limiter !== undefined,

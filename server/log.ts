@@ -34,13 +34,15 @@ export type Outcome =
   | 'store-full'
   | 'unsupported-media-type'
   | 'host-rejected'
-  | 'body-timeout';
+  | 'body-timeout'
+  | 'bad-request';
 
 export interface LivenessLogRecord {
   readonly time: string;
   readonly level: 'info' | 'warn' | 'error';
   readonly event: 'liveness-request';
-  readonly mode: Mode;
+  /** Absent only on an answer of the Node adapter in front of a handler it cannot ask (a plain function). */
+  readonly mode?: Mode;
   readonly method: string;
   readonly path: string;
   readonly variant?: Variant;

@@ -276,6 +276,49 @@ describe('liveness-capture-server', () => {
     }
   });
 
+  it('never prints the user-info or query of a base URL, from the environment or --base-url', async () => {
+    const port = new URL(upstream.url).port;
+    for (const [args, env] of [
+      [[], { SPOOFSENSE_BASE_URL: `http://base-user:base-pass@127.0.0.1:${port}/stage?api_key=query-secret` }],
+      [['--base-url', `http://127.0.0.1:${port}/stage?api_key=query-secret#frag-secret`], {}],
+    ]) {
+      const cli = await startCli(args, { SPOOFSENSE_API_KEY: 'cli-key-0123456789', ...env });
+      try {
+        await postJson(cli.url, SAMPLE_BODY);
+        await fetch(cli.url, { method: 'TRACE' }).catch(() => undefined);
+        assert.match(cli.out.stderr, new RegExp(`proxy mode: forwarding to http://(\\*\\*\\*@)?127\\.0\\.0\\.1:${port}/stage\\?\\*\\*\\*`));
+        const all = cli.out.stdout + cli.out.stderr;
+        for (const secret of ['base-user', 'base-pass', 'query-secret', 'frag-secret', 'api_key']) assert.ok(!all.includes(secret), secret);
+      } finally {
+        await stop(cli.child);
+      }
+    }
+  });
+
+  it('answers TRACE with a logged 405 (a method a web Request cannot carry)', async () => {
+    const cli = await startCli([], { SPOOFSENSE_API_KEY: 'cli-key-0123456789', SPOOFSENSE_BASE_URL: upstream.url });
+    try {
+      const res = await new Promise((resolve, reject) => {
+        const req = request(cli.url, { method: 'TRACE' });
+        req.on('error', reject);
+        req.on('response', (r) => {
+          r.resume();
+          resolve(r);
+        });
+        req.end();
+      });
+      assert.equal(res.statusCode, 405);
+      const logged = () => `${cli.out.stdout}${cli.out.stderr}`.split('\n').filter((l) => l.startsWith('{')).map((l) => JSON.parse(l));
+      while (logged().length === 0) await new Promise((r) => setTimeout(r, 10));
+      assert.deepEqual(
+        logged().map((r) => [r.method, r.status, r.outcome]),
+        [['TRACE', 405, 'method-not-allowed']],
+      );
+    } finally {
+      await stop(cli.child);
+    }
+  });
+
   it('refuses a short admin token', async () => {
     const child = spawn(process.execPath, [CLI, '--port', '0'], {
       env: { PATH: process.env.PATH, SPOOFSENSE_API_KEY: 'k', LIVENESS_ADMIN_TOKEN: 'short' },
