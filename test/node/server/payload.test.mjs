@@ -1,12 +1,11 @@
 // The request body has one legal shape, {"data":"<base64>"}, checked on the bytes before anything parses it:
 // JSON structure bombs (10 MB of nested arrays or objects, in `data` or beside it) are refused as
 // INVALID_IMAGE_PAYLOAD, without an upstream call, while the server keeps answering other requests.
-import { after, before, beforeEach, describe, it } from 'node:test';
+import { beforeEach, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { BODY_LIMIT_BYTES } from '../../../dist/server/index.js';
-import { SAMPLE_IMAGE, postJson, startHandler, startUpstream } from './support.mjs';
+import { SAMPLE_IMAGE, postJson, proxyFixture } from './support.mjs';
 
-const KEY = 'k'.repeat(20);
 const DATA = SAMPLE_IMAGE.toString('base64');
 
 /** `open` repeated, then `close` repeated, in `prefix` … `suffix`, as close to the body limit as fits. */
@@ -23,17 +22,11 @@ const BOMBS = {
 };
 
 describe('JSON structure bombs', () => {
+  const fixture = proxyFixture();
   let upstream;
   let app;
-  before(async () => {
-    upstream = await startUpstream();
-    app = await startHandler({ apiKey: KEY, baseUrl: upstream.url });
-  });
-  after(async () => {
-    await app.close();
-    await upstream.close();
-  });
   beforeEach(() => {
+    ({ upstream, app } = fixture);
     upstream.state.requests.length = 0;
   });
 
