@@ -5,14 +5,30 @@ import { createHash, timingSafeEqual } from 'node:crypto';
 import { readLimitedBody } from './body.js';
 import { CAMERA_POLICIES, type CameraPolicy } from './capture-header.js';
 import { VARIANTS, failure, json, type Variant } from './contract.js';
+import type { RequestContext } from './handler.js';
+import { consoleLogger, type AdminLogRecord, type AdminLogger } from './log.js';
 import type { LivenessSessions } from './sessions.js';
+import { StoreFullError } from './store.js';
 
 export interface SessionRoutesOptions {
   /** The bearer token the app server sends (`Authorization: Bearer <token>`). At least 16 characters. */
   adminToken: string;
   /** Where the routes live. Default `/sessions`. */
   path?: string;
+  /** One record per request, never with the token or a session id. Default: a JSON line on the console. */
+  log?: AdminLogger | false;
+  /**
+   * A client address with `max` failed requests (401) within `windowMs` gets 429 `RATE_LIMITED`, before any token
+   * check, until the window ends. Needs the adapter's client address (requests without one are not limited).
+   * Default `{ max: 10, windowMs: 60_000 }`.
+   */
+  failedAuthLimit?: { max: number; windowMs: number };
+  /** Clock, ms since the epoch. Default `Date.now`. */
+  now?: () => number;
 }
+
+/** Most client addresses whose failures are remembered; the oldest are forgotten first. */
+const MAX_FAILING_CLIENTS = 10_000;
 
 /** Most bytes a session request body may have. */
 const ADMIN_BODY_LIMIT = 4096;
@@ -28,23 +44,83 @@ function imageType(bytes: Uint8Array): string {
 
 const digest = (text: string): Buffer => createHash('sha256').update(text, 'utf8').digest();
 
+/** Below this many bits of estimated entropy, the command warns about the admin token. */
+export const WEAK_ADMIN_TOKEN_BITS = 48;
+
+/**
+ * An upper estimate of a token's entropy in bits: its length times the Shannon entropy of its own character
+ * frequencies. 16 × `a` has 0 bits, `openssl rand -base64 32` about 220. A high estimate proves nothing (a
+ * dictionary word scores well); a low one is surely weak.
+ */
+export function estimateTokenBits(token: string): number {
+  const chars = [...token];
+  const counts = new Map<string, number>();
+  for (const c of chars) counts.set(c, (counts.get(c) ?? 0) + 1);
+  let perChar = 0;
+  for (const n of counts.values()) perChar -= (n / chars.length) * Math.log2(n / chars.length);
+  return chars.length * perChar;
+}
+
+interface AdminAnswer {
+  response: Response;
+  outcome: AdminLogRecord['outcome'];
+  detail?: string;
+}
+
+const answer = (response: Response, outcome: AdminAnswer['outcome'], detail?: string): AdminAnswer => ({
+  response,
+  outcome,
+  ...(detail ? { detail } : {}),
+});
+
 /**
  * `POST {path}` (JSON `{"subject"?, "variant"?, "camera"?}`) → 201 `{"id", "expiresAt"}`; `GET {path}/{id}` → the
  * session result (404 when unknown); `POST {path}/{id}/consume` → a passed result once, else 409;
  * `GET {path}/{id}/evidence` → `{"evidence": "<jws>"}`; `GET {path}/{id}/images/{n}` → attempt n's kept image;
  * `DELETE {path}/{id}` → 204, the session, its record and its images gone. Every route needs the
- * bearer token (compared in constant time; 401 otherwise). Resolves null for a request outside `path`.
+ * bearer token (compared in constant time; 401 otherwise). A store too full for a new session gives 503
+ * `SESSION_STORE_FULL`. Resolves null for a request outside `path`; every other request is logged.
  */
 export function createSessionRoutes(
   sessions: LivenessSessions,
   options: SessionRoutesOptions,
-): (request: Request) => Promise<Response | null> {
+): (request: Request, context?: RequestContext) => Promise<Response | null> {
   const token = options.adminToken?.trim() ?? '';
+  // The Authorization header carries one word: a token with whitespace inside could never be sent.
+  if (/\s/.test(token)) throw new Error('the admin token must not contain whitespace (it could never be sent as a bearer token)');
   if (token.length < MIN_ADMIN_TOKEN_LENGTH) {
     throw new Error(`the admin token must be at least ${MIN_ADMIN_TOKEN_LENGTH} characters; use e.g. \`openssl rand -base64 32\``);
   }
   const expected = digest(token);
   const base = (options.path ?? '/sessions').replace(/\/+$/, '');
+  const log = options.log === false ? undefined : (options.log ?? consoleLogger);
+  const { max, windowMs } = options.failedAuthLimit ?? { max: 10, windowMs: 60_000 };
+  if (!Number.isInteger(max) || max < 1 || !(windowMs > 0) || !Number.isFinite(windowMs)) {
+    throw new Error('failedAuthLimit needs an integer max >= 1 and a finite windowMs > 0');
+  }
+  const clock = options.now ?? Date.now;
+  const failures = new Map<string, { count: number; resetAt: number }>();
+
+  /** Seconds until `client` may try again, or 0. */
+  const blockedFor = (client: string | undefined, now: number): number => {
+    const entry = client === undefined ? undefined : failures.get(client);
+    if (!entry || now >= entry.resetAt || entry.count < max) return 0;
+    return Math.max(1, Math.ceil((entry.resetAt - now) / 1000));
+  };
+  const recordFailure = (client: string | undefined, now: number): void => {
+    if (client === undefined) return;
+    const entry = failures.get(client);
+    if (entry && now < entry.resetAt) {
+      entry.count += 1;
+      return;
+    }
+    failures.delete(client);
+    if (failures.size >= MAX_FAILING_CLIENTS) {
+      for (const [key, e] of failures) if (now >= e.resetAt) failures.delete(key);
+      if (failures.size >= MAX_FAILING_CLIENTS) failures.delete(failures.keys().next().value as string);
+    }
+    failures.set(client, { count: 1, resetAt: now + windowMs });
+  };
 
   const authorized = (request: Request): boolean => {
     const header = request.headers.get('authorization') ?? '';
@@ -53,72 +129,139 @@ export function createSessionRoutes(
     return timingSafeEqual(digest(match?.[1] ?? ''), expected) && match !== null;
   };
 
-  return async (request) => {
-    const { pathname } = new URL(request.url);
-    if (pathname !== base && !pathname.startsWith(`${base}/`)) return null;
-    if (!authorized(request)) {
-      return failure(401, 'A valid admin bearer token is required', 'UNAUTHORIZED', { 'www-authenticate': 'Bearer' });
-    }
-    const rest = pathname.slice(base.length).split('/').filter(Boolean);
-
+  async function route(request: Request, rest: string[]): Promise<AdminAnswer> {
     if (rest.length === 0) {
-      if (request.method !== 'POST') return failure(405, 'Method not allowed', 'METHOD_NOT_ALLOWED', { allow: 'POST' });
+      if (request.method !== 'POST') {
+        return answer(failure(405, 'Method not allowed', 'METHOD_NOT_ALLOWED', { allow: 'POST' }), 'method-not-allowed');
+      }
       const body = await readLimitedBody(request, ADMIN_BODY_LIMIT, 5000);
-      if (!body.ok) return failure(413, 'The session request is too large', 'PAYLOAD_TOO_LARGE');
+      if (!body.ok) return answer(failure(413, 'The session request is too large', 'PAYLOAD_TOO_LARGE'), 'bad-request');
       let input: { subject?: unknown; variant?: unknown; camera?: unknown } = {};
+      const bad = (message: string): AdminAnswer => answer(failure(400, message, 'BAD_REQUEST'), 'bad-request', message);
       if (body.size > 0) {
         try {
           input = JSON.parse(new TextDecoder().decode(body.bytes)) as typeof input;
         } catch {
-          return failure(400, 'The session request must be JSON', 'BAD_REQUEST');
+          return bad('The session request must be JSON');
         }
         if (input === null || typeof input !== 'object' || Array.isArray(input)) {
-          return failure(400, 'The session request must be a JSON object', 'BAD_REQUEST');
+          return bad('The session request must be a JSON object');
         }
       }
       const { subject, variant, camera } = input;
       if (camera !== undefined && !(CAMERA_POLICIES as readonly unknown[]).includes(camera)) {
-        return failure(400, 'camera must be "any", "no-virtual" or "strict"', 'BAD_REQUEST');
+        return bad('camera must be "any", "no-virtual" or "strict"');
       }
       if (subject !== undefined && (typeof subject !== 'string' || subject.length === 0 || subject.length > 200)) {
-        return failure(400, 'subject must be a string of 1 to 200 characters', 'BAD_REQUEST');
+        return bad('subject must be a string of 1 to 200 characters');
       }
       if (variant !== undefined && !(VARIANTS as readonly unknown[]).includes(variant)) {
-        return failure(400, 'variant must be "antispoofing" or "robust"', 'BAD_REQUEST');
+        return bad('variant must be "antispoofing" or "robust"');
       }
-      const created = await sessions.createSession({
-        ...(subject !== undefined ? { subject } : {}),
-        ...(variant !== undefined ? { variant: variant as Variant } : {}),
-        ...(camera !== undefined ? { camera: camera as CameraPolicy } : {}),
-      });
-      return json(201, created);
+      try {
+        const created = await sessions.createSession({
+          ...(subject !== undefined ? { subject } : {}),
+          ...(variant !== undefined ? { variant: variant as Variant } : {}),
+          ...(camera !== undefined ? { camera: camera as CameraPolicy } : {}),
+        });
+        return answer(json(201, created), 'created');
+      } catch (error) {
+        if (!(error instanceof StoreFullError)) throw error;
+        return answer(
+          failure(503, 'The session store is full; try again later', 'SESSION_STORE_FULL', { 'retry-after': '60' }),
+          'store-full',
+          error.message,
+        );
+      }
     }
 
     const [id, action] = rest;
     if (rest.length === 1 && (request.method === 'GET' || request.method === 'HEAD')) {
       const result = await sessions.getSessionResult(id!);
-      return result ? json(200, result) : failure(404, 'Unknown liveness session', 'SESSION_UNKNOWN');
+      return result
+        ? answer(json(200, result), 'read')
+        : answer(failure(404, 'Unknown liveness session', 'SESSION_UNKNOWN'), 'not-found');
     }
     // --- evidence: the signed record, kept images, and deletion of both ---
     if (rest.length === 1 && request.method === 'DELETE') {
-      return (await sessions.deleteSession(id!)) ? new Response(null, { status: 204 }) : failure(404, 'Unknown liveness session', 'SESSION_UNKNOWN');
+      return (await sessions.deleteSession(id!))
+        ? answer(new Response(null, { status: 204 }), 'deleted')
+        : answer(failure(404, 'Unknown liveness session', 'SESSION_UNKNOWN'), 'not-found');
     }
     if (rest.length === 2 && action === 'evidence' && (request.method === 'GET' || request.method === 'HEAD')) {
       const evidence = await sessions.getEvidence(id!);
-      return evidence ? json(200, { evidence }) : failure(404, 'No evidence record for this session', 'NO_EVIDENCE');
+      return evidence
+        ? answer(json(200, { evidence }), 'read')
+        : answer(failure(404, 'No evidence record for this session', 'NO_EVIDENCE'), 'not-found');
     }
     if (rest.length === 3 && action === 'images' && (request.method === 'GET' || request.method === 'HEAD')) {
       const image = /^[1-9]\d{0,2}$/.test(rest[2]!) ? await sessions.getImage(id!, Number(rest[2])) : null;
-      if (!image) return failure(404, 'No kept image for this attempt', 'NO_IMAGE');
-      return new Response(image as Uint8Array<ArrayBuffer>, {
+      if (!image) return answer(failure(404, 'No kept image for this attempt', 'NO_IMAGE'), 'not-found');
+      return answer(new Response(image as Uint8Array<ArrayBuffer>, {
         status: 200,
         headers: { 'content-type': imageType(image), 'cache-control': 'no-store', 'x-content-type-options': 'nosniff' },
-      });
+      }), 'read');
     }
     if (rest.length === 2 && action === 'consume' && request.method === 'POST') {
       const result = await sessions.consumeSessionResult(id!);
-      return result ? json(200, result) : failure(409, 'No unconsumed pass in this session', 'NOT_PASSED');
+      return result
+        ? answer(json(200, result), 'consumed')
+        : answer(failure(409, 'No unconsumed pass in this session', 'NOT_PASSED'), 'not-passed');
     }
-    return failure(404, 'Not found', 'NOT_FOUND');
+    return answer(failure(404, 'Not found', 'NOT_FOUND'), 'not-found');
+  }
+
+  return async (request, context) => {
+    const { pathname } = new URL(request.url);
+    if (pathname !== base && !pathname.startsWith(`${base}/`)) return null;
+    const rest = pathname.slice(base.length).split('/').filter(Boolean);
+    let result: AdminAnswer;
+    const client = context?.clientAddress;
+    const now = clock();
+    const wait = blockedFor(client, now);
+    if (wait > 0) {
+      result = answer(
+        failure(429, 'Too many failed requests; try again later', 'RATE_LIMITED', { 'retry-after': String(wait) }),
+        'rate-limited',
+        `${max} failed requests from this address within ${windowMs} ms`,
+      );
+    } else if (!authorized(request)) {
+      recordFailure(client, now);
+      result = answer(
+        failure(401, 'A valid admin bearer token is required', 'UNAUTHORIZED', { 'www-authenticate': 'Bearer' }),
+        'unauthorized',
+      );
+    } else {
+      try {
+        result = await route(request, rest);
+      } catch (error) {
+        result = answer(
+          failure(500, 'The session routes failed', 'INTERNAL_ERROR'),
+          'internal-error',
+          error instanceof Error ? error.message : String(error),
+        );
+      }
+    }
+    if (log) {
+      const status = result.response.status;
+      const record: AdminLogRecord = {
+        time: new Date().toISOString(),
+        level: status >= 500 ? 'error' : status >= 400 ? 'warn' : 'info',
+        event: 'liveness-admin',
+        method: request.method,
+        // Session ids are capabilities: the path is logged with each id replaced.
+        path: [base, ...rest.map((part, i) => (i === 0 ? '{id}' : part.slice(0, 40)))].join('/').slice(0, 200),
+        status,
+        outcome: result.outcome,
+        ...(context?.clientAddress ? { clientAddress: context.clientAddress } : {}),
+        ...(result.detail ? { detail: result.detail } : {}),
+      };
+      try {
+        log(record);
+      } catch {
+        // A failing logger must not fail the request.
+      }
+    }
+    return result.response;
   };
 }

@@ -3,8 +3,9 @@
 
 import { parseArgs } from 'node:util';
 import { HOSTED_BASE_URL, VARIANTS, type Variant } from './contract.js';
-import { createSessionRoutes } from './admin.js';
+import { WEAK_ADMIN_TOKEN_BITS, createSessionRoutes, estimateTokenBits } from './admin.js';
 import { createLivenessHandler, type LivenessHandler, type LivenessHandlerOptions } from './handler.js';
+import { allowedHostsFor } from './hosts.js';
 import { createNodeServer } from './node.js';
 import { createRedisStore, type LivenessStore, type RedisClientLike } from './store.js';
 
@@ -41,6 +42,10 @@ Options (environment variable in brackets)
                            (default 0.55 antispoofing, 0.50 robust; prob_real > x passes)
   --allowed-origins <list> comma-separated origins allowed cross-origin, e.g. http://localhost:5173
                            (default none: same-origin browser requests only)
+  --allowed-hosts <list>   comma-separated Host names served, e.g. liveness.example.com (any port unless
+                           one is given; * for any); others get 421, against DNS rebinding
+                           (default: the --host name; localhost, 127.0.0.1 and [::1] on loopback;
+                           any when listening on 0.0.0.0 or ::)
   --rate-limit <n>         requests per minute per client address, per instance (default off)
   --timeout <ms>           upstream timeout in proxy mode (default 20000)
   --trust-proxy            client address and public origin from X-Forwarded-* headers
@@ -52,7 +57,8 @@ Options (environment variable in brackets)
 Secrets come only from the environment, never from flags (flags show up in process lists):
   SPOOFSENSE_API_KEY       the hosted API key (proxy mode)
   LIVENESS_VERDICT_SECRET  signs verdict tokens (at least 32 bytes; e.g. \`openssl rand -base64 32\`)
-  LIVENESS_ADMIN_TOKEN     turns sessions on and guards /sessions (at least 16 characters)
+  LIVENESS_ADMIN_TOKEN     turns sessions on and guards /sessions (at least 16 characters, no whitespace;
+                           set but blank is an error; a low-entropy token is warned about)
   LIVENESS_EVIDENCE_KEY    signs evidence records: a private Ed25519 key, PKCS#8 PEM or JWK
                            (\`openssl genpkey -algorithm ed25519\`); default an ephemeral key
   LIVENESS_REDIS_URL       keep sessions, nonces and rate limits in Redis (needs the ioredis package),
@@ -83,6 +89,7 @@ async function main(): Promise<void> {
         'base-url': { type: 'string' },
         threshold: { type: 'string' },
         'allowed-origins': { type: 'string' },
+        'allowed-hosts': { type: 'string' },
         'rate-limit': { type: 'string' },
         timeout: { type: 'string' },
         'trust-proxy': { type: 'boolean' },
@@ -117,11 +124,22 @@ async function main(): Promise<void> {
     .split(',')
     .map((s) => s.trim().replace(/\/+$/, ''))
     .filter(Boolean);
+  let allowedHosts: string[] | undefined;
+  try {
+    allowedHosts = allowedHostsFor(host, str('allowed-hosts'));
+  } catch (error) {
+    fail(error instanceof Error ? error.message : String(error));
+  }
   const perMinute = number(str('rate-limit'), '--rate-limit');
   if (perMinute !== undefined && !(perMinute > 0)) fail('--rate-limit must be > 0');
   const timeout = number(str('timeout'), '--timeout');
 
-  const adminToken = env['LIVENESS_ADMIN_TOKEN']?.trim() || undefined;
+  // Set but blank is a mistake, not a choice: running with sessions off would issue pass tokens for any image.
+  const givenToken = env['LIVENESS_ADMIN_TOKEN'];
+  if (givenToken !== undefined && givenToken.trim() === '') {
+    fail('LIVENESS_ADMIN_TOKEN is set but blank; set a token (e.g. `openssl rand -base64 32`) or unset it to run without sessions');
+  }
+  const adminToken = givenToken?.trim();
   const redisUrl = env['LIVENESS_REDIS_URL']?.trim() || undefined;
   let store: LivenessStore | undefined;
   let redis: { quit(): Promise<unknown> } | undefined;
@@ -142,6 +160,7 @@ async function main(): Promise<void> {
     ...(str('base-url') ? { baseUrl: str('base-url') } : {}),
     ...(threshold !== undefined ? { threshold } : {}),
     allowedOrigins: origins,
+    ...(allowedHosts ? { allowedHosts } : {}),
     ...(perMinute !== undefined ? { rateLimit: { requestsPerMinute: perMinute } } : {}),
     ...(timeout !== undefined ? { upstreamTimeoutMs: timeout } : {}),
     basePath: '/',
@@ -155,7 +174,7 @@ async function main(): Promise<void> {
   let routes: ReturnType<typeof createSessionRoutes> | undefined;
   try {
     handler = createLivenessHandler(options);
-    if (adminToken) routes = createSessionRoutes(handler.sessions!, { adminToken });
+    if (adminToken) routes = createSessionRoutes(handler.sessions!, { adminToken, ...(values['quiet'] ? { log: false as const } : {}) });
   } catch (error) {
     fail(error instanceof Error ? error.message : String(error));
   }
@@ -184,10 +203,18 @@ async function main(): Promise<void> {
       : 'same-origin browser requests only: pages on other origins need --allowed-origins',
   );
   note(
+    allowedHosts
+      ? `Host names served: ${allowedHosts.join(', ')} (others get 421; --allowed-hosts)`
+      : 'any Host name served: set --allowed-hosts to the public name(s) against DNS rebinding',
+  );
+  note(
     config.rateLimit
       ? `rate limit: ${perMinute} requests/minute per client address (${store ? 'shared through Redis' : 'this instance'})`
       : 'rate limit off',
   );
+  if (adminToken && estimateTokenBits(adminToken) < WEAK_ADMIN_TOKEN_BITS) {
+    note(`!!! WARNING: LIVENESS_ADMIN_TOKEN looks weak (about ${Math.floor(estimateTokenBits(adminToken))} bits of entropy); use e.g. \`openssl rand -base64 32\``);
+  }
   if (config.sessions) {
     note(`sessions on: POST /sessions and GET /sessions/<id> with the LIVENESS_ADMIN_TOKEN bearer token; every check needs x-liveness-session`);
     note(store ? 'sessions, nonces and limits kept in Redis (LIVENESS_REDIS_URL)' : 'sessions kept in memory: this process only');
@@ -216,14 +243,14 @@ async function main(): Promise<void> {
   }
 
   const served: LivenessHandler = routes
-    ? Object.assign(async (request: Request, context?: Parameters<LivenessHandler>[1]) => (await routes(request)) ?? handler(request, context), {
+    ? Object.assign(async (request: Request, context?: Parameters<LivenessHandler>[1]) => (await routes(request, context)) ?? handler(request, context), {
       mode: handler.mode,
       config: handler.config,
       warmUp: () => handler.warmUp(),
       close: () => handler.close(),
     })
     : handler;
-  const server = createNodeServer(served, { trustProxy: values['trust-proxy'] === true });
+  const server = createNodeServer(served, { trustProxy: values['trust-proxy'] === true, ...(values['quiet'] ? { log: false as const } : {}) });
   server.on('close', () => {
     void redis?.quit();
   });

@@ -63,6 +63,8 @@ export const REFUSALS = {
   IMAGE_REPLAYED: [409, 'This image was already checked in another session'],
   CAPTURE_REJECTED: [422, "The capture does not meet this session's camera policy"],
   BUSY: [503, 'The liveness endpoint is busy; try again shortly'],
+  SESSION_STORE_FULL: [503, 'The session store is full; try again later'],
+  TOO_MANY_UPLOADS: [429, 'Too many uploads in flight from this client or session; try again shortly'],
   UNSUPPORTED_MEDIA_TYPE: [415, 'The request body must be application/json'],
   HOST_NOT_ALLOWED: [421, 'This host name is not served here'],
   REQUEST_TIMEOUT: [408, 'The request body did not arrive in time'],

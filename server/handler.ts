@@ -1,7 +1,7 @@
 // createLivenessHandler: a web-standard `(request) => Promise<Response>` liveness endpoint that speaks the
 // backend contract, in proxy mode (hosted API, server-held key) or local mode (in-process reference models).
 
-import { parseImagePayload, readLimitedBody } from './body.js';
+import { parseImagePayload, readLimitedBody, type BodyResult } from './body.js';
 import { CAPTURE_HEADER, parseCaptureHeader, refusesCapture } from './capture-header.js';
 import {
   BODY_LIMIT_BYTES,
@@ -33,7 +33,9 @@ import { attemptEntry, evidenceSource, type AttemptAnswer, type EvidenceSigner }
 import { forward } from './proxy.js';
 import { fingerprint } from './replay.js';
 import { createLivenessSessions, type LivenessSessions, type LivenessSessionsOptions, type SessionRecord } from './sessions.js';
-import { createStoreRateLimiter, type LivenessStore } from './store.js';
+import { StoreFullError, createStoreRateLimiter, type LivenessStore } from './store.js';
+import { redactUrl } from './redact.js';
+import { createUploadGate, uploadLimits, type UploadLimits } from './uploads.js';
 import { assertSecret, decideVerdict, sha256Hex, type Decision, type Secret, type VerdictField } from './verdict.js';
 
 /** The request header that names the liveness session. */
@@ -78,12 +80,20 @@ export interface LivenessHandlerOptions {
   evidenceTtlSeconds?: number;
   /** Keep each attempt's image with its evidence record. Biometric data: off by default. */
   keepImages?: boolean;
-  /** Host names (`host[:port]` as in the `Host` header) this handler answers for; others get 421. Default any. */
+  /**
+   * Host names (`host[:port]` as in the `Host` header; without a port, any port) this handler answers for; others
+   * get 421. Default any.
+   */
   allowedHosts?: readonly string[];
   /** Checks running at once; more get a fast 503 with `Retry-After`. Default 4 in local mode, 32 in proxy mode. */
   maxConcurrent?: number;
   /** The whole body must arrive within this many milliseconds, else 408. Default 15 000. */
   bodyTimeoutMs?: number;
+  /**
+   * Bodies are read before a check slot is taken; these bound the uploads in flight (per client address, per
+   * session, bytes held) and their minimum pace. See `UploadLimits` for the defaults.
+   */
+  uploads?: Partial<UploadLimits>;
   /** Cross-origin browser origins allowed to call (exact `scheme://host[:port]`, or `"*"`). Default none. */
   allowedOrigins?: readonly string[];
   /**
@@ -126,6 +136,7 @@ export interface LivenessHandler {
     mode: Mode;
     variant: Variant;
     thresholds: Readonly<Record<Variant, number>>;
+    /** The upstream base URL, with its user-info and query redacted. */
     upstream?: string;
     verdict: boolean;
     allowedOrigins: readonly string[];
@@ -202,7 +213,7 @@ export function createLivenessHandler(options: LivenessHandlerOptions = {}): Liv
   const baseUrl = (nonEmpty(options.baseUrl) ?? nonEmpty(env['SPOOFSENSE_BASE_URL']) ?? HOSTED_BASE_URL).replace(/\/+$/, '');
   if (mode === 'proxy') {
     const protocol = new URL(baseUrl).protocol;
-    if (protocol !== 'https:' && protocol !== 'http:') throw new Error(`baseUrl must be http(s), got ${baseUrl}`);
+    if (protocol !== 'https:' && protocol !== 'http:') throw new Error(`baseUrl must be http(s), got ${redactUrl(baseUrl)}`);
   }
 
   const variant = options.variant ?? 'antispoofing';
@@ -248,6 +259,7 @@ export function createLivenessHandler(options: LivenessHandlerOptions = {}): Liv
   const bodyTimeoutMs = options.bodyTimeoutMs ?? 15_000;
   if (!Number.isFinite(bodyTimeoutMs) || !(bodyTimeoutMs > 0)) throw new Error('bodyTimeoutMs must be a finite number > 0');
   let running = 0;
+  const uploads = createUploadGate(uploadLimits(options.uploads, maxConcurrent));
   const keyOf = options.rateLimit && !isRateLimiter(options.rateLimit) ? options.rateLimit.key : undefined;
   const timeoutMs = options.upstreamTimeoutMs ?? 20_000;
   if (!(timeoutMs > 0)) throw new Error('upstreamTimeoutMs must be > 0');
@@ -294,7 +306,7 @@ export function createLivenessHandler(options: LivenessHandlerOptions = {}): Liv
   }
 
   async function answer(request: Request, context: RequestContext | undefined, url: URL): Promise<Answer> {
-    if (allowedHosts && !allowedHosts.includes(url.host.toLowerCase())) {
+    if (allowedHosts && !allowedHosts.includes(url.host.toLowerCase()) && !allowedHosts.includes(url.hostname.toLowerCase())) {
       return refused('HOST_NOT_ALLOWED', 'host-rejected', `host ${url.host.slice(0, 200)} is not in allowedHosts`);
     }
     // --- evidence: the public key of the records, at the site's well-known path (or below basePath) ---
@@ -363,37 +375,55 @@ export function createLivenessHandler(options: LivenessHandlerOptions = {}): Liv
     const v = session?.variant ?? target.variant;
     const threshold = session?.threshold ?? thresholds[v];
 
-    if (running >= maxConcurrent) {
-      return { ...refused('BUSY', 'busy', `${running} checks running`, { 'retry-after': '1' }), variant: v };
-    }
-    running += 1;
+    // The body is read before a slot is taken: a slow upload holds an upload place, never a check slot.
+    const admitted = uploads.admit(context?.clientAddress, session?.id);
+    if (!admitted.ok) return { ...refused('TOO_MANY_UPLOADS', 'too-many-uploads', admitted.detail, { 'retry-after': '1' }), variant: v };
+    const { ticket } = admitted;
     try {
-      return await check(request, v, threshold, session, origin.kind === 'none' ? undefined : request.headers.get('origin') ?? undefined);
+      let body: BodyResult;
+      try {
+        body = await readLimitedBody(request, BODY_LIMIT_BYTES, bodyTimeoutMs, { ...uploads.pace, take: ticket.take });
+      } finally {
+        ticket.endUpload();
+      }
+      if (!body.ok) return { ...bodyRefusal(body), variant: v };
+      if (running >= maxConcurrent) {
+        return { ...refused('BUSY', 'busy', `${running} checks running`, { 'retry-after': '1' }), variant: v, bodyBytes: body.size };
+      }
+      running += 1;
+      try {
+        return await check(request, body, v, threshold, session, origin.kind === 'none' ? undefined : request.headers.get('origin') ?? undefined);
+      } finally {
+        running -= 1;
+      }
     } finally {
-      running -= 1;
+      ticket.release();
     }
+  }
+
+  function bodyRefusal(body: Extract<BodyResult, { ok: false }>): Answer {
+    const read = { bodyBytes: body.size };
+    if (body.overBudget) return { ...refused('BUSY', 'busy', 'body bytes held by all requests at the limit', { 'retry-after': '1' }), ...read };
+    if (body.timedOut) {
+      const detail = body.slow ? `body slower than ${uploads.pace.minBytesPerSecond} bytes/s` : `body not read whole in ${bodyTimeoutMs} ms`;
+      return { ...refused('REQUEST_TIMEOUT', 'body-timeout', detail, { connection: 'close' }), ...read };
+    }
+    return {
+      response: tooLarge(),
+      outcome: 'too-large',
+      ...read,
+      detail: body.declared ? 'declared Content-Length over the limit' : 'body over the limit while reading',
+    };
   }
 
   async function check(
     request: Request,
+    body: Extract<BodyResult, { ok: true }>,
     v: Variant,
     threshold: number,
     session: SessionRecord | undefined,
     audience: string | undefined,
   ): Promise<Answer> {
-    const body = await readLimitedBody(request, BODY_LIMIT_BYTES, bodyTimeoutMs);
-    if (!body.ok) {
-      if (body.timedOut) {
-        return { ...refused('REQUEST_TIMEOUT', 'body-timeout', `body not read whole in ${bodyTimeoutMs} ms`, { connection: 'close' }), variant: v, bodyBytes: body.size };
-      }
-      return {
-        response: tooLarge(),
-        outcome: 'too-large',
-        variant: v,
-        bodyBytes: body.size,
-        detail: body.declared ? 'declared Content-Length over the limit' : 'body over the limit while reading',
-      };
-    }
     const payload = parseImagePayload(body.bytes);
     const common = { variant: v, bodyBytes: body.size };
     if (!payload) {
@@ -470,7 +500,7 @@ export function createLivenessHandler(options: LivenessHandlerOptions = {}): Liv
       result = await answer(request, context, url);
     } catch (error) {
       const aborted = request.signal.aborted;
-      result = {
+      result = error instanceof StoreFullError ? { ...refused('SESSION_STORE_FULL', 'store-full', error.message), level: 'error' } : {
         response: aborted
           ? failure(499, 'Client closed the request', 'CLIENT_ABORTED')
           : failure(500, 'The liveness endpoint failed', 'INTERNAL_ERROR'),
@@ -516,7 +546,7 @@ export function createLivenessHandler(options: LivenessHandlerOptions = {}): Liv
     mode,
     variant,
     thresholds,
-    ...(mode === 'proxy' ? { upstream: baseUrl } : {}),
+    ...(mode === 'proxy' ? { upstream: redactUrl(baseUrl) } : {}),
     verdict: secret !== undefined,
     allowedOrigins,
     rateLimit: limiter !== undefined,

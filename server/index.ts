@@ -41,6 +41,7 @@ export {
 export {
   createMemoryStore,
   createRedisStore,
+  StoreFullError,
   type LivenessStore,
   type MemoryStoreOptions,
   type RedisClientLike,
@@ -64,7 +65,8 @@ export { CAPTURE_HEADER, type CameraPolicy, type CaptureReport } from './capture
 export { createLocalBackend } from './local.js';
 export type { AnalyzeOptions, FaceBox, LocalAnalysis, LocalBackend, LocalBackendOptions } from './local-backend.js';
 export { createRateLimiter, type RateLimiter, type RateLimitOptions } from './guard.js';
-export type { LivenessLogger, LivenessLogRecord, Mode, Outcome } from './log.js';
+export type { UploadLimits } from './uploads.js';
+export type { AdminLogger, AdminLogRecord, LivenessLogger, LivenessLogRecord, Mode, Outcome } from './log.js';
 export {
   BODY_LIMIT_BYTES,
   DEFAULT_THRESHOLDS,

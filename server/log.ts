@@ -32,15 +32,19 @@ export type Outcome =
   | 'capture-rejected'
   | 'jwks'
   | 'busy'
+  | 'too-many-uploads'
+  | 'store-full'
   | 'unsupported-media-type'
   | 'host-rejected'
-  | 'body-timeout';
+  | 'body-timeout'
+  | 'bad-request';
 
 export interface LivenessLogRecord {
   readonly time: string;
   readonly level: 'info' | 'warn' | 'error';
   readonly event: 'liveness-request';
-  readonly mode: Mode;
+  /** Absent only on an answer of the Node adapter in front of a handler it cannot ask (a plain function). */
+  readonly mode?: Mode;
   readonly method: string;
   readonly path: string;
   readonly variant?: Variant;
@@ -61,8 +65,36 @@ export interface LivenessLogRecord {
 
 export type LivenessLogger = (record: LivenessLogRecord) => void;
 
+/** One line per request to the session routes (`/sessions…`). Never the token, a session id or a body. */
+export interface AdminLogRecord {
+  readonly time: string;
+  readonly level: 'info' | 'warn' | 'error';
+  readonly event: 'liveness-admin';
+  readonly method: string;
+  /** The path with the session id replaced by `{id}`. */
+  readonly path: string;
+  readonly status: number;
+  readonly outcome:
+    | 'created'
+    | 'read'
+    | 'consumed'
+    | 'deleted'
+    | 'not-passed'
+    | 'not-found'
+    | 'bad-request'
+    | 'method-not-allowed'
+    | 'unauthorized'
+    | 'rate-limited'
+    | 'store-full'
+    | 'internal-error';
+  readonly clientAddress?: string;
+  readonly detail?: string;
+}
+
+export type AdminLogger = (record: AdminLogRecord) => void;
+
 /** Writes each record as one JSON line: errors to stderr, the rest to stdout. */
-export const consoleLogger: LivenessLogger = (record) => {
+export const consoleLogger = (record: LivenessLogRecord | AdminLogRecord): void => {
   const line = JSON.stringify(record);
   if (record.level === 'error') console.error(line);
   else if (record.level === 'warn') console.warn(line);

@@ -3,6 +3,7 @@
 
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { createLivenessHandler, type LivenessHandler, type LivenessHandlerOptions, type RequestContext } from './handler.js';
+import { consoleLogger, type LivenessLogger, type Mode, type Outcome } from './log.js';
 
 export interface NodeAdapterOptions {
   /**
@@ -17,7 +18,16 @@ export interface NodeAdapterOptions {
    * `Host` header). Never enable it without such a proxy: the headers are client-controlled.
    */
   trustProxy?: boolean;
+  /**
+   * Where the adapter logs the requests it answers itself, before the handler (a bad request target or Host,
+   * a method `Request` cannot carry such as TRACE): one record each, as the handler's. Default: a JSON line on
+   * the console; `false` turns it off.
+   */
+  log?: LivenessLogger | false;
 }
+
+/** Methods a web `Request` refuses to carry (the fetch standard's forbidden methods that reach a request handler). */
+const FORBIDDEN_METHODS = new Set(['TRACE', 'TRACK', 'CONNECT']);
 
 export type NextFunction = (error?: unknown) => void;
 export type NodeMiddleware = (req: IncomingMessage, res: ServerResponse, next?: NextFunction) => void;
@@ -216,6 +226,33 @@ export function toNodeMiddleware(
   options: NodeAdapterOptions = {},
 ): NodeMiddleware {
   const trustProxy = options.trustProxy ?? false;
+  const log = options.log === false ? undefined : (options.log ?? consoleLogger);
+  const mode = (handler as Partial<LivenessHandler>).mode;
+  /** An answer of the adapter itself: sent, closing the connection, and logged. */
+  const refuse = (req: ConnectRequest, res: ServerResponse, status: number, body: { message: string; code: string }, outcome: Outcome, headers: Record<string, string> = {}): void => {
+    res.statusCode = status;
+    res.setHeader('content-type', 'application/json; charset=utf-8');
+    res.setHeader('connection', 'close');
+    for (const [name, value] of Object.entries(headers)) res.setHeader(name, value);
+    res.end(JSON.stringify({ success: false, message: body.message, error_code: body.code }));
+    try {
+      log?.({
+        time: new Date().toISOString(),
+        level: 'warn',
+        event: 'liveness-request',
+        ...(mode ? { mode: mode as Mode } : {}),
+        method: (req.method ?? '').slice(0, 20),
+        path: (req.originalUrl ?? req.url ?? '').split('?')[0]!.slice(0, 200),
+        status,
+        outcome,
+        latencyMs: 0,
+        bodyBytes: 0,
+        errorCode: body.code,
+      });
+    } catch {
+      // A failing logger must not fail the request.
+    }
+  };
   return (incoming, res, next) => {
     const req = incoming as ConnectRequest;
     if (!matches(req, options.path)) {
@@ -239,10 +276,11 @@ export function toNodeMiddleware(
     res.on('close', abandoned);
     const url = publicUrl(req, trustProxy);
     if (!url) {
-      res.statusCode = 400;
-      res.setHeader('content-type', 'application/json; charset=utf-8');
-      res.setHeader('connection', 'close');
-      res.end(JSON.stringify({ success: false, message: 'Bad request target or Host', error_code: 'BAD_REQUEST' }));
+      refuse(req, res, 400, { message: 'Bad request target or Host', code: 'BAD_REQUEST' }, 'bad-request');
+      return;
+    }
+    if (FORBIDDEN_METHODS.has((req.method ?? '').toUpperCase())) {
+      refuse(req, res, 405, { message: 'Method not allowed', code: 'METHOD_NOT_ALLOWED' }, 'method-not-allowed', { allow: 'GET, HEAD, POST, OPTIONS' });
       return;
     }
     const body = requestBody(req);

@@ -176,8 +176,12 @@ export function createLivenessSessions(options: LivenessSessionsOptions = {}): L
   const signer =
     typeof options.evidenceKey === 'object' ? options.evidenceKey : createEvidenceSigner(options.evidenceKey);
 
+  // A session's record lives `ttlMs` under `session`, evictable: one never used is gone when it can no longer be
+  // used, and a full store drops it before anything in use. Its first attempt copies it to `kept` for `keepMs`,
+  // so that the result stays readable.
   const keys = (id: string) => ({
     session: `s:${id}`,
+    kept: `s:${id}:k`,
     attempts: `s:${id}:a`,
     decision: `s:${id}:d`,
     consumed: `s:${id}:c`,
@@ -188,7 +192,7 @@ export function createLivenessSessions(options: LivenessSessionsOptions = {}): L
 
   async function load(id: string): Promise<SessionRecord | null> {
     if (typeof id !== 'string' || !ID.test(id)) return null;
-    const raw = await store.get(keys(id).session);
+    const raw = (await store.get(keys(id).session)) ?? (await store.get(keys(id).kept));
     if (raw === null) return null;
     const s = JSON.parse(raw) as StoredSession;
     return {
@@ -278,10 +282,10 @@ export function createLivenessSessions(options: LivenessSessionsOptions = {}): L
     async deleteSession(id) {
       if (typeof id !== 'string' || !ID.test(id)) return false;
       const k = keys(id);
-      const [session, evidence] = await Promise.all([store.get(k.session), store.get(k.evidence)]);
+      const found = await Promise.all([store.get(k.session), store.get(k.kept), store.get(k.evidence)]);
       const numbered = Array.from({ length: maxAttempts }, (_, i) => [k.entry(i + 1), k.image(i + 1)]).flat();
-      await store.remove([k.evidence, ...numbered, k.session, k.attempts, k.decision, k.consumed]);
-      return session !== null || evidence !== null;
+      await store.remove([k.evidence, ...numbered, k.session, k.kept, k.attempts, k.decision, k.consumed]);
+      return found.some((value) => value !== null);
     },
 
     async createSession(input = {}) {
@@ -308,7 +312,7 @@ export function createLivenessSessions(options: LivenessSessionsOptions = {}): L
         e: expiresAt,
       };
       const id = randomBytes(16).toString('base64url');
-      if (!(await store.add(keys(id).session, JSON.stringify(record), keepMs))) {
+      if (!(await store.add(keys(id).session, JSON.stringify(record), ttlMs, { evictable: true }))) {
         throw new Error('session id collision'); // 2^-128: a broken random source
       }
       return { id, expiresAt: new Date(expiresAt).toISOString() };
@@ -333,6 +337,13 @@ export function createLivenessSessions(options: LivenessSessionsOptions = {}): L
     },
 
     async beginAttempt(session) {
+      const record: StoredSession = {
+        ...(session.subject !== undefined ? { s: session.subject } : {}),
+        m: session.variant,
+        t: session.threshold,
+        e: session.expiresAt,
+      };
+      await store.add(keys(session.id).kept, JSON.stringify(record), keepMs);
       const n = await store.increment(keys(session.id).attempts, keepMs);
       return n <= maxAttempts ? n : null;
     },

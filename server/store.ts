@@ -7,8 +7,13 @@
  * time to live and is gone after it.
  */
 export interface LivenessStore {
-  /** Sets `key` to `value` for `ttlMs` only if it does not exist. True when this call set it (`SET NX PX`). */
-  add(key: string, value: string, ttlMs: number): Promise<boolean>;
+  /**
+   * Sets `key` to `value` for `ttlMs` only if it does not exist. True when this call set it (`SET NX PX`).
+   * An `evictable` key may be dropped before its time to make room for keys that are not (a store that never
+   * evicts may ignore the hint); a store too full for an evictable key throws `StoreFullError` rather than
+   * evicting anything for it.
+   */
+  add(key: string, value: string, ttlMs: number, hints?: { readonly evictable?: boolean }): Promise<boolean>;
   /** The value of `key`, or null when absent or expired. */
   get(key: string): Promise<string | null>;
   /**
@@ -31,40 +36,66 @@ function checkTtl(ttlMs: number): void {
   if (!Number.isFinite(ttlMs) || ttlMs < 1) throw new RangeError(`store TTL must be a finite number >= 1 ms, got ${String(ttlMs)}`);
 }
 
+/** Thrown by a store with no room left for a key; the handler and the session routes answer it with 503. */
+export class StoreFullError extends Error {
+  readonly code = 'SESSION_STORE_FULL';
+  constructor(message: string) {
+    super(message);
+    this.name = 'StoreFullError';
+  }
+}
+
 export interface MemoryStoreOptions {
-  /** Most keys kept. When full (after dropping expired keys) `add` and `increment` throw. Default 100 000. */
+  /**
+   * Most keys kept. When full, expired keys are dropped, then evictable keys (sessions never used), oldest
+   * first, to make room for any other key; an evictable key that finds no room throws `StoreFullError`, and so
+   * does any key when only keys that are not evictable are left. Default 100 000.
+   */
   maxEntries?: number;
   /** Clock, ms since the epoch. Default `Date.now`. */
   now?: () => number;
 }
 
-/** The default store: one process, nothing shared. Fails closed when full (throws rather than forgets). */
+/** The default store: one process, nothing shared. Fails closed when full (throws rather than forgets state in use). */
 export function createMemoryStore(options: MemoryStoreOptions = {}): LivenessStore {
   const maxEntries = options.maxEntries ?? 100_000;
   const clock = options.now ?? Date.now;
   const entries = new Map<string, { value: string; expiresAt: number; items?: string[] }>();
+  /** Evictable keys, oldest first. */
+  const evictable = new Set<string>();
 
+  const drop = (key: string): void => {
+    entries.delete(key);
+    evictable.delete(key);
+  };
   const live = (key: string, now: number): { value: string; expiresAt: number; items?: string[] } | undefined => {
     const entry = entries.get(key);
     if (entry && entry.expiresAt <= now) {
-      entries.delete(key);
+      drop(key);
       return undefined;
     }
     return entry;
   };
-  const room = (now: number): void => {
+  const room = (now: number, forEvictable: boolean): void => {
     if (entries.size < maxEntries) return;
-    for (const [key, entry] of entries) if (entry.expiresAt <= now) entries.delete(key);
-    if (entries.size >= maxEntries) throw new Error(`liveness memory store is full (${maxEntries} entries)`);
+    for (const [key, entry] of entries) if (entry.expiresAt <= now) drop(key);
+    if (!forEvictable) {
+      for (const key of evictable) {
+        if (entries.size < maxEntries) break;
+        drop(key);
+      }
+    }
+    if (entries.size >= maxEntries) throw new StoreFullError(`liveness memory store is full (${maxEntries} entries)`);
   };
 
   return {
-    async add(key, value, ttlMs) {
+    async add(key, value, ttlMs, hints) {
       checkTtl(ttlMs);
       const now = clock();
       if (live(key, now)) return false;
-      room(now);
+      room(now, hints?.evictable === true);
       entries.set(key, { value, expiresAt: now + ttlMs });
+      if (hints?.evictable) evictable.add(key);
       return true;
     },
     async get(key) {
@@ -79,13 +110,13 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): LivenessSto
         entry.value = String(next);
         return next;
       }
-      room(now);
+      room(now, false);
       entries.set(key, { value: '1', expiresAt: now + ttlMs });
       return 1;
     },
     // A list is one entry whose items are kept beside its (empty) value.
     async remove(keys) {
-      for (const key of keys) entries.delete(key);
+      for (const key of keys) drop(key);
     },
     async push(key, value, ttlMs, keep) {
       checkTtl(ttlMs);
@@ -95,7 +126,7 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): LivenessSto
       const before = keep > 1 ? items.slice(-(keep - 1)) : [];
       items.push(value);
       if (items.length > keep) items.splice(0, items.length - keep);
-      if (!entry) room(now);
+      if (!entry) room(now, false);
       entries.set(key, { value: '', items, expiresAt: now + ttlMs });
       return before;
     },

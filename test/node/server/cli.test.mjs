@@ -2,6 +2,7 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
+import { request } from 'node:http';
 import { fileURLToPath } from 'node:url';
 import { SAMPLE_BODY, postJson, startUpstream } from './support.mjs';
 
@@ -33,6 +34,33 @@ function run(args) {
     child.stdout.on('data', (c) => (stdout += c));
     child.stderr.on('data', (c) => (stderr += c));
     child.on('exit', (code) => resolve({ code, stdout, stderr }));
+  });
+}
+
+/** A POST with an exact Host header (fetch cannot set one). Resolves to status and error code. */
+function postWithHost(url, host, body = SAMPLE_BODY) {
+  return new Promise((resolve, reject) => {
+    const req = request(url, { method: 'POST', headers: { host, 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) } });
+    req.on('error', reject);
+    req.on('response', async (res) => {
+      const chunks = [];
+      for await (const c of res) chunks.push(c);
+      resolve({ status: res.statusCode, code: JSON.parse(Buffer.concat(chunks).toString()).error_code });
+    });
+    req.end(body);
+  });
+}
+
+/** Runs the command with `env` until it exits on its own, or stops it once it listens (a start it should refuse). */
+function runWith(env) {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, [CLI, '--port', '0'], { env: { PATH: process.env.PATH, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stderr = '';
+    child.stderr.on('data', (c) => {
+      stderr += c;
+      if (stderr.includes('listening on')) child.kill('SIGTERM');
+    });
+    child.on('exit', (code) => resolve({ code, stderr }));
   });
 }
 
@@ -145,6 +173,147 @@ describe('liveness-capture-server', () => {
       assert.equal((await admin(`/sessions/${id}/consume`, { method: 'POST' })).status, 409);
       assert.equal((await admin('/sessions/AAAAAAAAAAAAAAAAAAAAAA')).status, 404);
       assert.equal((await admin('/sessions', { method: 'POST', body: '{"variant":"fast"}' })).status, 400);
+    } finally {
+      await stop(cli.child);
+    }
+  });
+
+  it('answers only its own Host names by default (DNS rebinding gets 421), and those of --allowed-hosts', async () => {
+    const env = { SPOOFSENSE_API_KEY: 'cli-key-0123456789', SPOOFSENSE_BASE_URL: upstream.url };
+    const cli = await startCli([], env);
+    try {
+      const port = new URL(cli.url).port;
+      assert.match(cli.out.stderr, /Host names served: localhost, 127\.0\.0\.1, \[::1\]/);
+      const before = upstream.state.requests.length;
+      for (const host of [`attacker.example:${port}`, 'attacker.example', `127.0.0.1.attacker.example:${port}`]) {
+        assert.deepEqual(await postWithHost(cli.url, host), { status: 421, code: 'HOST_NOT_ALLOWED' }, host);
+      }
+      assert.equal(upstream.state.requests.length, before);
+      for (const host of [`127.0.0.1:${port}`, `localhost:${port}`, `LOCALHOST:${port}`, `[::1]:${port}`]) {
+        assert.equal((await postWithHost(cli.url, host)).status, 200, host);
+      }
+    } finally {
+      await stop(cli.child);
+    }
+    const named = await startCli(['--allowed-hosts', 'liveness.example, other.example:443'], env);
+    try {
+      const port = new URL(named.url).port;
+      assert.equal((await postWithHost(named.url, `liveness.example:${port}`)).status, 200);
+      assert.equal((await postWithHost(named.url, 'other.example:443')).status, 200);
+      assert.equal((await postWithHost(named.url, `other.example:${port}`)).status, 421);
+      assert.equal((await postWithHost(named.url, `127.0.0.1:${port}`)).status, 421);
+    } finally {
+      await stop(named.child);
+    }
+  });
+
+  for (const [name, token, message] of [
+    ['blank', '', /LIVENESS_ADMIN_TOKEN is set but blank/],
+    ['spaces only', '   ', /LIVENESS_ADMIN_TOKEN is set but blank/],
+    ['with whitespace inside', 'admin token 0123456789 abcdef', /must not contain whitespace/],
+    ['with a tab inside', 'admin-token-0123456789\tabcdef', /must not contain whitespace/],
+  ]) {
+    it(`refuses to start with an admin token that is ${name}`, async () => {
+      const { code, stderr } = await runWith({ SPOOFSENSE_API_KEY: 'cli-key-0123456789', LIVENESS_ADMIN_TOKEN: token });
+      assert.equal(code, 2);
+      assert.match(stderr, message);
+      assert.doesNotMatch(stderr, /listening on/);
+    });
+  }
+
+  it('warns about a low-entropy admin token, and not about a random one', async () => {
+    const env = { SPOOFSENSE_API_KEY: 'cli-key-0123456789', SPOOFSENSE_BASE_URL: upstream.url };
+    for (const [token, weak] of [['a'.repeat(16), true], ['abcdabcdabcdabcd', true], ['q3J9vX2LmZ8tR1wKpB6yHd0sNf4C', false]]) {
+      const cli = await startCli([], { ...env, LIVENESS_ADMIN_TOKEN: token });
+      try {
+        assert.match(cli.out.stderr, /sessions on/);
+        if (weak) assert.match(cli.out.stderr, /WARNING: LIVENESS_ADMIN_TOKEN looks weak/, token);
+        else assert.doesNotMatch(cli.out.stderr, /looks weak/, token);
+        assert.ok(!cli.out.stderr.includes(token), 'the token is never printed');
+      } finally {
+        await stop(cli.child);
+      }
+    }
+  });
+
+  it('logs every admin request with its outcome, never the token or a session id, and limits failed ones per address', async () => {
+    const token = 'admin-token-0123456789abcdef';
+    const cli = await startCli(['--trust-proxy'], { SPOOFSENSE_API_KEY: 'cli-key-0123456789', SPOOFSENSE_BASE_URL: upstream.url, LIVENESS_ADMIN_TOKEN: token });
+    const admin = (path, from, auth, init = {}) =>
+      fetch(`${cli.url}${path}`, { ...init, headers: { 'x-forwarded-for': from, ...(auth ? { authorization: `Bearer ${auth}` } : {}) } });
+    const adminLines = () =>
+      `${cli.out.stdout}\n${cli.out.stderr}`.split('\n').filter((l) => l.startsWith('{')).map((l) => JSON.parse(l)).filter((r) => r.event === 'liveness-admin');
+    try {
+      const statuses = [];
+      for (let i = 0; i < 10; i++) statuses.push((await admin('/sessions', '198.51.100.9', `wrong-token-${i}-0123456789`, { method: 'POST' })).status);
+      assert.deepEqual(statuses, Array(10).fill(401));
+      const blocked = await admin('/sessions', '198.51.100.9', token, { method: 'POST' });
+      assert.equal(blocked.status, 429, 'the right token from a blocked address is not even compared');
+      assert.equal((await blocked.json()).error_code, 'RATE_LIMITED');
+      assert.ok(Number(blocked.headers.get('retry-after')) >= 1);
+      const created = await admin('/sessions', '198.51.100.10', token, { method: 'POST' });
+      assert.equal(created.status, 201, 'another address is not limited');
+      const { id } = await created.json();
+      assert.equal((await admin(`/sessions/${id}`, '198.51.100.10', token)).status, 200);
+      assert.equal((await admin(`/sessions/${id}/consume`, '198.51.100.10', 'nope-0123456789abcdef', { method: 'POST' })).status, 401);
+
+      while (adminLines().length < 14) await new Promise((r) => setTimeout(r, 10));
+      const lines = adminLines();
+      assert.equal(lines.length, 14);
+      // Info lines go to stdout, warnings to stderr: compare them in a fixed order, not the order they were read.
+      const seen = lines.map((r) => `${r.status} ${r.outcome} ${r.level} ${r.method} ${r.path} ${r.clientAddress}`).sort();
+      assert.deepEqual(seen, [
+        '200 read info GET /sessions/{id} 198.51.100.10',
+        '201 created info POST /sessions 198.51.100.10',
+        ...Array(10).fill('401 unauthorized warn POST /sessions 198.51.100.9'),
+        '401 unauthorized warn POST /sessions/{id}/consume 198.51.100.10',
+        '429 rate-limited warn POST /sessions 198.51.100.9',
+      ]);
+      const all = cli.out.stdout + cli.out.stderr;
+      for (const secret of [token, id, 'wrong-token-0']) assert.ok(!all.includes(secret), `${secret} is never logged`);
+    } finally {
+      await stop(cli.child);
+    }
+  });
+
+  it('never prints the user-info or query of a base URL, from the environment or --base-url', async () => {
+    const port = new URL(upstream.url).port;
+    for (const [args, env] of [
+      [[], { SPOOFSENSE_BASE_URL: `http://base-user:base-pass@127.0.0.1:${port}/stage?api_key=query-secret` }],
+      [['--base-url', `http://127.0.0.1:${port}/stage?api_key=query-secret#frag-secret`], {}],
+    ]) {
+      const cli = await startCli(args, { SPOOFSENSE_API_KEY: 'cli-key-0123456789', ...env });
+      try {
+        await postJson(cli.url, SAMPLE_BODY);
+        await fetch(cli.url, { method: 'TRACE' }).catch(() => undefined);
+        assert.match(cli.out.stderr, new RegExp(`proxy mode: forwarding to http://(\\*\\*\\*@)?127\\.0\\.0\\.1:${port}/stage\\?\\*\\*\\*`));
+        const all = cli.out.stdout + cli.out.stderr;
+        for (const secret of ['base-user', 'base-pass', 'query-secret', 'frag-secret', 'api_key']) assert.ok(!all.includes(secret), secret);
+      } finally {
+        await stop(cli.child);
+      }
+    }
+  });
+
+  it('answers TRACE with a logged 405 (a method a web Request cannot carry)', async () => {
+    const cli = await startCli([], { SPOOFSENSE_API_KEY: 'cli-key-0123456789', SPOOFSENSE_BASE_URL: upstream.url });
+    try {
+      const res = await new Promise((resolve, reject) => {
+        const req = request(cli.url, { method: 'TRACE' });
+        req.on('error', reject);
+        req.on('response', (r) => {
+          r.resume();
+          resolve(r);
+        });
+        req.end();
+      });
+      assert.equal(res.statusCode, 405);
+      const logged = () => `${cli.out.stdout}${cli.out.stderr}`.split('\n').filter((l) => l.startsWith('{')).map((l) => JSON.parse(l));
+      while (logged().length === 0) await new Promise((r) => setTimeout(r, 10));
+      assert.deepEqual(
+        logged().map((r) => [r.method, r.status, r.outcome]),
+        [['TRACE', 405, 'method-not-allowed']],
+      );
     } finally {
       await stop(cli.child);
     }

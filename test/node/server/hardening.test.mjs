@@ -118,6 +118,22 @@ describe('hardening (proxy mode)', () => {
     });
   }
 
+  // (TRACK and CONNECT never reach a request handler: Node's parser answers the first, the 'connect' event takes the second.)
+  for (const method of ['TRACE', 'PUT', 'DELETE', 'PATCH']) {
+    it(`answers ${method} with a logged 405, without an upstream call`, async () => {
+      app.logs.length = 0;
+      const res = await raw(app.url, '/', { method, headers: { 'content-type': 'application/json' } });
+      assert.equal(res.status, 405);
+      assert.equal(JSON.parse(res.text).error_code, 'METHOD_NOT_ALLOWED');
+      assert.ok(res.headers.allow);
+      assert.equal(app.logs.length, 1);
+      assert.equal(app.logs[0].status, 405);
+      assert.equal(app.logs[0].outcome, 'method-not-allowed');
+      assert.equal(app.logs[0].method, method);
+      assert.equal(upstream.state.requests.length, 0);
+    });
+  }
+
   it('accepts application/json with a charset', async () => {
     const res = await postJson(app.url, SAMPLE_BODY, { 'content-type': 'Application/JSON; charset=utf-8' });
     assert.equal(res.status, 200);

@@ -31,8 +31,9 @@ describe('proxy mode', () => {
   });
 
   it('adds the server key, drops the browser key, forwards a body rebuilt from the validated data', async () => {
-    // Odd spacing and an extra field: the upstream sees exactly {"data":"..."}.
-    const body = `{ "data" : "${SAMPLE_IMAGE.toString('base64')}",   "client": "x" }\n`;
+    // Odd spacing and an escaped slash: the upstream sees exactly {"data":"..."}.
+    const body = `\r\n{ "data" :\t"${SAMPLE_IMAGE.toString('base64').replaceAll('/', '\\/')}"   }\n`;
+    assert.ok(body.includes('\\/'), 'the sample has a slash to escape');
     const answer =
       '{"success": true, "message": "Process finished successfully", "model_output": {"pred_idx": "real", "prob_real": 0.9997915625572205}}';
     upstream.state.script.body = answer;
@@ -49,14 +50,16 @@ describe('proxy mode', () => {
     assert.equal(seen.body.toString(), JSON.stringify({ data: SAMPLE_IMAGE.toString('base64') }));
   });
 
-  it('never forwards a duplicate data key or extra keys: the API sees the data the verdict is about', async () => {
+  it('refuses a duplicate data key or extra keys without an upstream call: the body has one shape', async () => {
     const a = Buffer.from('image A').toString('base64');
     const b = Buffer.from('image B').toString('base64');
     const before = upstream.state.requests.length;
-    const res = await postJson(app.url, `{"data":"${a}","data":"${b}","threshold":0,"model":"other"}`);
-    assert.equal(res.status, 200);
-    assert.equal(upstream.state.requests.length, before + 1);
-    assert.equal(upstream.state.requests.at(-1).body.toString(), `{"data":"${b}"}`);
+    for (const body of [`{"data":"${a}","data":"${b}"}`, `{"data":"${a}","threshold":0}`, `{"model":"other","data":"${a}"}`]) {
+      const res = await postJson(app.url, body);
+      assert.equal(res.status, 200);
+      assert.equal((await res.json()).error_code, 'INVALID_IMAGE_PAYLOAD', body);
+    }
+    assert.equal(upstream.state.requests.length, before);
   });
 
   it('routes /robust and /antispoofing to the matching upstream path', async () => {

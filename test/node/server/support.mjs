@@ -1,6 +1,7 @@
 // Shared pieces of the server tests: the real handler on a loopback port, and a fake upstream API on loopback
 // that records what reaches it and answers as each test scripts.
 import { createServer } from 'node:http';
+import { after, before } from 'node:test';
 import { createNodeServer } from '../../../dist/server/index.js';
 
 /** Listens on an ephemeral loopback port; resolves to the base URL. */
@@ -89,4 +90,21 @@ export async function startRedisPair(options = {}, script = {}) {
     throw error;
   }
   return pair;
+}
+
+/**
+ * For a describe block: a fake upstream and the handler in proxy mode in front of it, started before its tests
+ * and closed after them. Read `fixture.app` and `fixture.upstream` inside the tests.
+ */
+export function proxyFixture(options = {}, adapterOptions = {}) {
+  const fixture = {};
+  before(async () => {
+    fixture.upstream = await startUpstream();
+    fixture.app = await startHandler({ apiKey: 'k'.repeat(20), baseUrl: fixture.upstream.url, ...options }, adapterOptions);
+  });
+  after(async () => {
+    await fixture.app.close();
+    await fixture.upstream.close();
+  });
+  return fixture;
 }
