@@ -199,6 +199,12 @@ export class LivenessCapture extends LitElement {
   readonly #visibility = new VisibilityController(this, () => this.#pause());
   /** Detection is paused (page hidden): the camera is off until the page is shown again. */
   #paused = false;
+  /** `capture()` was asked while the camera was starting: the pipeline captures its first passing frame. */
+  #captureQueued = false;
+  /** Focus was in the element before the current update (see `#keepFocus`). */
+  #focusWasInside = false;
+  /** A result was reached: its panel takes focus after the next update (see `#keepFocus`). */
+  #focusResult = false;
 
   constructor() {
     super();
@@ -279,7 +285,12 @@ export class LivenessCapture extends LitElement {
     return loadCatalog(lang).then(() => super.scheduleUpdate());
   }
 
+  override willUpdate(): void {
+    if (!isServer) this.#focusWasInside = this.matches(':focus-within');
+  }
+
   override updated(changed: Map<PropertyKey, unknown>): void {
+    this.#keepFocus();
     if (changed.has('preload') && this.preload && changed.get('preload') !== undefined) this.#preload();
   }
 
@@ -324,8 +335,6 @@ export class LivenessCapture extends LitElement {
     this.#loading = true;
     this.#error = undefined;
     this.#setStatus('starting');
-    // The start or retry button goes away: keep keyboard focus on the element (the cancel button stays).
-    this.#focus('[part~="cancel-button"]');
     let engine: Engine;
     try {
       // Before anything is downloaded: a browser that cannot run the check is told so by name.
@@ -375,9 +384,13 @@ export class LivenessCapture extends LitElement {
     this.stop();
   }
 
-  /** In `capture-mode="manual"`: captures the next frame that passes every check. */
+  /**
+   * In `capture-mode="manual"`: captures the next frame that passes every check. Asked while the camera is still
+   * starting or the face is not right yet, the capture waits for the first frame that passes.
+   */
   capture(): void {
-    if (this.#status === 'detecting') this.#engine?.pipeline.requestCapture();
+    if (this.#status === 'starting' && this.#attempt) this.#captureQueued = true;
+    if (this.#status === 'detecting' && !this.#paused) this.#engine?.pipeline.requestCapture();
   }
 
   /** Detect until a frame passes, then capture, encode and submit it: the rest of an attempt after `start()`. */
@@ -432,7 +445,7 @@ export class LivenessCapture extends LitElement {
           this.#paused = false;
           await engine.camera.open(video, engine.lib.DEFAULT_VIDEO_CONSTRAINTS, signal);
         }
-        return await engine.pipeline.run({
+        const run = engine.pipeline.run({
           video,
           track: engine.camera.stream?.getVideoTracks()[0] ?? null,
           guidance: this.#guidanceOptions(),
@@ -442,6 +455,9 @@ export class LivenessCapture extends LitElement {
           maxFps: this.maxFps,
           signal,
         });
+        if (this.#captureQueued) engine.pipeline.requestCapture();
+        this.#captureQueued = false;
+        return await run;
       } catch (error) {
         if (!this.#paused || signal.aborted) throw error;
       }
@@ -459,6 +475,7 @@ export class LivenessCapture extends LitElement {
 
   #cancel(): void {
     this.#paused = false;
+    this.#captureQueued = false;
     this.#attempt?.abort(new DOMException('The liveness check was stopped.', 'AbortError'));
     this.#attempt = null;
     this.#engine?.pipeline.stop();
@@ -541,15 +558,23 @@ export class LivenessCapture extends LitElement {
     this.#engine?.pipeline.stop();
     this.#engine?.camera.close();
     this.#setHint(null);
-    this.#focus('.panel');
+    this.#focusResult = true;
   }
 
-  /** Keeps keyboard and screen-reader users on the element when the control they used goes away. */
-  #focus(selector: string): void {
-    const inside = this.matches(':focus-within') || document.activeElement === document.body;
-    void this.updateComplete.then(() => {
-      if (inside) (this.renderRoot.querySelector(selector) as HTMLElement | null)?.focus();
-    });
+  /**
+   * Keeps keyboard and screen-reader users on the element: when the control that had focus went away in this
+   * update (start, retry, cancel, capture), focus moves to the control of the new state. A result panel takes focus
+   * when focus is in the element or nowhere; decided after the render, so focus never leaves a field of the page.
+   */
+  #keepFocus(): void {
+    const active = document.activeElement;
+    const lost = active === null || active === document.body;
+    const result = this.#focusResult;
+    this.#focusResult = false;
+    if (!lost && !(result && this.matches(':focus-within'))) return;
+    if (!result && !this.#focusWasInside) return;
+    const target = isFinal(this.#status) ? '.panel' : this.#status === 'idle' ? '[part~="start-button"]' : '[part~="cancel-button"]';
+    this.renderRoot.querySelector<HTMLElement>(target)?.focus();
   }
 
   #setSnapshot(blob: Blob | null): void {

@@ -128,7 +128,7 @@ export const styles = css`
     color: var(--liveness-accent-foreground, #ffffff);
     cursor: pointer;
   }
-  button:disabled {
+  button[aria-disabled='true'] {
     opacity: 0.5;
     cursor: not-allowed;
   }

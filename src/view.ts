@@ -63,7 +63,10 @@ export function renderView(m: ViewModel, actions: ViewActions): TemplateResult {
   `;
 }
 
-/** The one line the live region holds: it changes only when the hint or the status changes. */
+/**
+ * The one line the live region holds: it changes only when the hint or the status changes. A result is said too,
+ * so a person whose focus is elsewhere on the page hears it without focus moving.
+ */
 export function hintText(m: Pick<ViewModel, 'status' | 'loading' | 'hint' | 't'>): string {
   switch (m.status) {
     case 'starting':
@@ -74,14 +77,24 @@ export function hintText(m: Pick<ViewModel, 'status' | 'loading' | 'hint' | 't'>
       return m.t['state.capturing'];
     case 'submitting':
       return m.t['state.submitting'];
+    case 'passed':
+      return m.t['state.passed'];
+    case 'failed':
+      return m.t['state.failed'];
+    case 'error':
+      return m.t['state.error'];
     default:
       return '';
   }
 }
 
-function button(part: string, label: string, onClick: () => void, options: { disabled?: boolean; secondary?: boolean } = {}) {
-  return html`<button part="button ${part}" class=${options.secondary ? 'secondary' : ''} ?disabled=${options.disabled ?? false}
-    @click=${onClick}>${label}</button>`;
+/**
+ * A button. `unavailable` is `aria-disabled`, never `disabled`: the button keeps focus and its place in the tab
+ * order while the face flickers in and out of position, and a press made meanwhile is queued by its action.
+ */
+function button(part: string, label: string, onClick: () => void, options: { unavailable?: boolean; secondary?: boolean } = {}) {
+  return html`<button part="button ${part}" class=${options.secondary ? 'secondary' : ''}
+    aria-disabled=${options.unavailable ? 'true' : 'false'} @click=${onClick}>${label}</button>`;
 }
 
 function renderPanel(m: ViewModel, actions: ViewActions): TemplateResult | typeof nothing {
@@ -99,7 +112,7 @@ function renderPanel(m: ViewModel, actions: ViewActions): TemplateResult | typeo
       // One template for every running status, so the cancel button (and keyboard focus on it) stays.
       return html`<div class="actions">
         ${m.captureMode === 'manual' && (m.status === 'starting' || m.status === 'detecting')
-          ? button('capture-button', t['button.capture'], actions.capture, { disabled: !m.ready })
+          ? button('capture-button', t['button.capture'], actions.capture, { unavailable: !m.ready })
           : nothing}
         ${button('cancel-button', t['button.cancel'], actions.stop, { secondary: true })}
       </div>`;

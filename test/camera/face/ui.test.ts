@@ -54,7 +54,7 @@ describe('<liveness-capture> interface with a face in view', () => {
       el.addEventListener('liveness-progress', (e: LivenessProgressEvent) => {
         void el!.updateComplete.then(() => {
           const button = part<HTMLButtonElement>(el!, 'capture-button');
-          if (button && el!.status === 'detecting') rendered.push({ ready: e.detail.ready, disabled: button.disabled });
+          if (button && el!.status === 'detecting') rendered.push({ ready: e.detail.ready, disabled: button.getAttribute('aria-disabled') === 'true' });
         });
       });
 
@@ -64,11 +64,12 @@ describe('<liveness-capture> interface with a face in view', () => {
       expect(button, 'capture button').to.exist;
       expect(button.tagName).to.equal('BUTTON');
       expect(text(button)).to.equal(en['button.capture']);
-      expect(button.disabled, 'disabled before the face is right').to.equal(true);
+      expect(button.getAttribute('aria-disabled') === 'true', 'aria-disabled before the face is right').to.equal(true);
+      expect(button.disabled, 'never disabled: it keeps focus').to.equal(false);
 
       await withinFrames(el, 150, () => progress.some((p) => p.ready), 'ready');
       await el.updateComplete;
-      expect(part<HTMLButtonElement>(el, 'capture-button')!.disabled, 'enabled once ready').to.equal(false);
+      expect(part<HTMLButtonElement>(el, 'capture-button')!.getAttribute('aria-disabled') === 'true', 'enabled once ready').to.equal(false);
       expect(el.getAttribute('hint')).to.equal('hold-still');
 
       // Ready, and it stays so, but nothing is captured until the user asks.
@@ -309,9 +310,9 @@ describe('<liveness-capture> interface with a face in view', () => {
         // Named by its title, which the default content also shows as a heading.
         const heading = panel.querySelector('h2');
         expect(heading && panel.getAttribute('aria-label')).to.equal(heading!.textContent);
-        // No stale hint remains once the check is over.
+        // No stale hint remains once the check is over: the live region says the result.
         expect(el.hasAttribute('hint')).to.equal(false);
-        expect(text(part(el, 'hint'))).to.equal('');
+        expect(text(part(el, 'hint'))).to.equal(en[`state.${el.status as 'passed' | 'failed' | 'error'}`]);
       });
     }
 

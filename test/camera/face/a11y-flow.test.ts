@@ -1,0 +1,116 @@
+// Accessibility over whole attempts, as a keyboard and screen-reader user lives them, with Chromium's fake camera
+// playing a real face and the scripted backend: what the live region says from start to result (recorded with a
+// MutationObserver, asserted as a sequence, never on durations), where focus is after every key press, and the
+// names and descriptions of the result panels. Runs in every engine.
+import { expect } from '@open-wc/testing';
+import { sendKeys } from '@web/test-runner-commands';
+import '../../../src/index.js';
+import type { LivenessProgressEvent } from '../../../src/events.js';
+import { en } from '../../../src/i18n/catalog.js';
+import type { LivenessCapture } from '../../../src/liveness-capture.js';
+import { Backend, createElement, elementPerTest, nextResult, until } from '../../support/helpers.js';
+
+const LIVE = { body: { success: true, message: 'Process finished successfully', model_output: { pred_idx: 'real', prob_real: 0.9997915625572205 } } };
+const SPOOF = { body: { success: true, message: 'Process finished successfully', model_output: { pred_idx: 'spoof', prob_real: 0.00045343424235454 } } };
+const FORBIDDEN = { status: 403, body: { message: 'Forbidden' } };
+
+const part = <T extends Element = HTMLElement>(el: LivenessCapture, name: string): T | null =>
+  el.shadowRoot!.querySelector<T>(`[part~="${name}"]`);
+const text = (e: Element | null) => (e?.textContent ?? '').replace(/\s+/g, ' ').trim();
+
+/** Every text the live region holds, in order, as its mutations show it (a rewrite with the same text is kept). */
+function recordLive(el: LivenessCapture): { texts: string[]; stop(): void } {
+  const live = part(el, 'hint')!;
+  const texts: string[] = [];
+  const observer = new MutationObserver(() => texts.push(text(live)));
+  observer.observe(live, { childList: true, characterData: true, subtree: true });
+  return { texts, stop: () => observer.disconnect() };
+}
+
+/** The element's focused control (through its shadow root), or the page's focused element. */
+function focused(el: LivenessCapture): Element | null {
+  return el.shadowRoot!.activeElement ?? document.activeElement;
+}
+
+/** Focus nothing, so that the next Tab starts at the top of the page. */
+function blurAll(): void {
+  (document.activeElement as HTMLElement | null)?.blur();
+}
+
+describe('<liveness-capture> accessibility over whole attempts', () => {
+  const t = elementPerTest();
+
+  describe('results are announced without moving focus', () => {
+    const cases: [string, object, 'passed' | 'failed' | 'error'][] = [['pass', LIVE, 'passed'], ['fail', SPOOF, 'failed'], ['error', FORBIDDEN, 'error']];
+    for (const [name, script, status] of cases) {
+      it(`a ${name} is said by the live region while the person types in a page field, which keeps focus`, async () => {
+        const backend = await new Backend().script(script);
+        const field = document.createElement('input');
+        field.setAttribute('aria-label', 'Name');
+        document.body.prepend(field);
+        t.restores.push(() => field.remove());
+        t.el = await createElement({ endpoint: backend.endpoint, lang: 'en' });
+        const live = recordLive(t.el);
+        t.restores.push(live.stop);
+        field.focus();
+        await sendKeys({ type: 'Ada' });
+        const result = nextResult(t.el);
+        await t.el.start();
+        await result;
+        await t.el.updateComplete;
+        expect(t.el.status).to.equal(status);
+        expect(document.activeElement, 'focus stays in the field').to.equal(field);
+        await sendKeys({ type: ' L' });
+        expect(field.value).to.equal('Ada L');
+        // The result is the last thing said, politely, and it was never said twice in a row.
+        expect(live.texts.at(-1), live.texts.join(' | ')).to.equal(en[`state.${status}`]);
+        const region = part(t.el, 'hint')!;
+        expect(region.getAttribute('aria-live')).to.equal('polite');
+        expect(live.texts.filter((s, i) => i > 0 && s === live.texts[i - 1]), live.texts.join(' | ')).to.deep.equal([]);
+      });
+    }
+  });
+
+  describe('focus is never lost', () => {
+    it('Enter on Cancel puts focus on Start', async () => {
+      const backend = await new Backend().script(LIVE);
+      t.el = await createElement({ endpoint: backend.endpoint, 'capture-mode': 'manual', lang: 'en' });
+      blurAll();
+      await sendKeys({ press: 'Tab' });
+      expect(focused(t.el)).to.equal(part(t.el, 'start-button'));
+      await sendKeys({ press: 'Enter' });
+      await until(() => t.el!.status === 'detecting', 'status detecting');
+      await t.el.updateComplete;
+      expect(focused(t.el)).to.equal(part(t.el, 'cancel-button'));
+      await sendKeys({ press: 'Enter' });
+      await until(() => t.el!.status === 'idle', 'status idle');
+      await t.el.updateComplete;
+      expect(focused(t.el)).to.equal(part(t.el, 'start-button'));
+      expect(document.activeElement).to.equal(t.el);
+    });
+
+    it('a press on "Take photo" before the face is right is queued; after the capture focus is on Cancel', async () => {
+      const backend = await new Backend().script({ hang: true });
+      // Several steady frames before ready, so the first press comes before the face is right.
+      t.el = await createElement({ endpoint: backend.endpoint, 'capture-mode': 'manual', 'stable-frames': '20', lang: 'en' });
+      const progress: boolean[] = [];
+      t.el.addEventListener('liveness-progress', (e: LivenessProgressEvent) => progress.push(e.detail.ready));
+      blurAll();
+      await sendKeys({ press: 'Tab' });
+      await sendKeys({ press: 'Enter' });
+      await t.el.updateComplete;
+      // Shift+Tab is browser-specific to send; the capture button comes right before Cancel in the Tab order.
+      part<HTMLButtonElement>(t.el, 'capture-button')!.focus();
+      const capture = part<HTMLButtonElement>(t.el, 'capture-button')!;
+      expect(focused(t.el)).to.equal(capture);
+      expect(capture.getAttribute('aria-disabled'), 'not ready when pressed').to.equal('true');
+      expect(progress.includes(true), 'not ready when pressed').to.equal(false);
+      await sendKeys({ press: 'Enter' });
+      await until(() => t.el!.status === 'submitting', 'the queued press to capture');
+      await t.el.updateComplete;
+      expect(progress.includes(true), 'captured once the face was right').to.equal(true);
+      expect(focused(t.el)).to.equal(part(t.el, 'cancel-button'));
+      await until(async () => (await backend.requests()).length === 1, 'one request');
+    });
+  });
+});
