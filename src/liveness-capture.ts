@@ -1,6 +1,7 @@
 import { isServer, LitElement, type PropertyDeclarations, type TemplateResult } from 'lit';
 import type { DetectorAssets } from './assets.js';
-import { CAPTURE_MODES, checksAttribute, CONFIG_DEFAULTS, keywordAttribute, numberAttribute, QUALITY_CHECKS } from './config-attributes.js';
+import { CAPTURE_MODES, checksAttribute, CONFIG_DEFAULTS, keywordAttribute, numberAttribute, POLITENESS, QUALITY_CHECKS } from './config-attributes.js';
+import { AnnouncerController, type LineKind } from './controllers/announcer-controller.js';
 import type { CameraController } from './controllers/camera-controller.js';
 import type { FramePipelineController, PassedFrame, PipelineState } from './controllers/frame-pipeline-controller.js';
 import type { GuideController } from './controllers/guide-controller.js';
@@ -19,11 +20,12 @@ import type { GuidanceOptions } from './guidance.js';
 import { catalogLoaded, isRtl, languageOf, loadCatalog, messagesFor, resolveLanguage, type MessageKey } from './i18n/localize.js';
 import { canTransition, isFinal, type LivenessStatus } from './status.js';
 import { checkSupport, type SupportReport } from './support.js';
-import { renderView } from './view.js';
+import { hintText, renderView } from './view.js';
 import { styles } from './styles.js';
 
 export type CaptureMode = (typeof CAPTURE_MODES)[number];
 export type QualityCheck = (typeof QUALITY_CHECKS)[number];
+export type Politeness = (typeof POLITENESS)[number];
 
 const ALL_CHECKS: readonly QualityCheck[] = QUALITY_CHECKS;
 
@@ -120,6 +122,7 @@ export class LivenessCapture extends LitElement {
     minFaceSize: { attribute: 'min-face-size', converter: numberAttribute(CONFIG_DEFAULTS.minFaceSize) },
     autostart: { type: Boolean },
     captureMode: { attribute: 'capture-mode', converter: keywordAttribute(CONFIG_DEFAULTS.captureMode) },
+    politeness: { converter: keywordAttribute(CONFIG_DEFAULTS.politeness) },
     checks: { attribute: 'checks', converter: checksAttribute },
     stableFrames: { attribute: 'stable-frames', converter: numberAttribute() },
     holdMs: { attribute: 'hold-ms', converter: numberAttribute(CONFIG_DEFAULTS.holdMs) },
@@ -154,6 +157,12 @@ export class LivenessCapture extends LitElement {
   declare autostart: boolean;
   /** `auto` captures as soon as the face is right; `manual` enables a capture button instead. */
   declare captureMode: CaptureMode;
+  /**
+   * How the live region (hints, steps and the result) speaks: `polite` waits for the screen reader to finish,
+   * `assertive` interrupts it, `off` says nothing (for a page that announces `liveness-progress` and the results
+   * itself). Any other value is `INVALID_CONFIG` at `start()`.
+   */
+  declare politeness: Politeness;
   /** Quality checks that must pass before capture (space-separated): `brightness sharpness pose`. */
   declare checks: QualityCheck[];
   /**
@@ -197,6 +206,8 @@ export class LivenessCapture extends LitElement {
   #snapshotUrl: string | null = null;
   #engine: Engine | null = null;
   readonly #visibility = new VisibilityController(this, () => this.#pause());
+  /** Paces the live region: lines held long enough to be heard, passing steps skipped. */
+  readonly #announcer = new AnnouncerController(this);
   /** Detection is paused (page hidden): the camera is off until the page is shown again. */
   #paused = false;
   /** `capture()` was asked while the camera was starting: the pipeline captures its first passing frame. */
@@ -215,6 +226,7 @@ export class LivenessCapture extends LitElement {
     this.minFaceSize = 128;
     this.autostart = false;
     this.captureMode = 'auto';
+    this.politeness = CONFIG_DEFAULTS.politeness;
     this.checks = [...ALL_CHECKS];
     this.stableFrames = undefined;
     this.holdMs = CONFIG_DEFAULTS.holdMs;
@@ -287,6 +299,10 @@ export class LivenessCapture extends LitElement {
 
   override willUpdate(): void {
     if (!isServer) this.#focusWasInside = this.matches(':focus-within');
+    const status = this.#status;
+    const hint = status === 'detecting' && this.#engine ? this.#engine.pipeline.value.hint : null;
+    const kind: LineKind = status === 'idle' ? 'clear' : isFinal(status) ? 'result' : hint ? 'hint' : 'status';
+    this.#announcer.say(hintText({ status, loading: this.#loading, hint, t: messagesFor(this.#lang(), this.messages) }), kind);
   }
 
   override updated(changed: Map<PropertyKey, unknown>): void {
@@ -603,6 +619,8 @@ export class LivenessCapture extends LitElement {
         ...(this.#engine ? { layout: this.#engine.guide.style } : {}),
         loading: this.#loading,
         ...guidance,
+        announcement: this.#announcer.text,
+        politeness: (POLITENESS as readonly string[]).includes(this.politeness) ? this.politeness : 'polite',
         ...(this.#error ? { error: this.#error } : {}),
       },
       { start: () => void this.start(), stop: () => this.stop(), capture: () => this.capture() },

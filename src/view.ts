@@ -29,6 +29,10 @@ export interface ViewModel extends ViewState {
   captureMode: 'auto' | 'manual';
   snapshotUrl: string | null;
   layout?: ViewLayout;
+  /** The live region's line as paced by the element (see AnnouncerController); `hintText` when absent. */
+  announcement?: string;
+  /** `aria-live` of the live region; `polite` when absent. */
+  politeness?: 'polite' | 'assertive' | 'off';
 }
 
 export interface ViewActions {
@@ -41,6 +45,7 @@ export interface ViewActions {
 export function renderView(m: ViewModel, actions: ViewActions): TemplateResult {
   const live = m.status === 'starting' || m.status === 'detecting';
   const percent = Math.round(m.progress * 100);
+  const politeness = m.politeness ?? 'polite';
   return html`
     <div class="root" dir=${m.rtl ? 'rtl' : 'ltr'} lang=${m.lang}>
       <div part="stage" class="stage" style=${styleMap(m.layout?.stage ?? {})} ?hidden=${m.status === 'idle' || isFinal(m.status)}>
@@ -56,7 +61,8 @@ export function renderView(m: ViewModel, actions: ViewActions): TemplateResult {
           : nothing}
       </div>
       <div part="body" class="body">
-        <p part="hint" class="hint" role="status" aria-live="polite" aria-atomic="true">${hintText(m)}</p>
+        <p part="hint" class="hint" role=${politeness === 'polite' ? 'status' : nothing} aria-live=${politeness}
+          aria-atomic="true">${m.announcement ?? hintText(m)}</p>
         ${renderPanel(m, actions)}
       </div>
     </div>

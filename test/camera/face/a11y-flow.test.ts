@@ -27,6 +27,18 @@ function recordLive(el: LivenessCapture): { texts: string[]; stop(): void } {
   return { texts, stop: () => observer.disconnect() };
 }
 
+/** Every line an attempt may say: the hints and the steps. */
+const LINES = new Set(Object.entries(en).filter(([k]) => k.startsWith('hint.') || k.startsWith('state.')).map(([, v]) => v));
+
+/** One whole attempt as the region said it: known lines only, never silence or a repeat in between, the result last. */
+function expectAttempt(texts: string[], result: string): void {
+  const said = texts.join(' | ');
+  expect(texts.length, said).to.be.greaterThan(0);
+  for (const line of texts) expect(LINES.has(line), `${JSON.stringify(line)} in ${said}`).to.equal(true);
+  expect(texts.filter((s, i) => i > 0 && s === texts[i - 1]), said).to.deep.equal([]);
+  expect(texts.at(-1), said).to.equal(result);
+}
+
 /** The element's focused control (through its shadow root), or the page's focused element. */
 function focused(el: LivenessCapture): Element | null {
   return el.shadowRoot!.activeElement ?? document.activeElement;
@@ -62,13 +74,56 @@ describe('<liveness-capture> accessibility over whole attempts', () => {
         expect(document.activeElement, 'focus stays in the field').to.equal(field);
         await sendKeys({ type: ' L' });
         expect(field.value).to.equal('Ada L');
-        // The result is the last thing said, politely, and it was never said twice in a row.
-        expect(live.texts.at(-1), live.texts.join(' | ')).to.equal(en[`state.${status}`]);
-        const region = part(t.el, 'hint')!;
-        expect(region.getAttribute('aria-live')).to.equal('polite');
-        expect(live.texts.filter((s, i) => i > 0 && s === live.texts[i - 1]), live.texts.join(' | ')).to.deep.equal([]);
+        // The result is the last thing said, politely.
+        expectAttempt(live.texts, en[`state.${status}`]);
+        expect(part(t.el, 'hint')!.getAttribute('aria-live')).to.equal('polite');
       });
     }
+  });
+
+  describe('the live region is not chatty', () => {
+    it('a manual attempt says known lines, each once in a row, and ends on the result', async () => {
+      const backend = await new Backend().script(SPOOF);
+      t.el = await createElement({ endpoint: backend.endpoint, 'capture-mode': 'manual', lang: 'en' });
+      const live = recordLive(t.el);
+      t.restores.push(live.stop);
+      const ready = new Promise<void>((resolve) => {
+        t.el!.addEventListener('liveness-progress', (e: LivenessProgressEvent) => e.detail.ready && resolve());
+      });
+      const result = nextResult(t.el);
+      await t.el.start();
+      await ready;
+      t.el.capture();
+      expect((await result).type).to.equal('liveness-fail');
+      await t.el.updateComplete;
+      expectAttempt(live.texts, en['state.failed']);
+      // Back to idle: the region falls silent.
+      t.el.stop();
+      await t.el.updateComplete;
+      expect(live.texts.at(-1)).to.equal('');
+    });
+
+    for (const politeness of ['assertive', 'off'] as const) {
+      it(`politeness="${politeness}" sets the region's aria-live (no implicit status role)`, async () => {
+        t.el = await createElement({ endpoint: new Backend().endpoint, politeness, lang: 'en' });
+        const region = part(t.el, 'hint')!;
+        expect(region.getAttribute('aria-live')).to.equal(politeness);
+        expect(region.hasAttribute('role')).to.equal(false);
+        t.el.politeness = 'polite';
+        await t.el.updateComplete;
+        expect(region.getAttribute('aria-live')).to.equal('polite');
+        expect(region.getAttribute('role')).to.equal('status');
+      });
+    }
+
+    it('an unknown politeness is INVALID_CONFIG at start', async () => {
+      t.el = await createElement({ endpoint: new Backend().endpoint, politeness: 'loud', lang: 'en' });
+      const result = nextResult(t.el);
+      await t.el.start();
+      const event = await result;
+      expect(event.detail.code).to.equal('INVALID_CONFIG');
+      expect(event.detail.message).to.contain('politeness="loud"');
+    });
   });
 
   describe('focus is never lost', () => {
