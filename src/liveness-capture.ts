@@ -236,7 +236,16 @@ export class LivenessCapture extends LitElement {
     this.assetsBase = null;
     this.headers = {};
     this.messages = {};
+    this.addEventListener('keydown', this.#onKeydown);
   }
+
+  /** Escape cancels while the attempt runs (where the cancel button shows), as the cancel button does. */
+  readonly #onKeydown = (event: KeyboardEvent): void => {
+    if (event.key !== 'Escape' || event.defaultPrevented || this.#status === 'idle' || isFinal(this.#status)) return;
+    // One Escape does one thing: a dialog around the element stays open.
+    event.preventDefault();
+    this.stop();
+  };
 
   /**
    * Fetches and compiles the detector (wasm + model, in its worker where the browser allows) before any element
@@ -620,6 +629,7 @@ export class LivenessCapture extends LitElement {
         loading: this.#loading,
         ...guidance,
         announcement: this.#announcer.text,
+        slotted: isServer ? [] : [...this.children].map((c) => c.getAttribute('slot') ?? ''),
         politeness: (POLITENESS as readonly string[]).includes(this.politeness) ? this.politeness : 'polite',
         ...(this.#error ? { error: this.#error } : {}),
       },

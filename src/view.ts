@@ -31,6 +31,8 @@ export interface ViewModel extends ViewState {
   layout?: ViewLayout;
   /** The live region's line as paced by the element (see AnnouncerController); `hintText` when absent. */
   announcement?: string;
+  /** Result slots the page filled (`pass`, `fail`, `error`): their panels are labelled by the result alone. */
+  slotted?: readonly string[];
   /** `aria-live` of the live region; `polite` when absent. */
   politeness?: 'polite' | 'assertive' | 'off';
 }
@@ -103,6 +105,19 @@ function button(part: string, label: string, onClick: () => void, options: { una
     aria-disabled=${options.unavailable ? 'true' : 'false'} @click=${onClick}>${label}</button>`;
 }
 
+/**
+ * A result panel, named by its heading and described by its message, so that taking focus it says both. Content the
+ * page slots in has no id the panel could point to across the shadow boundary: the panel is then labelled by the
+ * result, and the page's content is read inside it.
+ */
+function resultPanel(m: ViewModel, kind: 'pass' | 'fail' | 'error', content: TemplateResult) {
+  const result = m.t[kind === 'pass' ? 'state.passed' : kind === 'fail' ? 'state.failed' : 'state.error'];
+  const own = !m.slotted?.includes(kind);
+  return html`<section part="panel result-${kind}" class="panel" data-kind=${kind} tabindex="-1"
+    aria-label=${own ? nothing : result} aria-labelledby=${own ? 'result-title' : nothing}
+    aria-describedby=${own ? 'result-message' : nothing}>${content}</section>`;
+}
+
 function renderPanel(m: ViewModel, actions: ViewActions): TemplateResult | typeof nothing {
   const { t } = m;
   switch (m.status) {
@@ -125,26 +140,22 @@ function renderPanel(m: ViewModel, actions: ViewActions): TemplateResult | typeo
     case 'passed':
     case 'failed': {
       const kind = m.status === 'passed' ? 'pass' : 'fail';
-      return html`<section part="panel result-${kind}" class="panel" data-kind=${kind} tabindex="-1"
-          aria-label=${t[`result.${kind}.title`]}>
+      return resultPanel(m, kind, html`
         <slot name=${kind}>
-          <h2>${t[`result.${kind}.title`]}</h2>
-          <p>${t[`result.${kind}.body`]}</p>
+          <h2 id="result-title">${t[`result.${kind}.title`]}</h2>
+          <p id="result-message">${t[`result.${kind}.body`]}</p>
         </slot>
-        ${kind === 'fail' ? button('retry-button', t['button.retry'], actions.start) : nothing}
-      </section>`;
+        ${kind === 'fail' ? button('retry-button', t['button.retry'], actions.start) : nothing}`);
     }
     case 'error': {
       const error = m.error;
-      return html`<section part="panel result-error" class="panel" data-kind="error" tabindex="-1"
-          aria-label=${t['result.error.title']}>
+      return resultPanel(m, 'error', html`
         <slot name="error">
-          <h2>${t['result.error.title']}</h2>
-          <p>${error ? t[`error.${error.code}` as MessageKey] : ''}</p>
+          <h2 id="result-title">${t['result.error.title']}</h2>
+          <p id="result-message">${error ? t[`error.${error.code}` as MessageKey] : ''}</p>
           ${error ? html`<p class="code">${format(t['label.error-code'], { code: error.code })}</p>` : nothing}
         </slot>
-        ${error?.recoverable ? button('retry-button', t['button.retry'], actions.start) : nothing}
-      </section>`;
+        ${error?.recoverable ? button('retry-button', t['button.retry'], actions.start) : nothing}`);
     }
     default:
       return nothing;

@@ -8,7 +8,7 @@ import '../../../src/index.js';
 import type { LivenessProgressEvent } from '../../../src/events.js';
 import { en } from '../../../src/i18n/catalog.js';
 import type { LivenessCapture } from '../../../src/liveness-capture.js';
-import { Backend, createElement, elementPerTest, nextResult, until } from '../../support/helpers.js';
+import { Backend, createElement, elementPerTest, expectCameraOff, nextResult, until } from '../../support/helpers.js';
 
 const LIVE = { body: { success: true, message: 'Process finished successfully', model_output: { pred_idx: 'real', prob_real: 0.9997915625572205 } } };
 const SPOOF = { body: { success: true, message: 'Process finished successfully', model_output: { pred_idx: 'spoof', prob_real: 0.00045343424235454 } } };
@@ -42,6 +42,17 @@ function expectAttempt(texts: string[], result: string): void {
 /** The element's focused control (through its shadow root), or the page's focused element. */
 function focused(el: LivenessCapture): Element | null {
   return el.shadowRoot!.activeElement ?? document.activeElement;
+}
+
+/** The text of the elements an `aria-labelledby` / `aria-describedby` list names, joined (accname's rule for them). */
+function referenced(el: LivenessCapture, owner: Element, attribute: string): string {
+  const ids = (owner.getAttribute(attribute) ?? '').split(/\s+/).filter(Boolean);
+  expect(ids.length, attribute).to.be.greaterThan(0);
+  return ids.map((id) => {
+    const target = el.shadowRoot!.getElementById(id);
+    expect(target, `#${id} in the shadow root`).to.exist;
+    return text(target);
+  }).join(' ');
 }
 
 /** Focus nothing, so that the next Tab starts at the top of the page. */
@@ -123,6 +134,97 @@ describe('<liveness-capture> accessibility over whole attempts', () => {
       const event = await result;
       expect(event.detail.code).to.equal('INVALID_CONFIG');
       expect(event.detail.message).to.contain('politeness="loud"');
+    });
+  });
+
+  describe('result panels are named by their heading and described by their message', () => {
+    const cases: [string, object, string, string, string][] = [
+      ['pass', LIVE, 'result-pass', en['result.pass.title'], en['result.pass.body']],
+      ['fail', SPOOF, 'result-fail', en['result.fail.title'], en['result.fail.body']],
+      ['error', FORBIDDEN, 'result-error', en['result.error.title'], en['error.UNAUTHORIZED']],
+    ];
+    for (const [name, script, panelPart, title, message] of cases) {
+      it(`the ${name} panel`, async () => {
+        const backend = await new Backend().script(script);
+        t.el = await createElement({ endpoint: backend.endpoint, lang: 'en' });
+        blurAll();
+        await sendKeys({ press: 'Tab' });
+        const result = nextResult(t.el);
+        await sendKeys({ press: 'Enter' });
+        await result;
+        await t.el.updateComplete;
+        const panel = part(t.el, panelPart)!;
+        expect(focused(t.el)).to.equal(panel);
+        expect(panel.hasAttribute('aria-label')).to.equal(false);
+        expect(referenced(t.el, panel, 'aria-labelledby')).to.equal(title);
+        expect(referenced(t.el, panel, 'aria-describedby')).to.equal(message);
+        expect(panel.querySelector('h2')!.id).to.equal(panel.getAttribute('aria-labelledby'));
+      });
+    }
+
+    it('a panel with slotted content is labelled by the result and has no description pointing at hidden text', async () => {
+      const backend = await new Backend().script(LIVE);
+      t.el = document.createElement('liveness-capture');
+      t.el.setAttribute('endpoint', backend.endpoint);
+      t.el.setAttribute('lang', 'en');
+      t.el.innerHTML = '<div slot="pass"><h2>All set</h2><p>You can continue.</p></div>';
+      document.body.append(t.el);
+      const result = nextResult(t.el);
+      await t.el.start();
+      await result;
+      await t.el.updateComplete;
+      const panel = part(t.el, 'result-pass')!;
+      expect(panel.getAttribute('aria-label')).to.equal(en['state.passed']);
+      expect(panel.hasAttribute('aria-labelledby')).to.equal(false);
+      expect(panel.hasAttribute('aria-describedby')).to.equal(false);
+    });
+  });
+
+  describe('Escape', () => {
+    it('cancels while the camera runs, with focus on Cancel or on Take photo; focus goes to Start', async () => {
+      const backend = await new Backend().script(LIVE);
+      t.el = await createElement({ endpoint: backend.endpoint, 'capture-mode': 'manual', lang: 'en' });
+      blurAll();
+      await sendKeys({ press: 'Tab' });
+      await sendKeys({ press: 'Enter' });
+      await until(() => t.el!.status === 'detecting', 'status detecting');
+      await t.el.updateComplete;
+      expect(focused(t.el)).to.equal(part(t.el, 'cancel-button'));
+      await sendKeys({ press: 'Escape' });
+      await until(() => t.el!.status === 'idle', 'status idle');
+      await t.el.updateComplete;
+      expect(focused(t.el)).to.equal(part(t.el, 'start-button'));
+      expectCameraOff(t.camera.tracks);
+
+      await sendKeys({ press: 'Enter' });
+      await until(() => t.el!.status === 'detecting', 'status detecting again');
+      await t.el.updateComplete;
+      part<HTMLButtonElement>(t.el, 'capture-button')!.focus();
+      await sendKeys({ press: 'Escape' });
+      await until(() => t.el!.status === 'idle', 'status idle again');
+      await t.el.updateComplete;
+      expect(focused(t.el)).to.equal(part(t.el, 'start-button'));
+      expect(await backend.requests()).to.deep.equal([]);
+    });
+
+    it('does nothing when idle or on a result, and lets the page have the key', async () => {
+      const backend = await new Backend().script(SPOOF);
+      t.el = await createElement({ endpoint: backend.endpoint, lang: 'en' });
+      const prevented: boolean[] = [];
+      const onKey = (e: KeyboardEvent) => prevented.push(e.defaultPrevented);
+      document.addEventListener('keydown', onKey);
+      t.restores.push(() => document.removeEventListener('keydown', onKey));
+      part<HTMLButtonElement>(t.el, 'start-button')!.focus();
+      await sendKeys({ press: 'Escape' });
+      expect(t.el.status).to.equal('idle');
+      const result = nextResult(t.el);
+      await sendKeys({ press: 'Enter' });
+      await result;
+      await t.el.updateComplete;
+      expect(focused(t.el)).to.equal(part(t.el, 'result-fail'));
+      await sendKeys({ press: 'Escape' });
+      expect(t.el.status).to.equal('failed');
+      expect(prevented).to.deep.equal([false, false, false]);
     });
   });
 
