@@ -14,7 +14,6 @@ export const styles = css`
     color: var(--liveness-foreground, #f5f6f8);
     background: var(--liveness-background, #0f1115);
     border-radius: var(--liveness-radius, 16px);
-    overflow: hidden;
   }
   :host([hidden]),
   [hidden] {
@@ -25,11 +24,24 @@ export const styles = css`
   *::after {
     box-sizing: inherit;
   }
+  /* The host is never clipped, so the controls and a focused button stay visible whatever height the page gives it.
+     In a host of fixed height the stage gives up height first (the preview is cropped to cover it), and only the
+     stage clips, with the host's rounded top corners. */
+  .root {
+    display: flex;
+    flex-direction: column;
+    height: 100%;
+    border-radius: inherit;
+  }
   .stage {
     position: relative;
+    flex: 0 1 auto;
+    min-height: 0;
     aspect-ratio: var(--liveness-aspect-ratio, 4 / 3);
     background: #000;
     overflow: hidden;
+    border-start-start-radius: inherit;
+    border-start-end-radius: inherit;
   }
   video,
   .snapshot {
@@ -75,6 +87,7 @@ export const styles = css`
     transition: width 120ms linear;
   }
   .body {
+    flex: none;
     padding: 16px 20px 20px;
     display: grid;
     gap: 12px;
