@@ -77,7 +77,10 @@ export const styles = css`
     height: 6px;
     transform: translateX(-50%);
     border-radius: 3px;
-    background: rgba(255, 255, 255, 0.3);
+    /* Opaque, so the fill's contrast with it is known whatever the camera shows: the default fill on black is 6:1
+       (WCAG 1.4.11 asks 3:1); the light edge sets the track apart from a dark picture. */
+    background: #000;
+    box-shadow: 0 0 0 1px rgba(255, 255, 255, 0.7);
     overflow: hidden;
   }
   .progress > span {
@@ -175,8 +178,16 @@ export const styles = css`
     .guide[data-ready] {
       border-color: Highlight;
     }
+    /* The fill would be forced to the track's Canvas colour: both keep system colours of full contrast. */
+    .progress {
+      forced-color-adjust: none;
+      background: Canvas;
+      box-shadow: none;
+      border: 1px solid CanvasText;
+    }
     .progress > span {
-      background: Highlight;
+      forced-color-adjust: none;
+      background: CanvasText;
     }
     button {
       border-color: ButtonText;

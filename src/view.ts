@@ -56,8 +56,8 @@ export function renderView(m: ViewModel, actions: ViewActions): TemplateResult {
         ${m.snapshotUrl && !live ? html`<img part="snapshot" class="snapshot" alt="" src=${m.snapshotUrl} />` : nothing}
         <div part="guide" class="guide" style=${styleMap(m.layout?.guide ?? {})} ?data-ready=${m.ready || m.progress > 0} aria-hidden="true"></div>
         ${m.status === 'detecting' && m.progress > 0
-          ? html`<div part="progress" class="progress" role="progressbar" aria-label=${format(m.t['progress'], { percent })}
-                aria-valuemin="0" aria-valuemax="100" aria-valuenow=${percent}>
+          ? html`<div part="progress" class="progress" role="progressbar" aria-label=${m.t['label.progress']}
+                aria-valuetext=${format(m.t['progress'], { percent })} aria-valuemin="0" aria-valuemax="100" aria-valuenow=${percent}>
                 <span part="progress-bar" style="width:${percent}%"></span>
               </div>`
           : nothing}

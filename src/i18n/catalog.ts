@@ -45,6 +45,7 @@ export const en = {
   'label.guide': 'Face position guide',
   'label.score': 'Score: {score}',
   'label.error-code': 'Error code: {code}',
+  'label.progress': 'Getting ready for the photo',
   countdown: 'Hold still… {seconds}',
   progress: '{percent}% ready',
 

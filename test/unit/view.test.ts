@@ -159,7 +159,9 @@ describe('view: renderView', () => {
     const bar = part(host, 'progress')!;
     expect(bar.getAttribute('role')).to.equal('progressbar');
     expect(bar.getAttribute('aria-valuenow')).to.equal('30');
-    expect(bar.getAttribute('aria-label')).to.equal('30% ready');
+    // Named once, not by its changing value, which is the value text.
+    expect(bar.getAttribute('aria-label')).to.equal(en['label.progress']);
+    expect(bar.getAttribute('aria-valuetext')).to.equal('30% ready');
     expect(part(host, 'progress-bar')!.getAttribute('style')).to.contain('width:30%');
     expect(part(host, 'guide')!.hasAttribute('data-ready')).to.equal(true);
     // Not while submitting, even with progress left over.

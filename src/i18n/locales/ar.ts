@@ -37,6 +37,7 @@ export const ar: Messages = {
   'label.guide': 'دليل وضع الوجه',
   'label.score': 'النتيجة: {score}',
   'label.error-code': 'رمز الخطأ: {code}',
+  'label.progress': 'التحضير لالتقاط الصورة',
   countdown: 'لا تتحرك… {seconds}',
   progress: 'التقدّم: {percent}٪',
 

@@ -38,6 +38,7 @@ export const de: Messages = {
   'label.guide': 'Positionierungshilfe für das Gesicht',
   'label.score': 'Punktzahl: {score}',
   'label.error-code': 'Fehlercode: {code}',
+  'label.progress': 'Foto wird vorbereitet',
   countdown: 'Nicht bewegen… {seconds}',
   progress: 'Fortschritt: {percent}\u00a0%',
 

@@ -37,6 +37,7 @@ export const es: Messages = {
   'label.guide': 'Guía para colocar el rostro',
   'label.score': 'Puntuación: {score}',
   'label.error-code': 'Código de error: {code}',
+  'label.progress': 'Preparando la foto',
   countdown: 'No te muevas… {seconds}',
   progress: 'Progreso: {percent}\u00a0%',
 

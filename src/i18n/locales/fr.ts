@@ -37,6 +37,7 @@ export const fr: Messages = {
   'label.guide': 'Repère de positionnement du visage',
   'label.score': 'Score\u00a0: {score}',
   'label.error-code': 'Code d’erreur\u00a0: {code}',
+  'label.progress': 'Préparation de la photo',
   countdown: 'Ne bougez plus… {seconds}',
   progress: 'Progression\u00a0: {percent}\u00a0%',
 

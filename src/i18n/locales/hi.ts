@@ -37,6 +37,7 @@ export const hi: Messages = {
   'label.guide': 'चेहरे की सही जगह बताने वाली गाइड',
   'label.score': 'स्कोर: {score}',
   'label.error-code': 'त्रुटि कोड: {code}',
+  'label.progress': 'फ़ोटो की तैयारी',
   countdown: 'हिलें नहीं… {seconds}',
   progress: '{percent}% तैयार',
 

@@ -37,6 +37,7 @@ export const pt: Messages = {
   'label.guide': 'Guia de posicionamento do rosto',
   'label.score': 'Pontuação: {score}',
   'label.error-code': 'Código do erro: {code}',
+  'label.progress': 'Preparando a foto',
   countdown: 'Não se mexa… {seconds}',
   progress: 'Progresso: {percent}%',
 

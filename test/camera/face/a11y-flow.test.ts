@@ -8,7 +8,7 @@ import '../../../src/index.js';
 import type { LivenessProgressEvent } from '../../../src/events.js';
 import { en } from '../../../src/i18n/catalog.js';
 import type { LivenessCapture } from '../../../src/liveness-capture.js';
-import { Backend, createElement, elementPerTest, expectCameraOff, nextResult, until } from '../../support/helpers.js';
+import { Backend, createElement, elementPerTest, expectCameraOff, matchMedia, nextResult, until } from '../../support/helpers.js';
 
 const LIVE = { body: { success: true, message: 'Process finished successfully', model_output: { pred_idx: 'real', prob_real: 0.9997915625572205 } } };
 const SPOOF = { body: { success: true, message: 'Process finished successfully', model_output: { pred_idx: 'spoof', prob_real: 0.00045343424235454 } } };
@@ -53,6 +53,21 @@ function referenced(el: LivenessCapture, owner: Element, attribute: string): str
     expect(target, `#${id} in the shadow root`).to.exist;
     return text(target);
   }).join(' ');
+}
+
+/** WCAG contrast ratio of two opaque computed colours (`rgb(r, g, b)`). */
+function contrast(a: string, b: string): number {
+  const luminance = (color: string) => {
+    const parts = color.match(/[\d.]+/g)!.map(Number);
+    expect(parts.length === 3 || parts[3] === 1, `${color} is opaque`).to.equal(true);
+    const [r, g, bl] = parts.slice(0, 3).map((v) => {
+      const c = v / 255;
+      return c <= 0.04045 ? c / 12.92 : ((c + 0.055) / 1.055) ** 2.4;
+    }) as [number, number, number];
+    return 0.2126 * r + 0.7152 * g + 0.0722 * bl;
+  };
+  const [hi, lo] = [luminance(a), luminance(b)].sort((x, y) => y - x) as [number, number];
+  return (hi + 0.05) / (lo + 0.05);
 }
 
 /** Focus nothing, so that the next Tab starts at the top of the page. */
@@ -225,6 +240,37 @@ describe('<liveness-capture> accessibility over whole attempts', () => {
       await sendKeys({ press: 'Escape' });
       expect(t.el.status).to.equal('failed');
       expect(prevented).to.deep.equal([false, false, false]);
+    });
+  });
+
+  describe('the progress bar', () => {
+    it('is named once (its changing value is the value text) and its fill has 3:1 against the track, also in forced colours', async () => {
+      const backend = await new Backend().script(LIVE);
+      // Steps of the hold counted in frames too, so several values are seen on any machine.
+      t.el = await createElement({ endpoint: backend.endpoint, 'capture-mode': 'manual', 'stable-frames': '5', lang: 'en' });
+      const seen: { name: string | null; value: string | null; text: string | null }[] = [];
+      const ready = new Promise<void>((resolve) => {
+        t.el!.addEventListener('liveness-progress', (e: LivenessProgressEvent) => {
+          void t.el!.updateComplete.then(() => {
+            const bar = part(t.el!, 'progress');
+            if (bar) seen.push({ name: bar.getAttribute('aria-label'), value: bar.getAttribute('aria-valuenow'), text: bar.getAttribute('aria-valuetext') });
+            if (e.detail.ready && bar) resolve();
+          });
+        });
+      });
+      await t.el.start();
+      await ready;
+      expect(new Set(seen.map((s) => s.value)).size, JSON.stringify(seen)).to.be.at.least(2);
+      expect(new Set(seen.map((s) => s.name)), JSON.stringify(seen)).to.deep.equal(new Set([en['label.progress']]));
+      for (const s of seen) expect(s.text).to.equal(en.progress.replace('{percent}', s.value!));
+
+      const track = part(t.el, 'progress')!;
+      const fill = part(t.el, 'progress-bar')!;
+      const ratio = () => contrast(getComputedStyle(fill).backgroundColor, getComputedStyle(track).backgroundColor);
+      expect(ratio(), 'default theme').to.be.at.least(3);
+      t.restores.push(matchMedia(t.el, 'forced-colors: active'));
+      expect(getComputedStyle(fill).forcedColorAdjust).to.equal('none');
+      expect(ratio(), 'forced colours').to.be.at.least(3);
     });
   });
 

@@ -7,7 +7,7 @@ import { sendKeys } from '@web/test-runner-commands';
 import '../../../src/index.js';
 import type { LivenessProgressEvent } from '../../../src/events.js';
 import type { LivenessCapture } from '../../../src/liveness-capture.js';
-import { Backend, createElement, frames, nextResult, until } from '../../support/helpers.js';
+import { Backend, createElement, frames, matchMedia, nextResult, until } from '../../support/helpers.js';
 import { withinFrames } from '../guidance-case.js';
 
 const LIVE = { body: { success: true, message: 'Process finished successfully', model_output: { pred_idx: 'real', prob_real: 0.9997915625572205 } } };
@@ -68,16 +68,6 @@ async function shiftTab(): Promise<void> {
   } finally {
     await sendKeys({ up: 'Shift' });
   }
-}
-
-/** The element's `@media (<feature>)` rules, applied as if the feature matched; returns the undo. */
-function matchMedia(el: LivenessCapture, feature: string): () => void {
-  const rules = el.shadowRoot!.adoptedStyleSheets.flatMap((s) => [...s.cssRules])
-    .filter((r): r is CSSMediaRule => r instanceof CSSMediaRule && r.conditionText.includes(feature));
-  expect(rules.length, `a @media (${feature}) rule`).to.be.greaterThan(0);
-  const texts = rules.map((r) => r.media.mediaText);
-  for (const r of rules) r.media.mediaText = 'all';
-  return () => rules.forEach((r, i) => { r.media.mediaText = texts[i]!; });
 }
 
 describe('<liveness-capture> accessibility', () => {
