@@ -27,6 +27,25 @@ export type CaptureMode = (typeof CAPTURE_MODES)[number];
 export type QualityCheck = (typeof QUALITY_CHECKS)[number];
 export type Politeness = (typeof POLITENESS)[number];
 
+/** What a {@link SessionProvider} is asked. */
+export interface SessionRequest {
+  /** The session the server refused (`SESSION_INVALID`: expired, unknown or already decided), or null. */
+  readonly previous: string | null;
+  /**
+   * Aborted when the person cancels (Cancel, Escape), the page calls `stop()` or removes the element: pass it to
+   * `fetch` so the request stops too.
+   */
+  readonly signal: AbortSignal;
+}
+
+/**
+ * Supplies a fresh liveness session when the server refused the current one, so a person who took long can go on:
+ * with one set, `SESSION_INVALID` offers "Try again", and the retry asks for a session before the camera opens.
+ * Resolve with the new session id (what `createSession()` / `POST /sessions` returned); reject to end the retry
+ * with `SESSION_INVALID` again (the rejection is its `cause`), which offers another try.
+ */
+export type SessionProvider = (request: SessionRequest) => Promise<string> | string;
+
 const ALL_CHECKS: readonly QualityCheck[] = QUALITY_CHECKS;
 
 type AttemptModule = typeof import('./attempt-module.js');
@@ -118,6 +137,7 @@ export class LivenessCapture extends LitElement {
     endpoint: { type: String },
     apiKey: { type: String, attribute: 'api-key' },
     session: { type: String },
+    sessionProvider: { attribute: false },
     threshold: { converter: numberAttribute(CONFIG_DEFAULTS.threshold) },
     minFaceSize: { attribute: 'min-face-size', converter: numberAttribute(CONFIG_DEFAULTS.minFaceSize) },
     autostart: { type: Boolean },
@@ -149,6 +169,11 @@ export class LivenessCapture extends LitElement {
    * `x-liveness-session` request header. The server takes the model and threshold from it and decides it once.
    */
   declare session: string | null;
+  /**
+   * Called for a fresh session when the server refused this one (see {@link SessionProvider}); without it an
+   * expired session ends with `SESSION_INVALID` and no retry, and the page must reload or start over itself.
+   */
+  declare sessionProvider: SessionProvider | null;
   /** Passes only when `prob_real > threshold` (strictly). A number from 0 to 1; anything else is `INVALID_CONFIG`. */
   declare threshold: number;
   /** Minimum face width and height, in the captured image's pixels (at least 1; SpoofSense backends refuse < 128). */
@@ -210,6 +235,8 @@ export class LivenessCapture extends LitElement {
   readonly #announcer = new AnnouncerController(this);
   /** Detection is paused (page hidden): the camera is off until the page is shown again. */
   #paused = false;
+  /** The server refused the session and a provider is set: the next start asks it for a new one first. */
+  #renewSession = false;
   /** `capture()` was asked while the camera was starting: the pipeline captures its first passing frame. */
   #captureQueued = false;
   /** Focus was in the element before the current update (see `#keepFocus`). */
@@ -222,6 +249,7 @@ export class LivenessCapture extends LitElement {
     this.endpoint = '';
     this.apiKey = null;
     this.session = null;
+    this.sessionProvider = null;
     this.threshold = 0.55;
     this.minFaceSize = 128;
     this.autostart = false;
@@ -316,6 +344,8 @@ export class LivenessCapture extends LitElement {
 
   override updated(changed: Map<PropertyKey, unknown>): void {
     this.#keepFocus();
+    // A session the page set itself replaces the one a provider would have fetched.
+    if (changed.has('session') && !this.#attempt) this.#renewSession = false;
     if (changed.has('preload') && this.preload && changed.get('preload') !== undefined) this.#preload();
   }
 
@@ -367,6 +397,7 @@ export class LivenessCapture extends LitElement {
       if (!support.supported) throw new LivenessError('UNSUPPORTED', support.message);
       engine = await this.#loadEngine();
       signal.throwIfAborted();
+      if (this.#renewSession) await this.#renew(signal);
     } catch (error) {
       this.#fail(attempt, error);
       return;
@@ -396,6 +427,25 @@ export class LivenessCapture extends LitElement {
     this.#loading = false;
     this.#setStatus('detecting');
     void this.#run(attempt, video, engine);
+  }
+
+  /** Asks the page's `sessionProvider` for a session to replace the refused one. */
+  async #renew(signal: AbortSignal): Promise<void> {
+    const provider = this.sessionProvider;
+    if (!provider) return;
+    let session: unknown;
+    try {
+      session = await provider({ previous: this.session, signal });
+    } catch (cause) {
+      signal.throwIfAborted();
+      throw new LivenessError('SESSION_INVALID', `The page could not supply a new session: ${cause instanceof Error ? cause.message : String(cause)}`, { cause });
+    }
+    signal.throwIfAborted();
+    if (typeof session !== 'string' || session === '') {
+      throw new LivenessError('SESSION_INVALID', `sessionProvider must resolve with a session id, not ${JSON.stringify(session) ?? String(session)}.`);
+    }
+    this.session = session;
+    this.#renewSession = false;
   }
 
   /** Stops the camera, drops any request in flight and returns to idle without an event. */
@@ -572,7 +622,10 @@ export class LivenessCapture extends LitElement {
     const failure = error instanceof LivenessError
       ? error
       : new LivenessError('INVALID_RESPONSE', error instanceof Error ? error.message : String(error), { cause: error });
-    this.#error = failure.toDetail();
+    const detail = failure.toDetail();
+    // A refused session is recoverable when the page can supply another.
+    this.#renewSession = failure.code === 'SESSION_INVALID' && !!this.sessionProvider;
+    this.#error = this.#renewSession ? { ...detail, recoverable: true } : detail;
     this.#loading = false;
     this.#afterResult();
     this.#setStatus('error');

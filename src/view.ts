@@ -105,6 +105,11 @@ function button(part: string, label: string, onClick: () => void, options: { una
     aria-disabled=${options.unavailable ? 'true' : 'false'} @click=${onClick}>${label}</button>`;
 }
 
+/** An expired session the page can renew says "try again" instead of "reload". */
+function errorMessageKey(error: LivenessErrorDetail): MessageKey {
+  return error.code === 'SESSION_INVALID' && error.recoverable ? 'error.SESSION_INVALID.renew' : (`error.${error.code}` as MessageKey);
+}
+
 /**
  * A result panel, named by its heading and described by its message, so that taking focus it says both. Content the
  * page slots in has no id the panel could point to across the shadow boundary: the panel is then labelled by the
@@ -152,7 +157,7 @@ function renderPanel(m: ViewModel, actions: ViewActions): TemplateResult | typeo
       return resultPanel(m, 'error', html`
         <slot name="error">
           <h2 id="result-title">${t['result.error.title']}</h2>
-          <p id="result-message">${error ? t[`error.${error.code}` as MessageKey] : ''}</p>
+          <p id="result-message">${error ? t[errorMessageKey(error)] : ''}</p>
           ${error ? html`<p class="code">${format(t['label.error-code'], { code: error.code })}</p>` : nothing}
         </slot>
         ${error?.recoverable ? button('retry-button', t['button.retry'], actions.start) : nothing}`);

@@ -274,6 +274,76 @@ describe('<liveness-capture> accessibility over whole attempts', () => {
     });
   });
 
+  describe('an expired session', () => {
+    const EXPIRED = { status: 410, body: { success: false, error_code: 'SESSION_EXPIRED', message: 'The session expired.' } };
+
+    it('without a sessionProvider: SESSION_INVALID, "reload the page", no retry', async () => {
+      const backend = await new Backend().script(EXPIRED);
+      t.el = await createElement({ endpoint: backend.endpoint, session: 'old', lang: 'en' });
+      const result = nextResult(t.el);
+      await t.el.start();
+      const event = await result;
+      expect([event.detail.code, event.detail.recoverable]).to.deep.equal(['SESSION_INVALID', false]);
+      await t.el.updateComplete;
+      expect(referenced(t.el, part(t.el, 'result-error')!, 'aria-describedby')).to.equal(en['error.SESSION_INVALID']);
+      expect(part(t.el, 'retry-button')).to.equal(null);
+    });
+
+    it('with a sessionProvider: retry is offered, asks for a fresh session and the check goes on, by keyboard alone', async () => {
+      const backend = await new Backend().script(EXPIRED);
+      const asked: { previous: string | null; aborted: boolean }[] = [];
+      t.el = await createElement({ endpoint: backend.endpoint, session: 'old', lang: 'en' }, {
+        sessionProvider: async ({ previous, signal }) => {
+          asked.push({ previous, aborted: signal.aborted });
+          await backend.script(LIVE);
+          return 'fresh';
+        },
+      });
+      const live = recordLive(t.el);
+      t.restores.push(live.stop);
+      blurAll();
+      await sendKeys({ press: 'Tab' });
+      let result = nextResult(t.el);
+      await sendKeys({ press: 'Enter' });
+      const event = await result;
+      expect([event.detail.code, event.detail.recoverable]).to.deep.equal(['SESSION_INVALID', true]);
+      await t.el.updateComplete;
+      const panel = part(t.el, 'result-error')!;
+      expect(focused(t.el)).to.equal(panel);
+      expect(referenced(t.el, panel, 'aria-describedby')).to.equal(en['error.SESSION_INVALID.renew']);
+      expect(asked, 'asked only on retry').to.deep.equal([]);
+      await sendKeys({ press: 'Tab' });
+      expect(focused(t.el)).to.equal(part(t.el, 'retry-button'));
+      result = nextResult(t.el);
+      await sendKeys({ press: 'Enter' });
+      expect((await result).type).to.equal('liveness-pass');
+      expect(asked).to.deep.equal([{ previous: 'old', aborted: false }]);
+      expect(t.el.session).to.equal('fresh');
+      const requests = await backend.requests();
+      expect(requests.map((r) => r.headers['x-liveness-session'])).to.deep.equal(['old', 'fresh']);
+      expect(live.texts.at(-1)).to.equal(en['state.passed']);
+    });
+
+    it('a provider that fails ends the retry with SESSION_INVALID, its cause kept, and offers retry again', async () => {
+      const backend = await new Backend().script(EXPIRED);
+      t.el = await createElement({ endpoint: backend.endpoint, session: 'old', lang: 'en' }, {
+        sessionProvider: () => Promise.reject(new Error('the session service is down')),
+      });
+      let result = nextResult(t.el);
+      await t.el.start();
+      await result;
+      await t.el.updateComplete;
+      result = nextResult(t.el);
+      part<HTMLButtonElement>(t.el, 'retry-button')!.click();
+      const event = await result;
+      expect([event.detail.code, event.detail.recoverable]).to.deep.equal(['SESSION_INVALID', true]);
+      expect(event.detail.message).to.contain('the session service is down');
+      await t.el.updateComplete;
+      expect(part(t.el, 'retry-button')).to.exist;
+      expect((await backend.requests()).length, 'no request without a session').to.equal(1);
+    });
+  });
+
   describe('focus is never lost', () => {
     it('Enter on Cancel puts focus on Start', async () => {
       const backend = await new Backend().script(LIVE);
