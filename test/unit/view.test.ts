@@ -185,8 +185,13 @@ describe('view: renderView', () => {
       const panel = part(host, `result-${kind}`)!;
       expect(panel.getAttribute('part')).to.equal(`panel result-${kind}`);
       expect(panel.getAttribute('tabindex')).to.equal('-1');
-      // Named by the title even when a slot replaces the default heading.
-      expect(panel.getAttribute('aria-label')).to.equal(en[`result.${kind}.title`]);
+      // Named by the default heading and described by the message; with slotted content, labelled by the result.
+      expect(panel.getAttribute('aria-labelledby')).to.equal('result-title');
+      expect(text(host.querySelector('#result-title'))).to.equal(en[`result.${kind}.title`]);
+      expect(text(host.querySelector(`#${panel.getAttribute('aria-describedby')!}`))).to.equal(en[`result.${kind}.body`]);
+      const slotted = part(show({ status, slotted: [kind] }), `result-${kind}`)!;
+      expect(slotted.getAttribute('aria-label')).to.equal(en[`state.${status}`]);
+      expect(slotted.hasAttribute('aria-labelledby') || slotted.hasAttribute('aria-describedby')).to.equal(false);
       expect(panel.querySelector(`slot[name="${kind}"]`)).to.exist;
       expect(visible(part(host, 'stage'))).to.equal(false);
       expect(!!part(host, 'retry-button')).to.equal(kind === 'fail');
@@ -204,6 +209,12 @@ describe('view: renderView', () => {
     const final = show({ status: 'error', error: { code: 'CAMERA_DENIED', message: 'x', recoverable: false } });
     expect(part(final, 'retry-button')).to.equal(null);
     expect(text(final)).to.contain(en['error.CAMERA_DENIED']);
+    // A refused session says "reload" unless the page can renew it (then it is recoverable and says "try again").
+    const expired = show({ status: 'error', error: { code: 'SESSION_INVALID', message: 'x', recoverable: false } });
+    expect(text(expired)).to.contain(en['error.SESSION_INVALID']);
+    const renewable = show({ status: 'error', error: { code: 'SESSION_INVALID', message: 'x', recoverable: true } });
+    expect(text(renewable)).to.contain(en['error.SESSION_INVALID.renew']);
+    expect(part(renewable, 'retry-button')).to.exist;
   });
 
   it('sets dir and lang on its root', () => {

@@ -147,7 +147,8 @@ describe('<liveness-capture> interface with a face in view', () => {
       expect(bar).to.exist;
       expect(bar.getAttribute('role')).to.equal('progressbar');
       expect(bar.getAttribute('aria-valuenow')).to.equal('100');
-      expect(bar.getAttribute('aria-label')).to.equal(en.progress.replace('{percent}', '100'));
+      expect(bar.getAttribute('aria-label')).to.equal(en['label.progress']);
+      expect(bar.getAttribute('aria-valuetext')).to.equal(en.progress.replace('{percent}', '100'));
       expect(part(el, 'progress-bar')).to.exist;
       expect(part(el, 'guide')!.hasAttribute('data-ready')).to.equal(true);
     });
