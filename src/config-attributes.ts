@@ -6,6 +6,7 @@ import { DEFAULT_HOLD_MS, DEFAULT_MAX_FPS } from './pacing.js';
 /** Defaults of the settings that always have a value; a removed attribute returns to these. */
 export const CONFIG_DEFAULTS = {
   captureMode: 'auto',
+  politeness: 'polite',
   threshold: 0.55,
   minFaceSize: 128,
   holdMs: DEFAULT_HOLD_MS,
@@ -15,6 +16,7 @@ export const CONFIG_DEFAULTS = {
 
 export const CAPTURE_MODES = ['auto', 'manual'] as const;
 export const QUALITY_CHECKS = ['brightness', 'sharpness', 'pose'] as const;
+export const POLITENESS = ['polite', 'assertive', 'off'] as const;
 
 /**
  * Attribute converter for numbers. Lit's own `Number` converter turns `threshold=""` into 0 and `threshold="abc"`

@@ -1,7 +1,7 @@
 // The element's configuration, checked when `start()` is called, before the camera opens. Pure: no DOM globals
 // at import time (`Headers` and `URL` are used only when a check runs).
 import { LivenessError } from './errors.js';
-import { CAPTURE_MODES, QUALITY_CHECKS } from './config-attributes.js';
+import { CAPTURE_MODES, POLITENESS, QUALITY_CHECKS } from './config-attributes.js';
 
 /** The attribute-backed settings `start()` checks, as the element holds them (any value a page may have set). */
 export interface LivenessConfig {
@@ -11,6 +11,7 @@ export interface LivenessConfig {
   threshold: unknown;
   minFaceSize: unknown;
   captureMode: unknown;
+  politeness: unknown;
   checks: unknown;
   stableFrames: unknown;
   holdMs: unknown;
@@ -98,6 +99,9 @@ export function configProblems(config: LivenessConfig, baseURI: string): string[
   }
   if (!(CAPTURE_MODES as readonly unknown[]).includes(config.captureMode)) {
     problems.push(`${shown('capture-mode', config.captureMode)} must be "auto" or "manual"`);
+  }
+  if (!(POLITENESS as readonly unknown[]).includes(config.politeness)) {
+    problems.push(`${shown('politeness', config.politeness)} must be "polite", "assertive" or "off"`);
   }
   const { checks } = config;
   if (!Array.isArray(checks)) {

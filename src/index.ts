@@ -2,7 +2,7 @@
 import './define.js';
 
 export { LivenessCapture } from './liveness-capture.js';
-export type { CaptureMode, QualityCheck } from './liveness-capture.js';
+export type { CaptureMode, Politeness, QualityCheck, SessionProvider, SessionRequest } from './liveness-capture.js';
 export { defineLivenessCapture } from './define.js';
 export * from './events.js';
 export { LivenessError, LIVENESS_ERROR_CODES, isRecoverable } from './errors.js';

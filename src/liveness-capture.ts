@@ -1,6 +1,7 @@
 import { isServer, LitElement, type PropertyDeclarations, type TemplateResult } from 'lit';
 import type { DetectorAssets } from './assets.js';
-import { CAPTURE_MODES, checksAttribute, CONFIG_DEFAULTS, keywordAttribute, numberAttribute, QUALITY_CHECKS } from './config-attributes.js';
+import { CAPTURE_MODES, checksAttribute, CONFIG_DEFAULTS, keywordAttribute, numberAttribute, POLITENESS, QUALITY_CHECKS } from './config-attributes.js';
+import { AnnouncerController, type LineKind } from './controllers/announcer-controller.js';
 import type { CameraController } from './controllers/camera-controller.js';
 import type { FramePipelineController, PassedFrame, PipelineState } from './controllers/frame-pipeline-controller.js';
 import type { GuideController } from './controllers/guide-controller.js';
@@ -19,11 +20,31 @@ import type { GuidanceOptions } from './guidance.js';
 import { catalogLoaded, isRtl, languageOf, loadCatalog, messagesFor, resolveLanguage, type MessageKey } from './i18n/localize.js';
 import { canTransition, isFinal, type LivenessStatus } from './status.js';
 import { checkSupport, type SupportReport } from './support.js';
-import { renderView } from './view.js';
+import { hintText, renderView } from './view.js';
 import { styles } from './styles.js';
 
 export type CaptureMode = (typeof CAPTURE_MODES)[number];
 export type QualityCheck = (typeof QUALITY_CHECKS)[number];
+export type Politeness = (typeof POLITENESS)[number];
+
+/** What a {@link SessionProvider} is asked. */
+export interface SessionRequest {
+  /** The session the server refused (`SESSION_INVALID`: expired, unknown or already decided), or null. */
+  readonly previous: string | null;
+  /**
+   * Aborted when the person cancels (Cancel, Escape), the page calls `stop()` or removes the element: pass it to
+   * `fetch` so the request stops too.
+   */
+  readonly signal: AbortSignal;
+}
+
+/**
+ * Supplies a fresh liveness session when the server refused the current one, so a person who took long can go on:
+ * with one set, `SESSION_INVALID` offers "Try again", and the retry asks for a session before the camera opens.
+ * Resolve with the new session id (what `createSession()` / `POST /sessions` returned); reject to end the retry
+ * with `SESSION_INVALID` again (the rejection is its `cause`), which offers another try.
+ */
+export type SessionProvider = (request: SessionRequest) => Promise<string> | string;
 
 const ALL_CHECKS: readonly QualityCheck[] = QUALITY_CHECKS;
 
@@ -116,10 +137,12 @@ export class LivenessCapture extends LitElement {
     endpoint: { type: String },
     apiKey: { type: String, attribute: 'api-key' },
     session: { type: String },
+    sessionProvider: { attribute: false },
     threshold: { converter: numberAttribute(CONFIG_DEFAULTS.threshold) },
     minFaceSize: { attribute: 'min-face-size', converter: numberAttribute(CONFIG_DEFAULTS.minFaceSize) },
     autostart: { type: Boolean },
     captureMode: { attribute: 'capture-mode', converter: keywordAttribute(CONFIG_DEFAULTS.captureMode) },
+    politeness: { converter: keywordAttribute(CONFIG_DEFAULTS.politeness) },
     checks: { attribute: 'checks', converter: checksAttribute },
     stableFrames: { attribute: 'stable-frames', converter: numberAttribute() },
     holdMs: { attribute: 'hold-ms', converter: numberAttribute(CONFIG_DEFAULTS.holdMs) },
@@ -146,6 +169,11 @@ export class LivenessCapture extends LitElement {
    * `x-liveness-session` request header. The server takes the model and threshold from it and decides it once.
    */
   declare session: string | null;
+  /**
+   * Called for a fresh session when the server refused this one (see {@link SessionProvider}); without it an
+   * expired session ends with `SESSION_INVALID` and no retry, and the page must reload or start over itself.
+   */
+  declare sessionProvider: SessionProvider | null;
   /** Passes only when `prob_real > threshold` (strictly). A number from 0 to 1; anything else is `INVALID_CONFIG`. */
   declare threshold: number;
   /** Minimum face width and height, in the captured image's pixels (at least 1; SpoofSense backends refuse < 128). */
@@ -154,6 +182,12 @@ export class LivenessCapture extends LitElement {
   declare autostart: boolean;
   /** `auto` captures as soon as the face is right; `manual` enables a capture button instead. */
   declare captureMode: CaptureMode;
+  /**
+   * How the live region (hints, steps and the result) speaks: `polite` waits for the screen reader to finish,
+   * `assertive` interrupts it, `off` says nothing (for a page that announces `liveness-progress` and the results
+   * itself). Any other value is `INVALID_CONFIG` at `start()`.
+   */
+  declare politeness: Politeness;
   /** Quality checks that must pass before capture (space-separated): `brightness sharpness pose`. */
   declare checks: QualityCheck[];
   /**
@@ -197,18 +231,30 @@ export class LivenessCapture extends LitElement {
   #snapshotUrl: string | null = null;
   #engine: Engine | null = null;
   readonly #visibility = new VisibilityController(this, () => this.#pause());
+  /** Paces the live region: lines held long enough to be heard, passing steps skipped. */
+  readonly #announcer = new AnnouncerController(this);
   /** Detection is paused (page hidden): the camera is off until the page is shown again. */
   #paused = false;
+  /** The server refused the session and a provider is set: the next start asks it for a new one first. */
+  #renewSession = false;
+  /** `capture()` was asked while the camera was starting: the pipeline captures its first passing frame. */
+  #captureQueued = false;
+  /** Focus was in the element before the current update (see `#keepFocus`). */
+  #focusWasInside = false;
+  /** A result was reached: its panel takes focus after the next update (see `#keepFocus`). */
+  #focusResult = false;
 
   constructor() {
     super();
     this.endpoint = '';
     this.apiKey = null;
     this.session = null;
+    this.sessionProvider = null;
     this.threshold = 0.55;
     this.minFaceSize = 128;
     this.autostart = false;
     this.captureMode = 'auto';
+    this.politeness = CONFIG_DEFAULTS.politeness;
     this.checks = [...ALL_CHECKS];
     this.stableFrames = undefined;
     this.holdMs = CONFIG_DEFAULTS.holdMs;
@@ -218,7 +264,16 @@ export class LivenessCapture extends LitElement {
     this.assetsBase = null;
     this.headers = {};
     this.messages = {};
+    this.addEventListener('keydown', this.#onKeydown);
   }
+
+  /** Escape cancels while the attempt runs (where the cancel button shows), as the cancel button does. */
+  readonly #onKeydown = (event: KeyboardEvent): void => {
+    if (event.key !== 'Escape' || event.defaultPrevented || this.#status === 'idle' || isFinal(this.#status)) return;
+    // One Escape does one thing: a dialog around the element stays open.
+    event.preventDefault();
+    this.stop();
+  };
 
   /**
    * Fetches and compiles the detector (wasm + model, in its worker where the browser allows) before any element
@@ -279,7 +334,18 @@ export class LivenessCapture extends LitElement {
     return loadCatalog(lang).then(() => super.scheduleUpdate());
   }
 
+  override willUpdate(): void {
+    if (!isServer) this.#focusWasInside = this.matches(':focus-within');
+    const status = this.#status;
+    const hint = status === 'detecting' && this.#engine ? this.#engine.pipeline.value.hint : null;
+    const kind: LineKind = status === 'idle' ? 'clear' : isFinal(status) ? 'result' : hint ? 'hint' : 'status';
+    this.#announcer.say(hintText({ status, loading: this.#loading, hint, t: messagesFor(this.#lang(), this.messages) }), kind);
+  }
+
   override updated(changed: Map<PropertyKey, unknown>): void {
+    this.#keepFocus();
+    // A session the page set itself replaces the one a provider would have fetched.
+    if (changed.has('session') && !this.#attempt) this.#renewSession = false;
     if (changed.has('preload') && this.preload && changed.get('preload') !== undefined) this.#preload();
   }
 
@@ -324,8 +390,6 @@ export class LivenessCapture extends LitElement {
     this.#loading = true;
     this.#error = undefined;
     this.#setStatus('starting');
-    // The start or retry button goes away: keep keyboard focus on the element (the cancel button stays).
-    this.#focus('[part~="cancel-button"]');
     let engine: Engine;
     try {
       // Before anything is downloaded: a browser that cannot run the check is told so by name.
@@ -333,6 +397,7 @@ export class LivenessCapture extends LitElement {
       if (!support.supported) throw new LivenessError('UNSUPPORTED', support.message);
       engine = await this.#loadEngine();
       signal.throwIfAborted();
+      if (this.#renewSession) await this.#renew(signal);
     } catch (error) {
       this.#fail(attempt, error);
       return;
@@ -364,6 +429,25 @@ export class LivenessCapture extends LitElement {
     void this.#run(attempt, video, engine);
   }
 
+  /** Asks the page's `sessionProvider` for a session to replace the refused one. */
+  async #renew(signal: AbortSignal): Promise<void> {
+    const provider = this.sessionProvider;
+    if (!provider) return;
+    let session: unknown;
+    try {
+      session = await provider({ previous: this.session, signal });
+    } catch (cause) {
+      signal.throwIfAborted();
+      throw new LivenessError('SESSION_INVALID', `The page could not supply a new session: ${cause instanceof Error ? cause.message : String(cause)}`, { cause });
+    }
+    signal.throwIfAborted();
+    if (typeof session !== 'string' || session === '') {
+      throw new LivenessError('SESSION_INVALID', `sessionProvider must resolve with a session id, not ${JSON.stringify(session) ?? String(session)}.`);
+    }
+    this.session = session;
+    this.#renewSession = false;
+  }
+
   /** Stops the camera, drops any request in flight and returns to idle without an event. */
   stop(): void {
     this.#cancel();
@@ -375,9 +459,13 @@ export class LivenessCapture extends LitElement {
     this.stop();
   }
 
-  /** In `capture-mode="manual"`: captures the next frame that passes every check. */
+  /**
+   * In `capture-mode="manual"`: captures the next frame that passes every check. Asked while the camera is still
+   * starting or the face is not right yet, the capture waits for the first frame that passes.
+   */
   capture(): void {
-    if (this.#status === 'detecting') this.#engine?.pipeline.requestCapture();
+    if (this.#status === 'starting' && this.#attempt) this.#captureQueued = true;
+    if (this.#status === 'detecting' && !this.#paused) this.#engine?.pipeline.requestCapture();
   }
 
   /** Detect until a frame passes, then capture, encode and submit it: the rest of an attempt after `start()`. */
@@ -432,7 +520,7 @@ export class LivenessCapture extends LitElement {
           this.#paused = false;
           await engine.camera.open(video, engine.lib.DEFAULT_VIDEO_CONSTRAINTS, signal);
         }
-        return await engine.pipeline.run({
+        const run = engine.pipeline.run({
           video,
           track: engine.camera.stream?.getVideoTracks()[0] ?? null,
           guidance: this.#guidanceOptions(),
@@ -442,6 +530,9 @@ export class LivenessCapture extends LitElement {
           maxFps: this.maxFps,
           signal,
         });
+        if (this.#captureQueued) engine.pipeline.requestCapture();
+        this.#captureQueued = false;
+        return await run;
       } catch (error) {
         if (!this.#paused || signal.aborted) throw error;
       }
@@ -459,6 +550,7 @@ export class LivenessCapture extends LitElement {
 
   #cancel(): void {
     this.#paused = false;
+    this.#captureQueued = false;
     this.#attempt?.abort(new DOMException('The liveness check was stopped.', 'AbortError'));
     this.#attempt = null;
     this.#engine?.pipeline.stop();
@@ -530,7 +622,10 @@ export class LivenessCapture extends LitElement {
     const failure = error instanceof LivenessError
       ? error
       : new LivenessError('INVALID_RESPONSE', error instanceof Error ? error.message : String(error), { cause: error });
-    this.#error = failure.toDetail();
+    const detail = failure.toDetail();
+    // A refused session is recoverable when the page can supply another.
+    this.#renewSession = failure.code === 'SESSION_INVALID' && !!this.sessionProvider;
+    this.#error = this.#renewSession ? { ...detail, recoverable: true } : detail;
     this.#loading = false;
     this.#afterResult();
     this.#setStatus('error');
@@ -541,15 +636,23 @@ export class LivenessCapture extends LitElement {
     this.#engine?.pipeline.stop();
     this.#engine?.camera.close();
     this.#setHint(null);
-    this.#focus('.panel');
+    this.#focusResult = true;
   }
 
-  /** Keeps keyboard and screen-reader users on the element when the control they used goes away. */
-  #focus(selector: string): void {
-    const inside = this.matches(':focus-within') || document.activeElement === document.body;
-    void this.updateComplete.then(() => {
-      if (inside) (this.renderRoot.querySelector(selector) as HTMLElement | null)?.focus();
-    });
+  /**
+   * Keeps keyboard and screen-reader users on the element: when the control that had focus went away in this
+   * update (start, retry, cancel, capture), focus moves to the control of the new state. A result panel takes focus
+   * when focus is in the element or nowhere; decided after the render, so focus never leaves a field of the page.
+   */
+  #keepFocus(): void {
+    const active = document.activeElement;
+    const lost = active === null || active === document.body;
+    const result = this.#focusResult;
+    this.#focusResult = false;
+    if (!lost && !(result && this.matches(':focus-within'))) return;
+    if (!result && !this.#focusWasInside) return;
+    const target = isFinal(this.#status) ? '.panel' : this.#status === 'idle' ? '[part~="start-button"]' : '[part~="cancel-button"]';
+    this.renderRoot.querySelector<HTMLElement>(target)?.focus();
   }
 
   #setSnapshot(blob: Blob | null): void {
@@ -578,6 +681,9 @@ export class LivenessCapture extends LitElement {
         ...(this.#engine ? { layout: this.#engine.guide.style } : {}),
         loading: this.#loading,
         ...guidance,
+        announcement: this.#announcer.text,
+        slotted: isServer ? [] : [...this.children].map((c) => c.getAttribute('slot') ?? ''),
+        politeness: (POLITENESS as readonly string[]).includes(this.politeness) ? this.politeness : 'polite',
         ...(this.#error ? { error: this.#error } : {}),
       },
       { start: () => void this.start(), stop: () => this.stop(), capture: () => this.capture() },

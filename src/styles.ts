@@ -14,7 +14,6 @@ export const styles = css`
     color: var(--liveness-foreground, #f5f6f8);
     background: var(--liveness-background, #0f1115);
     border-radius: var(--liveness-radius, 16px);
-    overflow: hidden;
   }
   :host([hidden]),
   [hidden] {
@@ -25,11 +24,24 @@ export const styles = css`
   *::after {
     box-sizing: inherit;
   }
+  /* The host is never clipped, so the controls and a focused button stay visible whatever height the page gives it.
+     In a host of fixed height the stage gives up height first (the preview is cropped to cover it), and only the
+     stage clips, with the host's rounded top corners. */
+  .root {
+    display: flex;
+    flex-direction: column;
+    height: 100%;
+    border-radius: inherit;
+  }
   .stage {
     position: relative;
+    flex: 0 1 auto;
+    min-height: 0;
     aspect-ratio: var(--liveness-aspect-ratio, 4 / 3);
     background: #000;
     overflow: hidden;
+    border-start-start-radius: inherit;
+    border-start-end-radius: inherit;
   }
   video,
   .snapshot {
@@ -65,7 +77,10 @@ export const styles = css`
     height: 6px;
     transform: translateX(-50%);
     border-radius: 3px;
-    background: rgba(255, 255, 255, 0.3);
+    /* Opaque, so the fill's contrast with it is known whatever the camera shows: the default fill on black is 6:1
+       (WCAG 1.4.11 asks 3:1); the light edge sets the track apart from a dark picture. */
+    background: #000;
+    box-shadow: 0 0 0 1px rgba(255, 255, 255, 0.7);
     overflow: hidden;
   }
   .progress > span {
@@ -75,6 +90,7 @@ export const styles = css`
     transition: width 120ms linear;
   }
   .body {
+    flex: none;
     padding: 16px 20px 20px;
     display: grid;
     gap: 12px;
@@ -128,7 +144,7 @@ export const styles = css`
     color: var(--liveness-accent-foreground, #ffffff);
     cursor: pointer;
   }
-  button:disabled {
+  button[aria-disabled='true'] {
     opacity: 0.5;
     cursor: not-allowed;
   }
@@ -162,8 +178,16 @@ export const styles = css`
     .guide[data-ready] {
       border-color: Highlight;
     }
+    /* The fill would be forced to the track's Canvas colour: both keep system colours of full contrast. */
+    .progress {
+      forced-color-adjust: none;
+      background: Canvas;
+      box-shadow: none;
+      border: 1px solid CanvasText;
+    }
     .progress > span {
-      background: Highlight;
+      forced-color-adjust: none;
+      background: CanvasText;
     }
     button {
       border-color: ButtonText;

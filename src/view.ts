@@ -29,6 +29,12 @@ export interface ViewModel extends ViewState {
   captureMode: 'auto' | 'manual';
   snapshotUrl: string | null;
   layout?: ViewLayout;
+  /** The live region's line as paced by the element (see AnnouncerController); `hintText` when absent. */
+  announcement?: string;
+  /** Result slots the page filled (`pass`, `fail`, `error`): their panels are labelled by the result alone. */
+  slotted?: readonly string[];
+  /** `aria-live` of the live region; `polite` when absent. */
+  politeness?: 'polite' | 'assertive' | 'off';
 }
 
 export interface ViewActions {
@@ -41,6 +47,7 @@ export interface ViewActions {
 export function renderView(m: ViewModel, actions: ViewActions): TemplateResult {
   const live = m.status === 'starting' || m.status === 'detecting';
   const percent = Math.round(m.progress * 100);
+  const politeness = m.politeness ?? 'polite';
   return html`
     <div class="root" dir=${m.rtl ? 'rtl' : 'ltr'} lang=${m.lang}>
       <div part="stage" class="stage" style=${styleMap(m.layout?.stage ?? {})} ?hidden=${m.status === 'idle' || isFinal(m.status)}>
@@ -49,21 +56,25 @@ export function renderView(m: ViewModel, actions: ViewActions): TemplateResult {
         ${m.snapshotUrl && !live ? html`<img part="snapshot" class="snapshot" alt="" src=${m.snapshotUrl} />` : nothing}
         <div part="guide" class="guide" style=${styleMap(m.layout?.guide ?? {})} ?data-ready=${m.ready || m.progress > 0} aria-hidden="true"></div>
         ${m.status === 'detecting' && m.progress > 0
-          ? html`<div part="progress" class="progress" role="progressbar" aria-label=${format(m.t['progress'], { percent })}
-                aria-valuemin="0" aria-valuemax="100" aria-valuenow=${percent}>
+          ? html`<div part="progress" class="progress" role="progressbar" aria-label=${m.t['label.progress']}
+                aria-valuetext=${format(m.t['progress'], { percent })} aria-valuemin="0" aria-valuemax="100" aria-valuenow=${percent}>
                 <span part="progress-bar" style="width:${percent}%"></span>
               </div>`
           : nothing}
       </div>
       <div part="body" class="body">
-        <p part="hint" class="hint" role="status" aria-live="polite" aria-atomic="true">${hintText(m)}</p>
+        <p part="hint" class="hint" role=${politeness === 'polite' ? 'status' : nothing} aria-live=${politeness}
+          aria-atomic="true">${m.announcement ?? hintText(m)}</p>
         ${renderPanel(m, actions)}
       </div>
     </div>
   `;
 }
 
-/** The one line the live region holds: it changes only when the hint or the status changes. */
+/**
+ * The one line the live region holds: it changes only when the hint or the status changes. A result is said too,
+ * so a person whose focus is elsewhere on the page hears it without focus moving.
+ */
 export function hintText(m: Pick<ViewModel, 'status' | 'loading' | 'hint' | 't'>): string {
   switch (m.status) {
     case 'starting':
@@ -74,14 +85,42 @@ export function hintText(m: Pick<ViewModel, 'status' | 'loading' | 'hint' | 't'>
       return m.t['state.capturing'];
     case 'submitting':
       return m.t['state.submitting'];
+    case 'passed':
+      return m.t['state.passed'];
+    case 'failed':
+      return m.t['state.failed'];
+    case 'error':
+      return m.t['state.error'];
     default:
       return '';
   }
 }
 
-function button(part: string, label: string, onClick: () => void, options: { disabled?: boolean; secondary?: boolean } = {}) {
-  return html`<button part="button ${part}" class=${options.secondary ? 'secondary' : ''} ?disabled=${options.disabled ?? false}
-    @click=${onClick}>${label}</button>`;
+/**
+ * A button. `unavailable` is `aria-disabled`, never `disabled`: the button keeps focus and its place in the tab
+ * order while the face flickers in and out of position, and a press made meanwhile is queued by its action.
+ */
+function button(part: string, label: string, onClick: () => void, options: { unavailable?: boolean; secondary?: boolean } = {}) {
+  return html`<button part="button ${part}" class=${options.secondary ? 'secondary' : ''}
+    aria-disabled=${options.unavailable ? 'true' : 'false'} @click=${onClick}>${label}</button>`;
+}
+
+/** An expired session the page can renew says "try again" instead of "reload". */
+function errorMessageKey(error: LivenessErrorDetail): MessageKey {
+  return error.code === 'SESSION_INVALID' && error.recoverable ? 'error.SESSION_INVALID.renew' : (`error.${error.code}` as MessageKey);
+}
+
+/**
+ * A result panel, named by its heading and described by its message, so that taking focus it says both. Content the
+ * page slots in has no id the panel could point to across the shadow boundary: the panel is then labelled by the
+ * result, and the page's content is read inside it.
+ */
+function resultPanel(m: ViewModel, kind: 'pass' | 'fail' | 'error', content: TemplateResult) {
+  const result = m.t[kind === 'pass' ? 'state.passed' : kind === 'fail' ? 'state.failed' : 'state.error'];
+  const own = !m.slotted?.includes(kind);
+  return html`<section part="panel result-${kind}" class="panel" data-kind=${kind} tabindex="-1"
+    aria-label=${own ? nothing : result} aria-labelledby=${own ? 'result-title' : nothing}
+    aria-describedby=${own ? 'result-message' : nothing}>${content}</section>`;
 }
 
 function renderPanel(m: ViewModel, actions: ViewActions): TemplateResult | typeof nothing {
@@ -99,33 +138,29 @@ function renderPanel(m: ViewModel, actions: ViewActions): TemplateResult | typeo
       // One template for every running status, so the cancel button (and keyboard focus on it) stays.
       return html`<div class="actions">
         ${m.captureMode === 'manual' && (m.status === 'starting' || m.status === 'detecting')
-          ? button('capture-button', t['button.capture'], actions.capture, { disabled: !m.ready })
+          ? button('capture-button', t['button.capture'], actions.capture, { unavailable: !m.ready })
           : nothing}
         ${button('cancel-button', t['button.cancel'], actions.stop, { secondary: true })}
       </div>`;
     case 'passed':
     case 'failed': {
       const kind = m.status === 'passed' ? 'pass' : 'fail';
-      return html`<section part="panel result-${kind}" class="panel" data-kind=${kind} tabindex="-1"
-          aria-label=${t[`result.${kind}.title`]}>
+      return resultPanel(m, kind, html`
         <slot name=${kind}>
-          <h2>${t[`result.${kind}.title`]}</h2>
-          <p>${t[`result.${kind}.body`]}</p>
+          <h2 id="result-title">${t[`result.${kind}.title`]}</h2>
+          <p id="result-message">${t[`result.${kind}.body`]}</p>
         </slot>
-        ${kind === 'fail' ? button('retry-button', t['button.retry'], actions.start) : nothing}
-      </section>`;
+        ${kind === 'fail' ? button('retry-button', t['button.retry'], actions.start) : nothing}`);
     }
     case 'error': {
       const error = m.error;
-      return html`<section part="panel result-error" class="panel" data-kind="error" tabindex="-1"
-          aria-label=${t['result.error.title']}>
+      return resultPanel(m, 'error', html`
         <slot name="error">
-          <h2>${t['result.error.title']}</h2>
-          <p>${error ? t[`error.${error.code}` as MessageKey] : ''}</p>
+          <h2 id="result-title">${t['result.error.title']}</h2>
+          <p id="result-message">${error ? t[errorMessageKey(error)] : ''}</p>
           ${error ? html`<p class="code">${format(t['label.error-code'], { code: error.code })}</p>` : nothing}
         </slot>
-        ${error?.recoverable ? button('retry-button', t['button.retry'], actions.start) : nothing}
-      </section>`;
+        ${error?.recoverable ? button('retry-button', t['button.retry'], actions.start) : nothing}`);
     }
     default:
       return nothing;

@@ -9,6 +9,8 @@ export interface LivenessCaptureProperties {
   apiKey?: LivenessCapture['apiKey'];
   /** The liveness session your server opened for this check (`createSession()` or `POST /sessions`), sent as the `x-liveness-session` request header. The server takes the model and threshold from it and decides it once. */
   session?: LivenessCapture['session'];
+  /** Called for a fresh session when the server refused this one (see SessionProvider); without it an expired session ends with `SESSION_INVALID` and no retry, and the page must reload or start over itself. */
+  sessionProvider?: LivenessCapture['sessionProvider'];
   /** Passes only when `prob_real > threshold` (strictly). A number from 0 to 1; anything else is `INVALID_CONFIG`. */
   threshold?: LivenessCapture['threshold'];
   /** Minimum face width and height, in the captured image's pixels (at least 1; SpoofSense backends refuse < 128). */
@@ -17,6 +19,8 @@ export interface LivenessCaptureProperties {
   autostart?: LivenessCapture['autostart'];
   /** `auto` captures as soon as the face is right; `manual` enables a capture button instead. */
   captureMode?: LivenessCapture['captureMode'];
+  /** How the live region (hints, steps and the result) speaks: `polite` waits for the screen reader to finish, `assertive` interrupts it, `off` says nothing (for a page that announces `liveness-progress` and the results itself). Any other value is `INVALID_CONFIG` at `start()`. */
+  politeness?: LivenessCapture['politeness'];
   /** Quality checks that must pass before capture (space-separated): `brightness sharpness pose`. */
   checks?: LivenessCapture['checks'];
   /** Consecutive good detections required before capture, on top of `hold-ms`. Unset by default. */

@@ -117,7 +117,10 @@ export class FramePipelineController implements ReactiveController {
     return s.openFrames;
   }
 
-  /** In manual mode: the next passing frame is returned. A frame that does not pass clears the request. */
+  /**
+   * In manual mode: the next passing frame is returned, however many frames that do not pass come first (a press
+   * while the face is not right yet is kept, not lost).
+   */
   requestCapture(): void {
     if (this.#running) this.#captureRequested = true;
   }
@@ -183,8 +186,6 @@ export class FramePipelineController implements ReactiveController {
         evaluate: (faces, width, height, region, time) => {
           const state = guidance.update(faces, width, height, region, time);
           this.#set({ hint: state.hint, progress: Math.floor(state.progress * 100) / 100, ready: state.ready });
-          // A manual capture applies to the frame right after the request, never to a later one.
-          if (!state.ready) this.#captureRequested = false;
           return state.ready && state.face && (!manual || this.#captureRequested) ? state.face : null;
         },
         rejectCapture: () => {

@@ -45,6 +45,7 @@ export const en = {
   'label.guide': 'Face position guide',
   'label.score': 'Score: {score}',
   'label.error-code': 'Error code: {code}',
+  'label.progress': 'Getting ready for the photo',
   countdown: 'Hold still… {seconds}',
   progress: '{percent}% ready',
 
@@ -73,6 +74,7 @@ export const en = {
     "This page's camera check is set up incorrectly, so it can't start. Please contact the site's support team.",
   'error.SESSION_INVALID': 'This check has expired or was already used. Reload the page to start a new one.',
   'error.IMAGE_REPLAYED': 'This photo was already used. Please take a new one.',
+  'error.SESSION_INVALID.renew': 'This check has expired. Select Try again to start a new one.',
 } satisfies Record<string, string>;
 
 /** A stable message id. */

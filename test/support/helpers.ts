@@ -137,3 +137,13 @@ export function elementPerTest(): {
   });
   return state;
 }
+
+/** The element's `@media (<feature>)` rules, applied as if the feature matched; returns the undo. */
+export function matchMedia(el: LivenessCapture, feature: string): () => void {
+  const rules = el.shadowRoot!.adoptedStyleSheets.flatMap((s) => [...s.cssRules])
+    .filter((r): r is CSSMediaRule => r instanceof CSSMediaRule && r.conditionText.includes(feature));
+  expect(rules.length, `a @media (${feature}) rule`).to.be.greaterThan(0);
+  const texts = rules.map((r) => r.media.mediaText);
+  for (const r of rules) r.media.mediaText = 'all';
+  return () => rules.forEach((r, i) => { r.media.mediaText = texts[i]!; });
+}

@@ -167,6 +167,12 @@ describe('config: each attribute', () => {
     accepted({ captureMode: 'manual' });
   });
 
+  it('politeness: polite, assertive or off', () => {
+    refused({ politeness: 'rude' }, 'politeness="rude"');
+    refused({ politeness: '' }, 'politeness=""');
+    for (const politeness of ['polite', 'assertive', 'off']) accepted({ politeness });
+  });
+
   it('checks: only brightness, sharpness and pose; the empty list turns them off', () => {
     refused({ checks: ['pose', 'brightnes'] }, 'checks="pose brightnes"', '"brightnes"');
     refused({ checks: ['blink', 'smile'] }, '"blink"', '"smile"');

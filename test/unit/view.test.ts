@@ -62,14 +62,15 @@ describe('view: hintText', () => {
     expect(hintText({ status: 'detecting', loading: false, hint: null, t })).to.equal(en['state.detecting']);
   });
 
-  it('is one line per busy status and empty once the check is over', () => {
+  it('is one line per busy status, the result once the check is over, and empty when idle', () => {
     expect(hintText({ status: 'starting', loading: true, hint: null, t })).to.equal(en['state.loading']);
     expect(hintText({ status: 'starting', loading: false, hint: null, t })).to.equal(en['state.starting']);
     expect(hintText({ status: 'capturing', loading: false, hint: 'hold-still', t })).to.equal(en['state.capturing']);
     expect(hintText({ status: 'submitting', loading: false, hint: null, t })).to.equal(en['state.submitting']);
-    for (const status of ['idle', 'passed', 'failed', 'error'] as const) {
-      expect(hintText({ status, loading: false, hint: 'no-face', t })).to.equal('');
-    }
+    expect(hintText({ status: 'idle', loading: false, hint: 'no-face', t })).to.equal('');
+    expect(hintText({ status: 'passed', loading: false, hint: 'no-face', t })).to.equal(en['state.passed']);
+    expect(hintText({ status: 'failed', loading: false, hint: 'no-face', t })).to.equal(en['state.failed']);
+    expect(hintText({ status: 'error', loading: false, hint: 'no-face', t })).to.equal(en['state.error']);
   });
 
   it('depends only on the hint and status, not on the progress', () => {
@@ -138,11 +139,14 @@ describe('view: renderView', () => {
     expect(calls).to.deep.equal(['stop']);
   });
 
-  it('detecting in manual mode: the capture button is enabled only when ready', () => {
+  it('detecting in manual mode: the capture button is aria-disabled (still focusable) until ready', () => {
     const waiting = show({ status: 'detecting', captureMode: 'manual', hint: 'hold-still', progress: 0.4 });
-    expect(part<HTMLButtonElement>(waiting, 'capture-button')!.disabled).to.equal(true);
+    const waitingButton = part<HTMLButtonElement>(waiting, 'capture-button')!;
+    expect(waitingButton.getAttribute('aria-disabled')).to.equal('true');
+    expect(waitingButton.disabled, 'never disabled: it keeps focus').to.equal(false);
     const ready = show({ status: 'detecting', captureMode: 'manual', hint: 'hold-still', progress: 1, ready: true });
     const button = part<HTMLButtonElement>(ready, 'capture-button')!;
+    expect(button.getAttribute('aria-disabled')).to.equal('false');
     expect(button.disabled).to.equal(false);
     expect(text(button)).to.equal(en['button.capture']);
     button.click();
@@ -155,7 +159,9 @@ describe('view: renderView', () => {
     const bar = part(host, 'progress')!;
     expect(bar.getAttribute('role')).to.equal('progressbar');
     expect(bar.getAttribute('aria-valuenow')).to.equal('30');
-    expect(bar.getAttribute('aria-label')).to.equal('30% ready');
+    // Named once, not by its changing value, which is the value text.
+    expect(bar.getAttribute('aria-label')).to.equal(en['label.progress']);
+    expect(bar.getAttribute('aria-valuetext')).to.equal('30% ready');
     expect(part(host, 'progress-bar')!.getAttribute('style')).to.contain('width:30%');
     expect(part(host, 'guide')!.hasAttribute('data-ready')).to.equal(true);
     // Not while submitting, even with progress left over.
@@ -179,8 +185,13 @@ describe('view: renderView', () => {
       const panel = part(host, `result-${kind}`)!;
       expect(panel.getAttribute('part')).to.equal(`panel result-${kind}`);
       expect(panel.getAttribute('tabindex')).to.equal('-1');
-      // Named by the title even when a slot replaces the default heading.
-      expect(panel.getAttribute('aria-label')).to.equal(en[`result.${kind}.title`]);
+      // Named by the default heading and described by the message; with slotted content, labelled by the result.
+      expect(panel.getAttribute('aria-labelledby')).to.equal('result-title');
+      expect(text(host.querySelector('#result-title'))).to.equal(en[`result.${kind}.title`]);
+      expect(text(host.querySelector(`#${panel.getAttribute('aria-describedby')!}`))).to.equal(en[`result.${kind}.body`]);
+      const slotted = part(show({ status, slotted: [kind] }), `result-${kind}`)!;
+      expect(slotted.getAttribute('aria-label')).to.equal(en[`state.${status}`]);
+      expect(slotted.hasAttribute('aria-labelledby') || slotted.hasAttribute('aria-describedby')).to.equal(false);
       expect(panel.querySelector(`slot[name="${kind}"]`)).to.exist;
       expect(visible(part(host, 'stage'))).to.equal(false);
       expect(!!part(host, 'retry-button')).to.equal(kind === 'fail');
@@ -198,6 +209,12 @@ describe('view: renderView', () => {
     const final = show({ status: 'error', error: { code: 'CAMERA_DENIED', message: 'x', recoverable: false } });
     expect(part(final, 'retry-button')).to.equal(null);
     expect(text(final)).to.contain(en['error.CAMERA_DENIED']);
+    // A refused session says "reload" unless the page can renew it (then it is recoverable and says "try again").
+    const expired = show({ status: 'error', error: { code: 'SESSION_INVALID', message: 'x', recoverable: false } });
+    expect(text(expired)).to.contain(en['error.SESSION_INVALID']);
+    const renewable = show({ status: 'error', error: { code: 'SESSION_INVALID', message: 'x', recoverable: true } });
+    expect(text(renewable)).to.contain(en['error.SESSION_INVALID.renew']);
+    expect(part(renewable, 'retry-button')).to.exist;
   });
 
   it('sets dir and lang on its root', () => {

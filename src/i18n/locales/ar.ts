@@ -37,6 +37,7 @@ export const ar: Messages = {
   'label.guide': 'دليل وضع الوجه',
   'label.score': 'النتيجة: {score}',
   'label.error-code': 'رمز الخطأ: {code}',
+  'label.progress': 'التحضير لالتقاط الصورة',
   countdown: 'لا تتحرك… {seconds}',
   progress: 'التقدّم: {percent}٪',
 
@@ -62,4 +63,5 @@ export const ar: Messages = {
     'تم إعداد التحقق بالكاميرا في هذه الصفحة بشكل غير صحيح، لذا لا يمكن أن يبدأ. يُرجى التواصل مع فريق دعم الموقع.',
   'error.SESSION_INVALID': 'انتهت صلاحية هذا التحقق أو تم استخدامه من قبل. أعد تحميل الصفحة لبدء تحقق جديد.',
   'error.IMAGE_REPLAYED': 'تم استخدام هذه الصورة من قبل. يُرجى التقاط صورة جديدة.',
+  'error.SESSION_INVALID.renew': 'انتهت صلاحية هذا التحقق. اختر إعادة المحاولة لبدء تحقق جديد.',
 };

@@ -38,6 +38,7 @@ export const de: Messages = {
   'label.guide': 'Positionierungshilfe für das Gesicht',
   'label.score': 'Punktzahl: {score}',
   'label.error-code': 'Fehlercode: {code}',
+  'label.progress': 'Foto wird vorbereitet',
   countdown: 'Nicht bewegen… {seconds}',
   progress: 'Fortschritt: {percent}\u00a0%',
 
@@ -71,4 +72,5 @@ export const de: Messages = {
     'Die Kameraprüfung dieser Seite ist falsch eingerichtet und kann nicht starten. Bitte wenden Sie sich an den Support der Website.',
   'error.SESSION_INVALID': 'Diese Prüfung ist abgelaufen oder wurde bereits verwendet. Laden Sie die Seite neu, um eine neue zu starten.',
   'error.IMAGE_REPLAYED': 'Dieses Foto wurde bereits verwendet. Bitte nehmen Sie ein neues auf.',
+  'error.SESSION_INVALID.renew': 'Diese Prüfung ist abgelaufen. Wählen Sie „Erneut versuchen“, um eine neue zu starten.',
 };

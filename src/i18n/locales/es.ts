@@ -37,6 +37,7 @@ export const es: Messages = {
   'label.guide': 'Guía para colocar el rostro',
   'label.score': 'Puntuación: {score}',
   'label.error-code': 'Código de error: {code}',
+  'label.progress': 'Preparando la foto',
   countdown: 'No te muevas… {seconds}',
   progress: 'Progreso: {percent}\u00a0%',
 
@@ -66,4 +67,5 @@ export const es: Messages = {
     'La verificación con cámara de esta página está mal configurada y no puede empezar. Ponte en contacto con el soporte del sitio.',
   'error.SESSION_INVALID': 'Esta verificación ha caducado o ya se ha usado. Recarga la página para empezar una nueva.',
   'error.IMAGE_REPLAYED': 'Esta foto ya se ha usado. Toma una nueva, por favor.',
+  'error.SESSION_INVALID.renew': 'Esta verificación ha caducado. Selecciona Reintentar para empezar una nueva.',
 };

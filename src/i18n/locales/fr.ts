@@ -37,6 +37,7 @@ export const fr: Messages = {
   'label.guide': 'Repère de positionnement du visage',
   'label.score': 'Score\u00a0: {score}',
   'label.error-code': 'Code d’erreur\u00a0: {code}',
+  'label.progress': 'Préparation de la photo',
   countdown: 'Ne bougez plus… {seconds}',
   progress: 'Progression\u00a0: {percent}\u00a0%',
 
@@ -67,4 +68,5 @@ export const fr: Messages = {
     'La vérification par caméra de cette page est mal configurée et ne peut pas démarrer. Contactez l’assistance du site.',
   'error.SESSION_INVALID': 'Cette vérification a expiré ou a déjà été utilisée. Rechargez la page pour en commencer une nouvelle.',
   'error.IMAGE_REPLAYED': 'Cette photo a déjà été utilisée. Veuillez en prendre une nouvelle.',
+  'error.SESSION_INVALID.renew': 'Cette vérification a expiré. Sélectionnez Réessayer pour en commencer une nouvelle.',
 };

@@ -37,6 +37,7 @@ export const pt: Messages = {
   'label.guide': 'Guia de posicionamento do rosto',
   'label.score': 'Pontuação: {score}',
   'label.error-code': 'Código do erro: {code}',
+  'label.progress': 'Preparando a foto',
   countdown: 'Não se mexa… {seconds}',
   progress: 'Progresso: {percent}%',
 
@@ -67,4 +68,5 @@ export const pt: Messages = {
     'A verificação por câmera desta página está configurada incorretamente e não pode começar. Entre em contato com o suporte do site.',
   'error.SESSION_INVALID': 'Esta verificação expirou ou já foi usada. Recarregue a página para iniciar uma nova.',
   'error.IMAGE_REPLAYED': 'Esta foto já foi usada. Tire uma nova, por favor.',
+  'error.SESSION_INVALID.renew': 'Esta verificação expirou. Selecione Tentar novamente para iniciar uma nova.',
 };

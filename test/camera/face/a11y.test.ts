@@ -7,7 +7,7 @@ import { sendKeys } from '@web/test-runner-commands';
 import '../../../src/index.js';
 import type { LivenessProgressEvent } from '../../../src/events.js';
 import type { LivenessCapture } from '../../../src/liveness-capture.js';
-import { Backend, createElement, nextResult, until } from '../../support/helpers.js';
+import { Backend, createElement, frames, matchMedia, nextResult, until } from '../../support/helpers.js';
 import { withinFrames } from '../guidance-case.js';
 
 const LIVE = { body: { success: true, message: 'Process finished successfully', model_output: { pred_idx: 'real', prob_real: 0.9997915625572205 } } };
@@ -70,16 +70,6 @@ async function shiftTab(): Promise<void> {
   }
 }
 
-/** The element's `@media (<feature>)` rules, applied as if the feature matched; returns the undo. */
-function matchMedia(el: LivenessCapture, feature: string): () => void {
-  const rules = el.shadowRoot!.adoptedStyleSheets.flatMap((s) => [...s.cssRules])
-    .filter((r): r is CSSMediaRule => r instanceof CSSMediaRule && r.conditionText.includes(feature));
-  expect(rules.length, `a @media (${feature}) rule`).to.be.greaterThan(0);
-  const texts = rules.map((r) => r.media.mediaText);
-  for (const r of rules) r.media.mediaText = 'all';
-  return () => rules.forEach((r, i) => { r.media.mediaText = texts[i]!; });
-}
-
 describe('<liveness-capture> accessibility', () => {
   let el: LivenessCapture | undefined;
   let style: HTMLElement | undefined;
@@ -114,7 +104,7 @@ describe('<liveness-capture> accessibility', () => {
             expect(el.getAttribute('hint')).to.equal('hold-still');
             expect(part(el, 'hint')!.textContent!.trim()).to.not.equal('');
             expect(part(el, 'progress')).to.exist;
-            expect(part<HTMLButtonElement>(el, 'capture-button')!.disabled).to.equal(false);
+            expect(part<HTMLButtonElement>(el, 'capture-button')!.getAttribute('aria-disabled')).to.equal('false');
           }
           await expect(el).to.be.accessible();
         });
@@ -224,20 +214,29 @@ describe('<liveness-capture> accessibility', () => {
       await until(() => el!.status === 'idle', 'status idle');
     });
 
-    it('a disabled capture button is skipped by Tab', async () => {
+    it('a capture button that is not ready yet is aria-disabled, stays in the Tab order and keeps focus when pressed', async () => {
       const backend = new Backend();
       el = await createElement({ endpoint: backend.endpoint, 'capture-mode': 'manual', lang: 'en' }, { stableFrames: 100000 });
       await el.start();
       await el.updateComplete;
-      expect(part<HTMLButtonElement>(el, 'capture-button')!.disabled).to.equal(true);
-      // From a button placed before the element, Tab skips the disabled capture button and lands on cancel.
+      const capture = part<HTMLButtonElement>(el, 'capture-button')!;
+      expect(capture.getAttribute('aria-disabled')).to.equal('true');
+      expect(capture.disabled).to.equal(false);
+      // From a button placed before the element, Tab reaches the capture button, which announces itself unavailable.
       const before = document.createElement('button');
       before.textContent = 'before';
       el.before(before);
       try {
         before.focus();
         await sendKeys({ press: 'Tab' });
-        expect(el.shadowRoot!.activeElement).to.equal(part(el, 'cancel-button'));
+        expect(el.shadowRoot!.activeElement).to.equal(capture);
+        // Pressed while not ready: the press waits for a good frame (none comes), focus stays on the button.
+        await sendKeys({ press: 'Enter' });
+        await frames(el, 10);
+        await el.updateComplete;
+        expect(el.status).to.equal('detecting');
+        expect(el.shadowRoot!.activeElement).to.equal(capture);
+        expect(await backend.requests()).to.deep.equal([]);
       } finally {
         before.remove();
       }
