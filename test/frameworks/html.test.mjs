@@ -23,7 +23,7 @@ test('detector files missing where assets-base points: DETECTOR_UNAVAILABLE name
   const { result, page } = await openApp(`${ctx.server.origin}/missing-assets.html`);
   await page.close();
   assert.match(result, /^DETECTOR_UNAVAILABLE: /);
-  assert.ok(result.includes(`${ctx.server.origin}/nowhere/vision_wasm_module_internal.mjs (HTTP 404)`), result);
+  assert.ok(result.includes(`${ctx.server.origin}/nowhere/vision_wasm_loader.js (HTTP 404)`), result);
   assert.ok(result.includes(`${ctx.server.origin}/nowhere/face_detection_short_range.tflite (HTTP 404)`), result);
   assert.match(result, /assets-base/);
   assert.doesNotMatch(result, /\[object /);

@@ -48,6 +48,31 @@ export function tarball(work) {
   return join(work, name);
 }
 
+/**
+ * The consumer app: a fresh Vite app in `app` that depends on the tarball `packed`, only does
+ * `import 'liveness-capture'` (the element has `endpoint="/backend/antispoofing" autostart`; the result lands in
+ * `window.__result`), installed from the registry and built with `vite build` into `app/dist`, no configuration.
+ */
+export function viteConsumerApp(app, packed) {
+  const vite = JSON.parse(readFileSync(join(root, 'node_modules', 'vite', 'package.json'), 'utf8')).version;
+  mkdirSync(app, { recursive: true });
+  writeFileSync(join(app, 'package.json'), JSON.stringify({
+    name: 'consumer-app', private: true, type: 'module',
+    dependencies: { 'liveness-capture': `file:${packed}` },
+    devDependencies: { vite },
+  }, null, 2));
+  writeFileSync(join(app, 'index.html'), `<!doctype html><html lang="en"><body>
+<liveness-capture endpoint="/backend/antispoofing" autostart></liveness-capture>
+<script type="module" src="./main.js"></script></body></html>`);
+  writeFileSync(join(app, 'main.js'), `import 'liveness-capture';
+const el = document.querySelector('liveness-capture');
+for (const t of ['liveness-pass', 'liveness-fail', 'liveness-error']) el.addEventListener(t, (e) => { window.__result = { type: t, detail: { code: e.detail.code, message: e.detail.message, probReal: e.detail.probReal } }; });
+`);
+  execFileSync('npm', ['install', '--prefer-offline', '--no-audit', '--no-fund', '--loglevel=error'], { cwd: app, stdio: 'inherit', env: { ...process.env, PUPPETEER_SKIP_DOWNLOAD: '1' } });
+  execFileSync('npx', ['--no-install', 'vite', 'build', '--logLevel', 'warn'], { cwd: app, stdio: 'inherit' });
+  return app;
+}
+
 /** A temp directory for one app test, removed by `cleanup()`. */
 export function workdir(name) {
   const dir = mkdtempSync(join(tmpdir(), `liveness-${name}-`));
