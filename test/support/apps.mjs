@@ -106,15 +106,26 @@ export function npmRun(app, script, label) {
 
 /**
  * Serves `dir` on 127.0.0.1 (index.html for unknown paths without an extension, as single-page apps expect) and
- * answers POST /backend/antispoofing with the contract's live body. `received` lists what the backend got.
+ * answers POST /backend/antispoofing with the contract's live body. `received` lists what the backend got;
+ * `cspReports` the Content-Security-Policy violation reports POSTed to /csp-report.
  */
 export async function serve(dir) {
   const received = [];
+  const cspReports = [];
   const served = [];
   const server = createServer((req, res) => {
     const url = new URL(req.url, 'http://x');
     served.push(url.pathname);
     if (fakeCameraRoute(url, dir, res)) return;
+    if (url.pathname === '/csp-report' && req.method === 'POST') {
+      const chunks = [];
+      req.on('data', (c) => chunks.push(c));
+      req.on('end', () => {
+        cspReports.push(JSON.parse(Buffer.concat(chunks).toString('utf8')));
+        res.writeHead(204).end();
+      });
+      return;
+    }
     if (url.pathname === '/backend/antispoofing' && req.method === 'POST') {
       const chunks = [];
       req.on('data', (c) => chunks.push(c));
@@ -136,7 +147,7 @@ export async function serve(dir) {
     res.writeHead(200, { 'content-type': TYPES[extname(file)] ?? 'application/octet-stream' }).end(readFileSync(file));
   });
   await new Promise((r) => server.listen(0, '127.0.0.1', r));
-  return { origin: `http://127.0.0.1:${server.address().port}`, received, served, close: () => server.close() };
+  return { origin: `http://127.0.0.1:${server.address().port}`, received, served, cspReports, close: () => server.close() };
 }
 
 /** For Firefox and WebKit: the fake camera module and its video, and the app's page with the camera installed first. */

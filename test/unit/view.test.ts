@@ -156,7 +156,7 @@ describe('view: renderView', () => {
     expect(bar.getAttribute('role')).to.equal('progressbar');
     expect(bar.getAttribute('aria-valuenow')).to.equal('30');
     expect(bar.getAttribute('aria-label')).to.equal('30% ready');
-    expect(part(host, 'progress-bar')!.getAttribute('style')).to.contain('width:30%');
+    expect(part(host, 'progress-bar')!.style.width).to.equal('30%');
     expect(part(host, 'guide')!.hasAttribute('data-ready')).to.equal(true);
     // Not while submitting, even with progress left over.
     expect(part(show({ status: 'submitting', progress: 1 }), 'progress')).to.equal(null);
