@@ -37,6 +37,8 @@ Options (environment variable in brackets)
                            (default 0.55 antispoofing, 0.50 robust; prob_real > x passes)
   --allowed-origins <list> comma-separated origins allowed cross-origin, e.g. http://localhost:5173
                            (default none: same-origin browser requests only)
+  --allowed-headers <list> comma-separated request headers those pages may send besides content-type,
+                           authorization and x-liveness-session (the element's headers property), e.g. x-example
   --rate-limit <n>         requests per minute per client address, per instance (default off)
   --timeout <ms>           upstream timeout in proxy mode (default 20000)
   --trust-proxy            client address and public origin from X-Forwarded-* headers
@@ -75,6 +77,7 @@ async function main(): Promise<void> {
         'base-url': { type: 'string' },
         threshold: { type: 'string' },
         'allowed-origins': { type: 'string' },
+        'allowed-headers': { type: 'string' },
         'rate-limit': { type: 'string' },
         timeout: { type: 'string' },
         'trust-proxy': { type: 'boolean' },
@@ -108,6 +111,7 @@ async function main(): Promise<void> {
     .split(',')
     .map((s) => s.trim().replace(/\/+$/, ''))
     .filter(Boolean);
+  const allowedHeaders = (str('allowed-headers') ?? '').split(',').map((s) => s.trim()).filter(Boolean);
   const perMinute = number(str('rate-limit'), '--rate-limit');
   if (perMinute !== undefined && !(perMinute > 0)) fail('--rate-limit must be > 0');
   const timeout = number(str('timeout'), '--timeout');
@@ -133,6 +137,7 @@ async function main(): Promise<void> {
     ...(str('base-url') ? { baseUrl: str('base-url') } : {}),
     ...(threshold !== undefined ? { threshold } : {}),
     allowedOrigins: origins,
+    allowedHeaders,
     ...(perMinute !== undefined ? { rateLimit: { requestsPerMinute: perMinute } } : {}),
     ...(timeout !== undefined ? { upstreamTimeoutMs: timeout } : {}),
     basePath: '/',
@@ -173,6 +178,10 @@ async function main(): Promise<void> {
       ? `cross-origin browsers allowed from: ${config.allowedOrigins.join(', ')}`
       : 'same-origin browser requests only: pages on other origins need --allowed-origins',
   );
+  if (config.allowedOrigins.length > 0) {
+    note(`cross-origin request headers allowed: ${['content-type', 'authorization', 'x-liveness-session', ...config.allowedHeaders].join(', ')}` +
+      (config.allowedHeaders.length ? '' : ' (a page that sends others needs --allowed-headers)'));
+  }
   note(
     config.rateLimit
       ? `rate limit: ${perMinute} requests/minute per client address (${store ? 'shared through Redis' : 'this instance'})`
