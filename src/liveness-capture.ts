@@ -405,6 +405,7 @@ export class LivenessCapture extends LitElement {
             width: encoded.width,
             height: encoded.height,
             faceBox: encoded.faceBox,
+            detectorThread: engine.pipeline.thread ?? 'main',
           }));
           // A listener may have stopped the element.
           if (!signal.aborted) this.#setStatus('submitting');

@@ -42,10 +42,13 @@ async function loadBackend(assets: DetectorAssets): Promise<DetectorBackend> {
       worker = new DetectorWorker();
       await worker.load(assets);
       return { thread: 'worker', worker };
-    } catch {
+    } catch (error) {
       // A worker that cannot start or cannot run MediaPipe: the main thread is the fallback.
       worker?.terminate();
+      warnMainThread(`the detector's worker failed (${error instanceof Error ? error.message : String(error)})`);
     }
+  } else {
+    warnMainThread('this browser cannot run the detector in a worker (it needs module workers, VideoFrame and OffscreenCanvas)');
   }
   try {
     return { thread: 'main', detector: await createFaceDetector(assets) };
@@ -89,6 +92,18 @@ async function loadError(assets: DetectorAssets, error: unknown): Promise<Livene
 export function isJavaScriptType(contentType: string): boolean {
   const essence = contentType.split(';')[0]!.trim().toLowerCase();
   return /^(text|application)\/(javascript|ecmascript|x-javascript|x-ecmascript)$/.test(essence) || /^text\/(jscript|livescript|javascript1\.[0-5])$/.test(essence);
+}
+
+let warned = false;
+
+/**
+ * Says once per page that detection runs on the main thread, and why: it costs the page a second or more of
+ * main-thread time per five seconds of guidance. The `liveness-capture` event's `detectorThread` says it too.
+ */
+function warnMainThread(reason: string): void {
+  if (warned) return;
+  warned = true;
+  console.warn(`liveness-capture: face detection runs on the page's main thread: ${reason}. Serve the package's dist/detector-worker.js beside the element's module (see the README).`);
 }
 
 function release(backend: DetectorBackend): void {

@@ -230,6 +230,9 @@ export async function openInWebKit(url, read) {
   }
 }
 
+/** Records where the detector ran, from the `liveness-capture` event (composed, so it reaches the window). */
+const RECORD_THREAD = `addEventListener('liveness-capture', (e) => { window.__detectorThread = e.detail.detectorThread; }, true);`;
+
 /** A page whose getUserMedia rejects as a user's "Block" does. */
 const DENY_CAMERA = `navigator.mediaDevices.getUserMedia = () => Promise.reject(new DOMException('Permission denied', 'NotAllowedError'));`;
 
@@ -247,6 +250,7 @@ export async function openApp(url, { denyCamera = false } = {}) {
     if (m.type() === 'error' && !m.text().includes('XNNPACK')) errors.push(m.text());
   });
   if (denyCamera) await page.evaluateOnNewDocument(DENY_CAMERA);
+  await page.evaluateOnNewDocument(RECORD_THREAD);
   await page.goto(url);
   await page.waitForFunction(() => document.querySelector('#result')?.textContent?.trim(), { timeout: 180_000, polling: 100 });
   const result = await page.$eval('#result', (el) => el.textContent.trim());
@@ -255,7 +259,7 @@ export async function openApp(url, { denyCamera = false } = {}) {
 
 /**
  * The two runs every example app must pass: a face on the fake camera gets a pass from the contract backend, all
- * from the app's own origin; a blocked camera gives CAMERA_DENIED. Both seen through the app's own handlers. With
+ * from the app's own origin, detected in the worker; a blocked camera gives CAMERA_DENIED. Both seen through the app's own handlers. With
  * `header`, the app set `headers={ 'x-example': header }` and the backend must have received it; `extra(page)` runs
  * more checks on the passed page.
  */
@@ -273,6 +277,12 @@ export async function checkPassAndDenied(name, origin, received, { path = '/', h
     assert.ok(passed.requested.some((u) => u.endsWith('.wasm')), 'the wasm came from the app');
     assert.ok(passed.requested.some((u) => u.endsWith('.tflite')), 'the model came from the app');
     assert.equal(await passed.page.$eval('liveness-capture', (el) => el.shadowRoot !== null && el.getAttribute('status')), 'passed');
+    // Detection ran in the worker: the element says so, the app served the worker script, and the page itself
+    // fetched neither wasm nor model (its resource timing leaves out its workers' requests).
+    assert.equal(await passed.page.evaluate(() => window.__detectorThread), 'worker', 'detectorThread of the liveness-capture event');
+    assert.ok(passed.requested.some((u) => /detector-worker[^/]*\.js(\?|$)/.test(u)), `the worker script came from the app: ${passed.requested.join(' ')}`);
+    const pageFetched = await passed.page.evaluate(() => performance.getEntriesByType('resource').map((e) => e.name));
+    assert.deepEqual(pageFetched.filter((u) => /\.(wasm|tflite)(\?|$)/.test(u)), [], 'the page itself fetched no wasm or model');
     await extra?.(passed.page);
   } finally {
     await passed.page.close();
