@@ -150,7 +150,10 @@ export class LivenessCapture extends LitElement {
   declare threshold: number;
   /** Minimum face width and height, in the captured image's pixels (at least 1; SpoofSense backends refuse < 128). */
   declare minFaceSize: number;
-  /** Open the camera as soon as the element is connected; otherwise a start button is shown. */
+  /**
+   * Open the camera as soon as the element is connected (or, while idle, as soon as this turns on: a
+   * server-rendered element gets its properties when the framework hydrates); otherwise a start button is shown.
+   */
   declare autostart: boolean;
   /** `auto` captures as soon as the face is right; `manual` enables a capture button instead. */
   declare captureMode: CaptureMode;
@@ -281,6 +284,9 @@ export class LivenessCapture extends LitElement {
 
   override updated(changed: Map<PropertyKey, unknown>): void {
     if (changed.has('preload') && this.preload && changed.get('preload') !== undefined) this.#preload();
+    // Turned on later than the first update: a server-rendered element upgrades before the framework hydrates and
+    // sets its properties (React wrappers set `autostart` in a layout effect).
+    if (changed.has('autostart') && this.autostart && changed.get('autostart') === false && this.#status === 'idle') void this.start();
   }
 
   /** Loads the detector now; a failure shows on `start()`, which loads again. */
