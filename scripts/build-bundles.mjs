@@ -2,6 +2,11 @@
 // After tsc: two esbuild bundles beside the ES modules in dist/.
 //   dist/standalone.js   for pages without a bundler: Lit inlined, the detector (MediaPipe) a lazy chunk next to
 //                        it, the wasm and model in dist/assets/ (resolved from the bundle's own URL).
+//   dist/detector-worker.js  the detector's worker, self-contained (MediaPipe's API inlined; the wasm loader stays
+//                        an asset, imported at run time). It replaces tsc's output of the same name, so every
+//                        route that starts the worker (a bundler, standalone.js, the import map, a copied set)
+//                        gets a worker with no bare import to resolve: a module worker does not see the page's
+//                        import map, and without a bundler `@mediapipe/tasks-vision` would not resolve.
 //   dist/ssr/*.js        what Node resolves when a server bundle also asks for the `browser` condition: Lit's
 //                        browser build cannot load without a DOM, so these inline Lit's server build instead.
 import { build } from 'esbuild';
@@ -27,6 +32,21 @@ await Promise.all([
     platform: 'browser',
     target: 'es2022',
     minify: true,
+    legalComments: 'none',
+    banner,
+    logLevel: 'warning',
+  }),
+  build({
+    absWorkingDir: root,
+    entryPoints: { 'detector-worker': 'src/detector-worker.ts' },
+    outdir: dist,
+    allowOverwrite: true,
+    bundle: true,
+    format: 'esm',
+    platform: 'browser',
+    target: 'es2022',
+    // Not minified: the loader's `import()` keeps its webpackIgnore / @vite-ignore comments, so the bundlers that
+    // take this file in leave that import to the browser.
     legalComments: 'none',
     banner,
     logLevel: 'warning',

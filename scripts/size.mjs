@@ -58,7 +58,7 @@ export async function measure() {
     const onStart = {
       'attempt chunk': { raw: attemptChunk?.raw ?? 0, gzip: attemptChunk?.gzip ?? 0 },
       'detector-worker.js (bundled, with MediaPipe)': { raw: workerJs.length, gzip: gz(workerJs) },
-      'vision_wasm_module_internal.mjs': asset('vision_wasm_module_internal.mjs'),
+      'vision_wasm_loader.js': asset('vision_wasm_loader.js'),
       'vision_wasm_module_internal.wasm': asset('vision_wasm_module_internal.wasm'),
       'face_detection_short_range.tflite': asset('face_detection_short_range.tflite'),
     };

@@ -6,6 +6,7 @@ import { HOSTED_BASE_URL, VARIANTS, type Variant } from './contract.js';
 import { WEAK_ADMIN_TOKEN_BITS, createSessionRoutes, estimateTokenBits } from './admin.js';
 import { createLivenessHandler, type LivenessHandler, type LivenessHandlerOptions } from './handler.js';
 import { allowedHostsFor } from './hosts.js';
+import { CORS_ALLOWED_HEADERS } from './guard.js';
 import { createNodeServer } from './node.js';
 import { createRedisStore, type LivenessStore, type RedisClientLike } from './store.js';
 
@@ -46,6 +47,8 @@ Options (environment variable in brackets)
                            one is given; * for any); others get 421, against DNS rebinding
                            (default: the --host name; localhost, 127.0.0.1 and [::1] on loopback;
                            any when listening on 0.0.0.0 or ::)
+  --allowed-headers <list> comma-separated request headers those pages may send besides content-type,
+                           authorization and x-liveness-session (the element's headers property), e.g. x-example
   --rate-limit <n>         requests per minute per client address, per instance (default off)
   --timeout <ms>           upstream timeout in proxy mode (default 20000)
   --trust-proxy            client address and public origin from X-Forwarded-* headers
@@ -90,6 +93,7 @@ async function main(): Promise<void> {
         threshold: { type: 'string' },
         'allowed-origins': { type: 'string' },
         'allowed-hosts': { type: 'string' },
+        'allowed-headers': { type: 'string' },
         'rate-limit': { type: 'string' },
         timeout: { type: 'string' },
         'trust-proxy': { type: 'boolean' },
@@ -130,6 +134,7 @@ async function main(): Promise<void> {
   } catch (error) {
     fail(error instanceof Error ? error.message : String(error));
   }
+  const allowedHeaders = (str('allowed-headers') ?? '').split(',').map((s) => s.trim()).filter(Boolean);
   const perMinute = number(str('rate-limit'), '--rate-limit');
   if (perMinute !== undefined && !(perMinute > 0)) fail('--rate-limit must be > 0');
   const timeout = number(str('timeout'), '--timeout');
@@ -161,6 +166,7 @@ async function main(): Promise<void> {
     ...(threshold !== undefined ? { threshold } : {}),
     allowedOrigins: origins,
     ...(allowedHosts ? { allowedHosts } : {}),
+    allowedHeaders,
     ...(perMinute !== undefined ? { rateLimit: { requestsPerMinute: perMinute } } : {}),
     ...(timeout !== undefined ? { upstreamTimeoutMs: timeout } : {}),
     basePath: '/',
@@ -202,6 +208,10 @@ async function main(): Promise<void> {
       ? `cross-origin browsers allowed from: ${config.allowedOrigins.join(', ')}`
       : 'same-origin browser requests only: pages on other origins need --allowed-origins',
   );
+  if (config.allowedOrigins.length > 0) {
+    note(`cross-origin request headers allowed: ${[CORS_ALLOWED_HEADERS, ...config.allowedHeaders].join(', ')}` +
+      (config.allowedHeaders.length ? '' : ' (a page that sends others needs --allowed-headers)'));
+  }
   note(
     allowedHosts
       ? `Host names served: ${allowedHosts.join(', ')} (others get 421; --allowed-hosts)`

@@ -36,12 +36,27 @@ export function corsHeaders(check: OriginCheck): Record<string, string> {
   return check.kind === 'allowed' ? { 'access-control-allow-origin': check.origin, vary: 'Origin' } : {};
 }
 
-/** Headers of a successful preflight answer. */
-export function preflightHeaders(check: OriginCheck): Record<string, string> {
+/**
+ * The header names a page may send cross-origin beyond the element's own (`allowedHeaders`), normalised: lower
+ * case, trimmed, without duplicates. Throws on a name that is not an HTTP token.
+ */
+export function normaliseAllowedHeaders(names: readonly string[]): string[] {
+  const own = new Set(CORS_ALLOWED_HEADERS.split(', '));
+  const out: string[] = [];
+  for (const raw of names) {
+    const name = raw.trim().toLowerCase();
+    if (!/^[!#$%&'*+.^_`|~0-9a-z-]+$/.test(name)) throw new TypeError(`allowedHeaders: ${JSON.stringify(raw)} is not an HTTP header name`);
+    if (!own.has(name) && !out.includes(name)) out.push(name);
+  }
+  return out;
+}
+
+/** Headers of a successful preflight answer; `extraHeaders` from `normaliseAllowedHeaders`. */
+export function preflightHeaders(check: OriginCheck, extraHeaders: readonly string[] = []): Record<string, string> {
   return {
     ...corsHeaders(check),
     'access-control-allow-methods': CORS_ALLOWED_METHODS,
-    'access-control-allow-headers': CORS_ALLOWED_HEADERS,
+    'access-control-allow-headers': [CORS_ALLOWED_HEADERS, ...extraHeaders].join(', '),
     'access-control-max-age': '600',
   };
 }

@@ -22,6 +22,7 @@ import {
   checkOrigin,
   corsHeaders,
   createRateLimiter,
+  normaliseAllowedHeaders,
   preflightHeaders,
   type RateLimitOptions,
   type RateLimiter,
@@ -97,6 +98,13 @@ export interface LivenessHandlerOptions {
   /** Cross-origin browser origins allowed to call (exact `scheme://host[:port]`, or `"*"`). Default none. */
   allowedOrigins?: readonly string[];
   /**
+   * Header names a page on an allowed origin may send besides `content-type`, `authorization` and
+   * `x-liveness-session` (the element's `headers` property), answered in the preflight's
+   * `Access-Control-Allow-Headers`. Default none. The handler reads none of them: they are for a proxy or
+   * middleware in front of it.
+   */
+  allowedHeaders?: readonly string[];
+  /**
    * Per-client rate limit. Default off. Options: a token bucket per instance, or, with a `store`, a fixed window
    * shared by every instance on that store. Without `key`, every request must come with a client address
    * (the Node adapter gives it); one without is refused rather than put in a shared bucket.
@@ -140,6 +148,7 @@ export interface LivenessHandler {
     upstream?: string;
     verdict: boolean;
     allowedOrigins: readonly string[];
+    allowedHeaders: readonly string[];
     rateLimit: boolean;
     basePath?: string;
     upstreamTimeoutMs: number;
@@ -229,6 +238,7 @@ export function createLivenessHandler(options: LivenessHandlerOptions = {}): Liv
   if (secret !== undefined) assertSecret(secret);
 
   const allowedOrigins = [...(options.allowedOrigins ?? [])];
+  const allowedHeaders = normaliseAllowedHeaders(options.allowedHeaders ?? []);
   const allowedHosts = options.allowedHosts?.map((h) => h.trim().toLowerCase());
   const store = options.store;
   const evidenceKey = options.evidenceKey ?? nonEmpty(env['LIVENESS_EVIDENCE_KEY']);
@@ -335,7 +345,7 @@ export function createLivenessHandler(options: LivenessHandlerOptions = {}): Liv
       };
     }
     if (request.method === 'OPTIONS') {
-      return { response: new Response(null, { status: 204, headers: preflightHeaders(origin) }), outcome: 'preflight' };
+      return { response: new Response(null, { status: 204, headers: preflightHeaders(origin, allowedHeaders) }), outcome: 'preflight' };
     }
     if (request.method !== 'POST') {
       return {
@@ -549,6 +559,7 @@ export function createLivenessHandler(options: LivenessHandlerOptions = {}): Liv
     ...(mode === 'proxy' ? { upstream: redactUrl(baseUrl) } : {}),
     verdict: secret !== undefined,
     allowedOrigins,
+    allowedHeaders,
     rateLimit: limiter !== undefined,
     ...(basePath !== undefined ? { basePath } : {}),
     upstreamTimeoutMs: timeoutMs,

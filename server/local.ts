@@ -1,5 +1,6 @@
 // Local mode: the in-process reference backend (./local-backend.js) answering as the contract says.
 
+import { createRequire } from 'node:module';
 import { faceNotDetected, faceTooSmall, failure, invalidImage, isProbability, json } from './contract.js';
 import type { LocalBackend, LocalBackendOptions } from './local-backend.js';
 import type { Outcome } from './log.js';
@@ -23,11 +24,46 @@ export interface LocalBackendSource {
 }
 
 /**
+ * The packages local mode needs, with the ranges of this package's `peerDependencies` (optional peers: proxy mode
+ * and the element need none of them, so npm does not install them).
+ */
+export const LOCAL_PEERS: Readonly<Record<string, string>> = {
+  sharp: '^0.35.5',
+  '@vladmandic/human': '^3.3.6',
+  '@tensorflow/tfjs-backend-wasm': '^4.22.0',
+  '@tensorflow/tfjs-converter': '^4.22.0',
+};
+
+/** The local mode's peers that cannot be resolved from this package, by name. */
+export function missingLocalPeers(resolve: (name: string) => string = createRequire(import.meta.url).resolve): string[] {
+  return Object.keys(LOCAL_PEERS).filter((name) => {
+    try {
+      resolve(name);
+      return false;
+    } catch {
+      return true;
+    }
+  });
+}
+
+/** The error for missing peers: their names and the one command that installs them all. */
+export function missingPeersError(missing: readonly string[]): Error {
+  const line = `npm install ${Object.entries(LOCAL_PEERS).map(([name, range]) => `${name}@${range}`).join(' ')}`;
+  return new Error(
+    `local mode needs packages that are not installed: ${missing.join(', ')}. Install them next to liveness-capture:\n` +
+      `  ${line}\n` +
+      'or set SPOOFSENSE_API_KEY to forward to the hosted API instead (proxy mode needs none of them).',
+  );
+}
+
+/**
  * The in-process reference backend, loaded through a dynamic import so that importing this package (and
  * running proxy mode) never loads the models or their native dependencies. Share one between handlers with
  * the `localBackend` option; close it when done.
  */
 export async function createLocalBackend(options: LocalBackendOptions = {}): Promise<LocalBackend> {
+  const missing = missingLocalPeers();
+  if (missing.length) throw missingPeersError(missing);
   const local = await import('./local-backend.js');
   return local.createLocalBackend(options);
 }

@@ -4,7 +4,7 @@
  * Nothing is fetched from a CDN.
  */
 export interface DetectorAssets {
-  /** MediaPipe's wasm loader script (`vision_wasm_module_internal.mjs`, an ES module). */
+  /** MediaPipe's wasm loader (`vision_wasm_loader.js`: a script that also loads as a module, and sets `globalThis.ModuleFactory`). */
   readonly wasmLoaderPath: string;
   /** MediaPipe's wasm binary (`vision_wasm_module_internal.wasm`). */
   readonly wasmBinaryPath: string;
@@ -13,7 +13,7 @@ export interface DetectorAssets {
 }
 
 export const ASSET_FILES = {
-  wasmLoaderPath: 'vision_wasm_module_internal.mjs',
+  wasmLoaderPath: 'vision_wasm_loader.js',
   wasmBinaryPath: 'vision_wasm_module_internal.wasm',
   modelAssetPath: 'face_detection_short_range.tflite',
 } as const;
@@ -21,7 +21,7 @@ export const ASSET_FILES = {
 /** The assets shipped beside this module (`./assets/`). Each URL is a literal so bundlers can see and emit it. */
 export function defaultAssets(): DetectorAssets {
   return {
-    wasmLoaderPath: new URL('./assets/vision_wasm_module_internal.mjs', import.meta.url).href,
+    wasmLoaderPath: new URL('./assets/vision_wasm_loader.js', import.meta.url).href,
     wasmBinaryPath: new URL('./assets/vision_wasm_module_internal.wasm', import.meta.url).href,
     modelAssetPath: new URL('./assets/face_detection_short_range.tflite', import.meta.url).href,
   };

@@ -14,6 +14,11 @@ export interface LivenessCaptureDetail {
   readonly width: number;
   readonly height: number;
   readonly faceBox: FaceBox;
+  /**
+   * Where the face detector ran: `worker` (its own thread), or `main` where the worker could not start or cannot
+   * run it in this browser (the console says why, once).
+   */
+  readonly detectorThread: 'worker' | 'main';
 }
 
 export interface LivenessResultDetail {

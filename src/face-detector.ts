@@ -1,7 +1,9 @@
 // Creates MediaPipe's FaceDetector (BlazeFace short-range, CPU, VIDEO mode) from self-hosted files, on the page or
-// in the detector's worker. Both load the ES-module build of MediaPipe's wasm loader with a native `import()`:
-// it works the same in a window, a module worker and a classic worker, and bundlers leave it alone (the file is an
-// asset, not part of the bundle).
+// in the detector's worker. Both load MediaPipe's wasm loader with a native `import()`: it works the same in a
+// window, a module worker and a classic worker, and bundlers leave it alone (the file is an asset, not part of the
+// bundle). The loader is a `.js` file that is valid as a script too (scripts/copy-wasm.mjs), so any static server
+// sends it with a JavaScript MIME type and webpack's minifier accepts it; it hands its factory over on
+// `globalThis.ModuleFactory` instead of an export.
 import type { FaceDetector } from '@mediapipe/tasks-vision';
 import type { DetectorAssets } from './assets.js';
 import type { FaceDetection } from './gate.js';
@@ -15,7 +17,11 @@ const factories = new Map<string, Promise<unknown>>();
 export async function createFaceDetector(assets: DetectorAssets): Promise<FaceDetector> {
   let factory = factories.get(assets.wasmLoaderPath);
   if (!factory) {
-    factory = import(/* webpackIgnore: true */ /* @vite-ignore */ assets.wasmLoaderPath).then((m: { default: unknown }) => m.default);
+    factory = import(/* webpackIgnore: true */ /* @vite-ignore */ assets.wasmLoaderPath).then(() => {
+      const loaded = (globalThis as LoaderScope).ModuleFactory;
+      if (typeof loaded !== 'function') throw new Error(`${assets.wasmLoaderPath} loaded but is not MediaPipe's wasm loader`);
+      return loaded;
+    });
     factories.set(assets.wasmLoaderPath, factory);
     factory.catch(() => factories.delete(assets.wasmLoaderPath));
   }

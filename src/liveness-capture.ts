@@ -178,7 +178,10 @@ export class LivenessCapture extends LitElement {
   declare threshold: number;
   /** Minimum face width and height, in the captured image's pixels (at least 1; SpoofSense backends refuse < 128). */
   declare minFaceSize: number;
-  /** Open the camera as soon as the element is connected; otherwise a start button is shown. */
+  /**
+   * Open the camera as soon as the element is connected (or, while idle, as soon as this turns on: a
+   * server-rendered element gets its properties when the framework hydrates); otherwise a start button is shown.
+   */
   declare autostart: boolean;
   /** `auto` captures as soon as the face is right; `manual` enables a capture button instead. */
   declare captureMode: CaptureMode;
@@ -347,6 +350,9 @@ export class LivenessCapture extends LitElement {
     // A session the page set itself replaces the one a provider would have fetched.
     if (changed.has('session') && !this.#attempt) this.#renewSession = false;
     if (changed.has('preload') && this.preload && changed.get('preload') !== undefined) this.#preload();
+    // Turned on later than the first update: a server-rendered element upgrades before the framework hydrates and
+    // sets its properties (React wrappers set `autostart` in a layout effect).
+    if (changed.has('autostart') && this.autostart && changed.get('autostart') === false && this.#status === 'idle') void this.start();
   }
 
   /** Loads the detector now; a failure shows on `start()`, which loads again. */
@@ -493,6 +499,7 @@ export class LivenessCapture extends LitElement {
             width: encoded.width,
             height: encoded.height,
             faceBox: encoded.faceBox,
+            detectorThread: engine.pipeline.thread ?? 'main',
           }));
           // A listener may have stopped the element.
           if (!signal.aborted) this.#setStatus('submitting');

@@ -120,7 +120,7 @@ export async function submitImage(options: SubmitOptions): Promise<Outcome> {
     if (signal?.aborted) throw signal.reason ?? new DOMException('The request was aborted.', 'AbortError');
     if (timedOut) return networkError(`The liveness service did not answer within ${timeoutMs} ms.`, cause);
     if (cause instanceof DOMException && cause.name === 'AbortError') throw cause;
-    return networkError(undefined, cause);
+    return networkError(crossOriginHint(url, headers), cause);
   } finally {
     clearTimeout(timer);
     signal?.removeEventListener('abort', onAbort);
@@ -175,6 +175,20 @@ async function readText(response: Response, limit: number, stop: () => void): Pr
     offset += chunk.byteLength;
   }
   return new TextDecoder().decode(bytes);
+}
+
+/**
+ * For an endpoint on another origin, what a failed request may mean: the browser reports a CORS refusal (of the
+ * preflight, or of the answer) exactly like a network failure, so the message names both and the headers the
+ * server must allow. Undefined (the default message) for a same-origin endpoint.
+ */
+export function crossOriginHint(url: string, headers: Headers, pageOrigin = globalThis.location?.origin): string | undefined {
+  const origin = new URL(url).origin;
+  if (!pageOrigin || pageOrigin === 'null' || origin === pageOrigin) return undefined;
+  const names = [...headers.keys()].join(', ');
+  return `${defaultMessage('NETWORK_ERROR').replace(/\.$/, '')}, or ${origin} refused this page's cross-origin request (CORS): ` +
+    `the browser reports both the same way. The server must allow the origin ${pageOrigin} and the request headers ${names} ` +
+    '(Access-Control-Allow-Origin and Access-Control-Allow-Headers in its answer to the preflight OPTIONS request).';
 }
 
 function resolveEndpoint(endpoint: string): string | null {

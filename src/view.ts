@@ -1,10 +1,10 @@
 import { html, nothing, type TemplateResult } from 'lit';
-import { styleMap } from 'lit/directives/style-map.js';
 import type { LivenessErrorDetail } from './errors.js';
 import type { HintCode } from './events.js';
 import type { MessageKey, Messages } from './i18n/localize.js';
 import { format } from './i18n/localize.js';
 import { isFinal, type LivenessStatus } from './status.js';
+import { styleProperties } from './style-properties.js';
 
 /** What the element shows besides its status; changed by the element, rendered here. */
 export interface ViewState {
@@ -15,7 +15,7 @@ export interface ViewState {
   error?: LivenessErrorDetail;
 }
 
-/** Inline styles the element derives from the camera and the face rules (see GuideController). */
+/** Styles the element derives from the camera and the face rules (see GuideController), set through the CSSOM. */
 export interface ViewLayout {
   stage: Record<string, string>;
   guide: Record<string, string>;
@@ -50,15 +50,15 @@ export function renderView(m: ViewModel, actions: ViewActions): TemplateResult {
   const politeness = m.politeness ?? 'polite';
   return html`
     <div class="root" dir=${m.rtl ? 'rtl' : 'ltr'} lang=${m.lang}>
-      <div part="stage" class="stage" style=${styleMap(m.layout?.stage ?? {})} ?hidden=${m.status === 'idle' || isFinal(m.status)}>
+      <div part="stage" class="stage" ${styleProperties(m.layout?.stage ?? {})} ?hidden=${m.status === 'idle' || isFinal(m.status)}>
         <!-- Not a tab stop: Firefox makes a <video> focusable, and the preview has nothing to operate. -->
         <video part="video" aria-label=${m.t['label.preview']} tabindex="-1" muted playsinline autoplay ?hidden=${!live}></video>
         ${m.snapshotUrl && !live ? html`<img part="snapshot" class="snapshot" alt="" src=${m.snapshotUrl} />` : nothing}
-        <div part="guide" class="guide" style=${styleMap(m.layout?.guide ?? {})} ?data-ready=${m.ready || m.progress > 0} aria-hidden="true"></div>
+        <div part="guide" class="guide" ${styleProperties(m.layout?.guide ?? {})} ?data-ready=${m.ready || m.progress > 0} aria-hidden="true"></div>
         ${m.status === 'detecting' && m.progress > 0
           ? html`<div part="progress" class="progress" role="progressbar" aria-label=${m.t['label.progress']}
                 aria-valuetext=${format(m.t['progress'], { percent })} aria-valuemin="0" aria-valuemax="100" aria-valuenow=${percent}>
-                <span part="progress-bar" style="width:${percent}%"></span>
+                <span part="progress-bar" ${styleProperties({ width: `${percent}%` })}></span>
               </div>`
           : nothing}
       </div>

@@ -15,7 +15,7 @@ export interface LivenessCaptureProperties {
   threshold?: LivenessCapture['threshold'];
   /** Minimum face width and height, in the captured image's pixels (at least 1; SpoofSense backends refuse < 128). */
   minFaceSize?: LivenessCapture['minFaceSize'];
-  /** Open the camera as soon as the element is connected; otherwise a start button is shown. */
+  /** Open the camera as soon as the element is connected (or, while idle, as soon as this turns on: a server-rendered element gets its properties when the framework hydrates); otherwise a start button is shown. */
   autostart?: LivenessCapture['autostart'];
   /** `auto` captures as soon as the face is right; `manual` enables a capture button instead. */
   captureMode?: LivenessCapture['captureMode'];

@@ -42,10 +42,13 @@ async function loadBackend(assets: DetectorAssets): Promise<DetectorBackend> {
       worker = new DetectorWorker();
       await worker.load(assets);
       return { thread: 'worker', worker };
-    } catch {
+    } catch (error) {
       // A worker that cannot start or cannot run MediaPipe: the main thread is the fallback.
       worker?.terminate();
+      warnMainThread(`the detector's worker failed (${error instanceof Error ? error.message : String(error)})`);
     }
+  } else {
+    warnMainThread('this browser cannot run the detector in a worker (it needs module workers, VideoFrame and OffscreenCanvas)');
   }
   try {
     return { thread: 'main', detector: await createFaceDetector(assets) };
@@ -54,22 +57,53 @@ async function loadBackend(assets: DetectorAssets): Promise<DetectorBackend> {
   }
 }
 
-/** DETECTOR_UNAVAILABLE naming the files that are missing (a failed script load rejects with an Event, not an Error). */
+/**
+ * DETECTOR_UNAVAILABLE naming the files that are missing, or the loader's MIME type when the server sends it as
+ * something a browser will not run (a failed script load rejects with an Event, not an Error).
+ */
 async function loadError(assets: DetectorAssets, error: unknown): Promise<LivenessError> {
   const urls = [assets.wasmLoaderPath, assets.wasmBinaryPath, assets.modelAssetPath];
   const failed: string[] = [];
+  let loaderType: string | null = null;
   for (const url of urls) {
-    const status = await fetch(url, { method: 'HEAD', cache: 'no-store' }).then((r) => (r.ok ? null : `HTTP ${r.status}`), () => 'unreachable');
+    const status = await fetch(url, { method: 'HEAD', cache: 'no-store' }).then(
+      (r) => {
+        if (url === assets.wasmLoaderPath) loaderType = r.headers.get('content-type');
+        return r.ok ? null : `HTTP ${r.status}`;
+      },
+      () => 'unreachable',
+    );
     if (status) failed.push(`${url} (${status})`);
   }
   const target = (error as { target?: { src?: unknown } } | null)?.target;
   const reason = error instanceof Error
     ? error.message.replace(/\.$/, '')
     : typeof target?.src === 'string' ? `${target.src} did not load` : 'the detector files did not load';
-  const message = failed.length
-    ? `not found: ${failed.join(', ')}. Serve the files of the package's dist/assets/ folder and set assets-base to that folder's URL`
-    : reason;
+  let message = reason;
+  if (failed.length) {
+    message = `not found: ${failed.join(', ')}. Serve the files of the package's dist/assets/ folder and set assets-base to that folder's URL`;
+  } else if (loaderType !== null && !isJavaScriptType(loaderType)) {
+    message = `${reason}. The server sends ${assets.wasmLoaderPath} with the MIME type "${loaderType}", and browsers run scripts only with a JavaScript MIME type: serve it as text/javascript`;
+  }
   return new LivenessError('DETECTOR_UNAVAILABLE', `The face detector could not be loaded: ${message}.`, { cause: error });
+}
+
+/** The MIME types a browser runs as a module script (the essence of a JavaScript MIME type, parameters aside). */
+export function isJavaScriptType(contentType: string): boolean {
+  const essence = contentType.split(';')[0]!.trim().toLowerCase();
+  return /^(text|application)\/(javascript|ecmascript|x-javascript|x-ecmascript)$/.test(essence) || /^text\/(jscript|livescript|javascript1\.[0-5])$/.test(essence);
+}
+
+let warned = false;
+
+/**
+ * Says once per page that detection runs on the main thread, and why: it costs the page a second or more of
+ * main-thread time per five seconds of guidance. The `liveness-capture` event's `detectorThread` says it too.
+ */
+function warnMainThread(reason: string): void {
+  if (warned) return;
+  warned = true;
+  console.warn(`liveness-capture: face detection runs on the page's main thread: ${reason}. Serve the package's dist/detector-worker.js beside the element's module (see the README).`);
 }
 
 function release(backend: DetectorBackend): void {

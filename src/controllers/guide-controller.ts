@@ -1,7 +1,7 @@
 import type { ReactiveController, ReactiveElement } from 'lit';
 import { guideGeometry, stageAspectRatio, type GuideGeometry, type GuideRules } from '../guide.js';
 
-/** Inline styles for the stage and the guide: custom properties and plain properties, for `styleMap`. */
+/** Styles for the stage and the guide (custom properties and plain properties), set through the CSSOM by the view. */
 export interface GuideStyle {
   stage: Record<string, string>;
   guide: Record<string, string>;
@@ -10,7 +10,7 @@ export interface GuideStyle {
 /**
  * Keeps the guide where the face rules want the face: watches the stage's size (ResizeObserver) and the video's
  * resolution (`resize` event), and recomputes `guideGeometry` for the rules of the moment. The host renders
- * `style` on the stage and the guide.
+ * `style` on the stage and the guide (`styleProperties`).
  */
 export class GuideController implements ReactiveController {
   readonly #host: ReactiveElement;

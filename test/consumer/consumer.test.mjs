@@ -5,11 +5,11 @@
 // when the run covers them (LIVENESS_ENGINES), with the test suite's fake camera playing the same video.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFileSync, spawn } from 'node:child_process';
-import { mkdtempSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ENGINES, chromium, closeChromium, openInFirefox, openInWebKit, root, serve, tarball } from '../support/apps.mjs';
+import { ENGINES, chromium, closeChromium, openInFirefox, openInWebKit, serve, tarball, viteConsumerApp } from '../support/apps.mjs';
 
 const work = mkdtempSync(join(tmpdir(), 'liveness-consumer-'));
 const app = join(work, 'app');
@@ -18,24 +18,7 @@ let server;
 let received = [];
 
 before(async () => {
-  const packed = tarball(work);
-  const vite = JSON.parse(readFileSync(join(root, 'node_modules', 'vite', 'package.json'), 'utf8')).version;
-  mkdirSync(app, { recursive: true });
-  writeFileSync(join(app, 'package.json'), JSON.stringify({
-    name: 'consumer-app', private: true, type: 'module',
-    dependencies: { 'liveness-capture': `file:${packed}` },
-    devDependencies: { vite },
-  }, null, 2));
-  writeFileSync(join(app, 'index.html'), `<!doctype html><html lang="en"><body>
-<liveness-capture endpoint="/backend/antispoofing" autostart></liveness-capture>
-<script type="module" src="./main.js"></script></body></html>`);
-  writeFileSync(join(app, 'main.js'), `import 'liveness-capture';
-const el = document.querySelector('liveness-capture');
-for (const t of ['liveness-pass', 'liveness-fail', 'liveness-error']) el.addEventListener(t, (e) => { window.__result = { type: t, detail: { code: e.detail.code, probReal: e.detail.probReal } }; });
-`);
-  execFileSync('npm', ['install', '--prefer-offline', '--no-audit', '--no-fund', '--loglevel=error'], { cwd: app, stdio: 'inherit', env: { ...process.env, PUPPETEER_SKIP_DOWNLOAD: '1' } });
-  execFileSync('npx', ['--no-install', 'vite', 'build', '--logLevel', 'warn'], { cwd: app, stdio: 'inherit' });
-
+  viteConsumerApp(app, tarball(work));
   server = await serve(join(app, 'dist'));
   received = server.received;
 });

@@ -1,7 +1,8 @@
 // Angular 21 (the newest Angular CLI that runs on Node 20; 22 needs Node 22): a standalone component with
 // CUSTOM_ELEMENTS_SCHEMA binds properties and `(liveness-*)` events. Angular's builder does not copy files that
-// modules reference with `new URL(..., import.meta.url)`, so the app takes the documented two lines: an `assets`
-// glob in angular.json and `assets-base` on the element. Checked with `ng build` and on `ng serve`.
+// modules reference with `new URL(..., import.meta.url)`, so the app takes the documented setup: two `assets`
+// entries in angular.json (detector files, worker script), the package excluded from ng serve's pre-bundling, and
+// `assets-base` on the element. Checked with `ng build` and on `ng serve`, detecting in the worker in both.
 import { test } from 'node:test';
 import { spawn } from 'node:child_process';
 import { writeFileSync } from 'node:fs';

@@ -4,8 +4,9 @@
 import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { cpSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { build } from 'esbuild';
 import { render } from '@lit-labs/ssr';
 import { collectResultSync } from '@lit-labs/ssr/lib/render-result.js';
@@ -95,5 +96,60 @@ test('the server markup hydrates in Chromium: the same nodes stay, and start wor
     assert.deepEqual(errors, []);
   } finally {
     await page.close();
+  }
+});
+
+test('React SSR + hydration with liveness-capture/react: autostart, headers and handlers all reach the element', async () => {
+  // One component for both sides, inside the package folder so that `liveness-capture/react` resolves to this build.
+  const dir = join(root, '.cache', 'ssr-react');
+  mkdirSync(dir, { recursive: true });
+  const component = join(dir, 'component.mjs');
+  writeFileSync(component, `import * as React from 'react';
+import { LivenessCapture } from 'liveness-capture/react';
+export function App() {
+  const [result, setResult] = React.useState('');
+  return React.createElement(React.Fragment, null,
+    React.createElement(LivenessCapture, {
+      endpoint: '/backend/antispoofing', autostart: true, headers: { 'x-example': 'ssr' },
+      onLivenessError: (e) => setResult('error ' + e.detail.code),
+    }),
+    React.createElement('p', { id: 'result' }, result));
+}
+`);
+  try {
+    const { App } = await import(pathToFileURL(component).href);
+    const { renderToString } = await import('react-dom/server');
+    const React = await import('react');
+    const markup = renderToString(React.createElement(App));
+    assert.match(markup, /<liveness-capture/);
+    const out = join(work.dir, 'react');
+    mkdirSync(out, { recursive: true });
+    await build({
+      stdin: { contents: `import * as React from 'react';\nimport { hydrateRoot } from 'react-dom/client';\nimport { App } from ${JSON.stringify(component)};\nhydrateRoot(document.querySelector('#root'), React.createElement(App));\n`, resolveDir: root },
+      bundle: true, format: 'esm', outfile: join(out, 'app.js'), logLevel: 'warning', define: { 'process.env.NODE_ENV': '"production"' },
+    });
+    cpSync(join(root, 'dist', 'assets'), join(out, 'assets'), { recursive: true });
+    writeFileSync(join(out, 'index.html'), `<!doctype html><html lang="en"><body><div id="root">${markup}</div><script type="module" src="/app.js"></script></body></html>`);
+    const site = await serve(out);
+    const page = await (await chromium()).newPage();
+    const errors = [];
+    page.on('pageerror', (e) => errors.push(String(e)));
+    // Hydration mismatches are console errors; the browser's own favicon request is none of the page's.
+    page.on('console', (m) => m.type() === 'error' && !m.text().startsWith('Failed to load resource') && errors.push(m.text()));
+    // A blocked camera: autostart shows as the handler's CAMERA_DENIED, with nothing sent.
+    await page.evaluateOnNewDocument(`navigator.mediaDevices.getUserMedia = () => Promise.reject(new DOMException('Permission denied', 'NotAllowedError'));`);
+    try {
+      await page.goto(`${site.origin}/`);
+      await page.waitForFunction(() => document.querySelector('#result')?.textContent, { timeout: 60_000, polling: 100 });
+      assert.equal(await page.$eval('#result', (p) => p.textContent), 'error CAMERA_DENIED');
+      assert.deepEqual(await page.$eval('liveness-capture', (el) => ({ endpoint: el.endpoint, headers: el.headers, autostart: el.autostart })),
+        { endpoint: '/backend/antispoofing', headers: { 'x-example': 'ssr' }, autostart: true });
+      assert.deepEqual(errors, []);
+    } finally {
+      await page.close();
+      site.close();
+    }
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
   }
 });

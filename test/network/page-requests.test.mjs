@@ -265,7 +265,7 @@ test('detecting for over 60 s, stopping, removing, and removing during a submit:
 
   // Both recorders saw the page's own traffic (they work for this page) and nothing else.
   const own = observed.filter((o) => o.type !== 'puppeteer').map((o) => o.url);
-  for (const path of ['/index.js', '/detector-worker.js', '/assets/vision_wasm_module_internal.mjs', '/assets/vision_wasm_module_internal.wasm', '/assets/face_detection_short_range.tflite', '/hang/antispoofing']) {
+  for (const path of ['/index.js', '/detector-worker.js', '/assets/vision_wasm_loader.js', '/assets/vision_wasm_module_internal.wasm', '/assets/face_detection_short_range.tflite', '/hang/antispoofing']) {
     assert.ok(own.includes(`${origin}${path}`), `DevTools saw ${path}`);
     assert.ok(proxied.some((r) => r.endsWith(`${origin}${path}`)), `the proxy saw ${path}`);
   }

@@ -15,6 +15,7 @@ import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as esbuild from 'esbuild';
+import { scriptLoader } from '../../scripts/copy-wasm.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const visionDir = join(root, 'node_modules', '@mediapipe', 'tasks-vision');
@@ -155,7 +156,7 @@ test('the element as a bundler builds it (dist/ + lit + @mediapipe/tasks-vision)
 
 test('what npm pack would ship (every script and wasm binary) names no third-party host outside the server half', () => {
   const files = packedFiles().filter((f) => RUNS.test(f));
-  assert.ok(files.includes('dist/assets/vision_wasm_module_internal.mjs') && files.includes('dist/assets/vision_wasm_module_internal.wasm'), files.join('\n'));
+  assert.ok(files.includes('dist/assets/vision_wasm_loader.js') && files.includes('dist/assets/vision_wasm_module_internal.wasm'), files.join('\n'));
   assert.ok(files.includes('dist/index.js') && files.some((f) => f.startsWith('dist/server/')), files.join('\n'));
   const problems = files.flatMap((f) => problemsIn(join(root, f), readFileSync(join(root, f))));
   assert.deepEqual(problems, []);
@@ -173,8 +174,8 @@ test('every build in the installed @mediapipe/tasks-vision and the copied wasm l
   const files = walk(visionDir, RUNS);
   const version = JSON.parse(readFileSync(join(visionDir, 'package.json'), 'utf8')).version;
   assert.ok(files.length >= 8, `only ${files.length} files in @mediapipe/tasks-vision ${version}`);
-  const copy = join(root, 'src', 'assets', 'vision_wasm_module_internal.mjs');
-  assert.ok(readFileSync(copy).equals(readFileSync(join(visionDir, 'wasm', 'vision_wasm_module_internal.js'))), 'src/assets/ holds another version: run npm run build');
+  const copy = join(root, 'src', 'assets', 'vision_wasm_loader.js');
+  assert.equal(readFileSync(copy, 'utf8'), scriptLoader(readFileSync(join(visionDir, 'wasm', 'vision_wasm_module_internal.js'), 'utf8')), 'src/assets/ holds another version: run npm run build');
   const problems = [...files, copy].flatMap((f) => problemsIn(f, readFileSync(f)));
   assert.deepEqual(problems, [], `@mediapipe/tasks-vision ${version}`);
 });

@@ -48,6 +48,31 @@ export function tarball(work) {
   return join(work, name);
 }
 
+/**
+ * The consumer app: a fresh Vite app in `app` that depends on the tarball `packed`, only does
+ * `import 'liveness-capture'` (the element has `endpoint="/backend/antispoofing" autostart`; the result lands in
+ * `window.__result`), installed from the registry and built with `vite build` into `app/dist`, no configuration.
+ */
+export function viteConsumerApp(app, packed) {
+  const vite = JSON.parse(readFileSync(join(root, 'node_modules', 'vite', 'package.json'), 'utf8')).version;
+  mkdirSync(app, { recursive: true });
+  writeFileSync(join(app, 'package.json'), JSON.stringify({
+    name: 'consumer-app', private: true, type: 'module',
+    dependencies: { 'liveness-capture': `file:${packed}` },
+    devDependencies: { vite },
+  }, null, 2));
+  writeFileSync(join(app, 'index.html'), `<!doctype html><html lang="en"><body>
+<liveness-capture endpoint="/backend/antispoofing" autostart></liveness-capture>
+<script type="module" src="./main.js"></script></body></html>`);
+  writeFileSync(join(app, 'main.js'), `import 'liveness-capture';
+const el = document.querySelector('liveness-capture');
+for (const t of ['liveness-pass', 'liveness-fail', 'liveness-error']) el.addEventListener(t, (e) => { window.__result = { type: t, detail: { code: e.detail.code, message: e.detail.message, probReal: e.detail.probReal } }; });
+`);
+  execFileSync('npm', ['install', '--prefer-offline', '--no-audit', '--no-fund', '--loglevel=error'], { cwd: app, stdio: 'inherit', env: { ...process.env, PUPPETEER_SKIP_DOWNLOAD: '1' } });
+  execFileSync('npx', ['--no-install', 'vite', 'build', '--logLevel', 'warn'], { cwd: app, stdio: 'inherit' });
+  return app;
+}
+
 /** A temp directory for one app test, removed by `cleanup()`. */
 export function workdir(name) {
   const dir = mkdtempSync(join(tmpdir(), `liveness-${name}-`));
@@ -81,15 +106,26 @@ export function npmRun(app, script, label) {
 
 /**
  * Serves `dir` on 127.0.0.1 (index.html for unknown paths without an extension, as single-page apps expect) and
- * answers POST /backend/antispoofing with the contract's live body. `received` lists what the backend got.
+ * answers POST /backend/antispoofing with the contract's live body. `received` lists what the backend got;
+ * `cspReports` the Content-Security-Policy violation reports POSTed to /csp-report.
  */
 export async function serve(dir) {
   const received = [];
+  const cspReports = [];
   const served = [];
   const server = createServer((req, res) => {
     const url = new URL(req.url, 'http://x');
     served.push(url.pathname);
     if (fakeCameraRoute(url, dir, res)) return;
+    if (url.pathname === '/csp-report' && req.method === 'POST') {
+      const chunks = [];
+      req.on('data', (c) => chunks.push(c));
+      req.on('end', () => {
+        cspReports.push(JSON.parse(Buffer.concat(chunks).toString('utf8')));
+        res.writeHead(204).end();
+      });
+      return;
+    }
     if (url.pathname === '/backend/antispoofing' && req.method === 'POST') {
       const chunks = [];
       req.on('data', (c) => chunks.push(c));
@@ -111,7 +147,7 @@ export async function serve(dir) {
     res.writeHead(200, { 'content-type': TYPES[extname(file)] ?? 'application/octet-stream' }).end(readFileSync(file));
   });
   await new Promise((r) => server.listen(0, '127.0.0.1', r));
-  return { origin: `http://127.0.0.1:${server.address().port}`, received, served, close: () => server.close() };
+  return { origin: `http://127.0.0.1:${server.address().port}`, received, served, cspReports, close: () => server.close() };
 }
 
 /** For Firefox and WebKit: the fake camera module and its video, and the app's page with the camera installed first. */
@@ -194,6 +230,9 @@ export async function openInWebKit(url, read) {
   }
 }
 
+/** Records where the detector ran, from the `liveness-capture` event (composed, so it reaches the window). */
+const RECORD_THREAD = `addEventListener('liveness-capture', (e) => { window.__detectorThread = e.detail.detectorThread; }, true);`;
+
 /** A page whose getUserMedia rejects as a user's "Block" does. */
 const DENY_CAMERA = `navigator.mediaDevices.getUserMedia = () => Promise.reject(new DOMException('Permission denied', 'NotAllowedError'));`;
 
@@ -211,6 +250,7 @@ export async function openApp(url, { denyCamera = false } = {}) {
     if (m.type() === 'error' && !m.text().includes('XNNPACK')) errors.push(m.text());
   });
   if (denyCamera) await page.evaluateOnNewDocument(DENY_CAMERA);
+  await page.evaluateOnNewDocument(RECORD_THREAD);
   await page.goto(url);
   await page.waitForFunction(() => document.querySelector('#result')?.textContent?.trim(), { timeout: 180_000, polling: 100 });
   const result = await page.$eval('#result', (el) => el.textContent.trim());
@@ -219,7 +259,7 @@ export async function openApp(url, { denyCamera = false } = {}) {
 
 /**
  * The two runs every example app must pass: a face on the fake camera gets a pass from the contract backend, all
- * from the app's own origin; a blocked camera gives CAMERA_DENIED. Both seen through the app's own handlers. With
+ * from the app's own origin, detected in the worker; a blocked camera gives CAMERA_DENIED. Both seen through the app's own handlers. With
  * `header`, the app set `headers={ 'x-example': header }` and the backend must have received it; `extra(page)` runs
  * more checks on the passed page.
  */
@@ -237,6 +277,12 @@ export async function checkPassAndDenied(name, origin, received, { path = '/', h
     assert.ok(passed.requested.some((u) => u.endsWith('.wasm')), 'the wasm came from the app');
     assert.ok(passed.requested.some((u) => u.endsWith('.tflite')), 'the model came from the app');
     assert.equal(await passed.page.$eval('liveness-capture', (el) => el.shadowRoot !== null && el.getAttribute('status')), 'passed');
+    // Detection ran in the worker: the element says so, the app served the worker script, and the page itself
+    // fetched neither wasm nor model (its resource timing leaves out its workers' requests).
+    assert.equal(await passed.page.evaluate(() => window.__detectorThread), 'worker', 'detectorThread of the liveness-capture event');
+    assert.ok(passed.requested.some((u) => /detector-worker[^/]*\.js(\?|$)/.test(u)), `the worker script came from the app: ${passed.requested.join(' ')}`);
+    const pageFetched = await passed.page.evaluate(() => performance.getEntriesByType('resource').map((e) => e.name));
+    assert.deepEqual(pageFetched.filter((u) => /\.(wasm|tflite)(\?|$)/.test(u)), [], 'the page itself fetched no wasm or model');
     await extra?.(passed.page);
   } finally {
     await passed.page.close();

@@ -4,7 +4,7 @@ import { expect } from '@open-wc/testing';
 import { error, rejection, verdict } from '../support/outcome.js';
 import { LivenessError, type LivenessErrorCode } from '../../src/errors.js';
 import { BODY_LIMIT, encodeWithinBudget, requestBodyBytes } from '../../src/encoder.js';
-import { submitImage } from '../../src/submit.js';
+import { crossOriginHint, submitImage } from '../../src/submit.js';
 
 interface RecordedRequest {
   path: string;
@@ -207,6 +207,19 @@ describe('submitImage against the real handler', () => {
   it('a closed port → NETWORK_ERROR', async () => {
     const e = error(await submitImage({ endpoint: 'http://127.0.0.1:9/x', image: jpeg.blob, threshold: 0.55 }), 'NETWORK_ERROR');
     expect(e.recoverable).to.equal(true);
+  });
+
+  it('a cross-origin endpoint that refuses CORS → NETWORK_ERROR naming CORS, the origins and the headers sent', async () => {
+    // The same test server under its other loopback name: another origin, which answers without CORS headers.
+    const b = backend();
+    const other = location.hostname === '127.0.0.1' ? 'localhost' : '127.0.0.1';
+    const endpoint = `${location.protocol}//${other}:${location.port}${b.endpoint}`;
+    const e = error(await submitImage({ endpoint, image: jpeg.blob, threshold: 0.55, headers: { 'x-example': 'secret-value' } }), 'NETWORK_ERROR');
+    expect(e.message).to.contain(`${new URL(endpoint).origin} refused this page's cross-origin request (CORS)`);
+    expect(e.message).to.contain(`allow the origin ${location.origin} and the request headers content-type, x-example`);
+    expect(e.message).not.to.contain('secret-value');
+    // Same-origin: the plain message, CORS cannot be the cause.
+    expect(crossOriginHint(`${location.origin}${b.endpoint}`, new Headers({ 'x-example': 'v' }))).to.equal(undefined);
   });
 
   it('an endpoint that is not an http(s) URL → NETWORK_ERROR without a request', async () => {

@@ -162,7 +162,7 @@ describe('view: renderView', () => {
     // Named once, not by its changing value, which is the value text.
     expect(bar.getAttribute('aria-label')).to.equal(en['label.progress']);
     expect(bar.getAttribute('aria-valuetext')).to.equal('30% ready');
-    expect(part(host, 'progress-bar')!.getAttribute('style')).to.contain('width:30%');
+    expect(part(host, 'progress-bar')!.style.width).to.equal('30%');
     expect(part(host, 'guide')!.hasAttribute('data-ready')).to.equal(true);
     // Not while submitting, even with progress left over.
     expect(part(show({ status: 'submitting', progress: 1 }), 'progress')).to.equal(null);

@@ -319,6 +319,34 @@ describe('liveness-capture-server', () => {
     }
   });
 
+  it('--allowed-headers: the preflight allows the page its own headers, after the element\'s', async () => {
+    const preflight = (url, headers) => fetch(url, {
+      method: 'OPTIONS',
+      headers: { origin: 'http://page.example', 'access-control-request-method': 'POST', 'access-control-request-headers': headers },
+    });
+    const plain = await startCli(['--allowed-origins', 'http://page.example'], { SPOOFSENSE_API_KEY: 'k', SPOOFSENSE_BASE_URL: upstream.url });
+    try {
+      const res = await preflight(plain.url, 'content-type,x-example');
+      assert.equal(res.headers.get('access-control-allow-headers'), 'content-type, authorization, x-liveness-session, x-liveness-capture');
+      assert.match(plain.out.stderr, /a page that sends others needs --allowed-headers/);
+    } finally {
+      await stop(plain.child);
+    }
+    const cli = await startCli(['--allowed-origins', 'http://page.example', '--allowed-headers', 'X-Example, x-request-id,content-type'], { SPOOFSENSE_API_KEY: 'k', SPOOFSENSE_BASE_URL: upstream.url });
+    try {
+      const res = await preflight(cli.url, 'content-type,x-example');
+      assert.equal(res.status, 204);
+      assert.equal(res.headers.get('access-control-allow-origin'), 'http://page.example');
+      assert.equal(res.headers.get('access-control-allow-headers'), 'content-type, authorization, x-liveness-session, x-liveness-capture, x-example, x-request-id');
+      assert.match(cli.out.stderr, /cross-origin request headers allowed: content-type, authorization, x-liveness-session, x-liveness-capture, x-example, x-request-id/);
+    } finally {
+      await stop(cli.child);
+    }
+    const bad = await run(['--allowed-origins', 'http://page.example', '--allowed-headers', 'x bad']);
+    assert.equal(bad.code, 2);
+    assert.match(bad.stderr, /"x bad" is not an HTTP header name/);
+  });
+
   it('refuses a short admin token', async () => {
     const child = spawn(process.execPath, [CLI, '--port', '0'], {
       env: { PATH: process.env.PATH, SPOOFSENSE_API_KEY: 'k', LIVENESS_ADMIN_TOKEN: 'short' },
