@@ -51,6 +51,9 @@ async function loadBackend(assets: DetectorAssets): Promise<DetectorBackend> {
     warnMainThread('this browser cannot run the detector in a worker (it needs module workers, VideoFrame and OffscreenCanvas)');
   }
   try {
+    // WebKitGTK refuses a new WebGL context while another detector holds one: a detector that an element removed a
+    // moment ago (a re-render, a route change) is released first.
+    await releasing;
     return { thread: 'main', detector: await createFaceDetector(assets) };
   } catch (error) {
     throw await loadError(assets, error);
@@ -105,6 +108,9 @@ function warnMainThread(reason: string): void {
   warned = true;
   console.warn(`liveness-capture: face detection runs on the page's main thread: ${reason}. Serve the package's dist/detector-worker.js beside the element's module (see the README).`);
 }
+
+/** Settles once every detector discarded so far is released (a load still in flight is released when it ends). */
+let releasing: Promise<void> = Promise.resolve();
 
 function release(backend: DetectorBackend): void {
   if (backend.thread === 'worker') backend.worker.terminate();
@@ -177,7 +183,10 @@ export class DetectorController implements ReactiveController {
     this.#pending = null;
     this.#backend = null;
     this.#assetsKey = '';
-    pending?.then(release).catch(() => {});
+    if (pending) {
+      const released = pending.then(release, () => {});
+      releasing = Promise.all([releasing, released]).then(() => {});
+    }
   }
 
   hostConnected(): void {}

@@ -62,7 +62,10 @@ export function guidanceCase(video: string, expected: HintCode, description: str
       const live = shadow.querySelector('[part~="hint"]')!;
       expect(live).to.equal(regions[0]);
       expect(live.getAttribute('aria-live')).to.equal('polite');
-      expect(live.textContent!.trim()).to.equal(en[`hint.${expected}`]);
+      // The live region is paced (each line held 1.5 s, see AnnouncerController): the hint reaches it once the line
+      // before it has been held, so wait for it by frames (90 frames are 6 s of the 15 fps video).
+      await withinFrames(el, 90, () => live.textContent!.trim() === en[`hint.${expected}`],
+        () => `the live region saying '${en[`hint.${expected}`]}' (it says '${live.textContent!.trim()}')`);
 
       // Watch for a long while: the face is never right, so nothing is captured or sent.
       await frames(el, WATCH_FRAMES);

@@ -243,6 +243,7 @@ describe('<liveness-capture> with a face in front of the camera', () => {
     const result = nextResult(el2);
     document.body.append(el2);
     el = el2;
-    expect((await result).type).to.equal('liveness-pass');
+    const r = await result;
+    expect(r.type, JSON.stringify(r.detail)).to.equal('liveness-pass');
   });
 });
