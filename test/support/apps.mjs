@@ -171,6 +171,7 @@ export async function serve(dir, { upstream } = {}) {
 function forward(req, res, upstream) {
   const out = request(new URL(req.url, upstream), { method: req.method, headers: req.headers }, (answer) => {
     res.writeHead(answer.statusCode ?? 502, answer.headers);
+    answer.on('error', () => res.destroy());
     answer.pipe(res);
   });
   const fail = () => {
@@ -294,10 +295,11 @@ const WORKER_SCRIPT = /detector-worker[^/]*\.js(\?|$)/;
 
 /**
  * The two runs every example app must pass: a face on the fake camera gets a pass from the contract backend, all
- * from the app's own origin, detected in the worker; a blocked camera gives CAMERA_DENIED. Both seen through the app's own handlers. With
- * `header`, the app set `headers={ 'x-example': header }` and the backend must have received it; `extra(page, { errors })` runs
- * more checks on the passed page (`errors`: its uncaught errors and console errors). `workerScript` matches the URL of the worker's script as the app's bundler names it
- * (the package's `detector-worker.js`, renamed or not).
+ * from the app's own origin, detected in the worker; a blocked camera gives CAMERA_DENIED. Both seen through the app's
+ * own handlers. With `header`, the app set `headers={ 'x-example': header }` and the backend must have received it;
+ * `extra(page, { errors })` runs more checks on the passed page (`errors`: its uncaught errors and console errors).
+ * `workerScript` matches the URL of the worker's script as the app's bundler names it (by default the package's
+ * `detector-worker.js`, hashed or not).
  */
 export async function checkPassAndDenied(name, origin, received, { path = '/', header, extra, workerScript = WORKER_SCRIPT } = {}) {
   received.length = 0;
