@@ -12,7 +12,7 @@ const nodeCode = ['server/**/*.ts', 'scripts/**/*.mjs', 'bench/**/*.mjs', 'test/
 export default tseslint.config(
   {
     ignores: [
-      'dist/**', 'dist-demo/**', 'node_modules/**', 'examples/*/node_modules/**', 'examples/*/dist/**', 'examples/*/.angular/**', '.cache/**', 'bench-results/**', 'custom-elements.json', 'test/fixtures/**',
+      'dist/**', 'dist-demo/**', 'node_modules/**', 'examples/*/node_modules/**', 'examples/*/dist/**', 'examples/*/.angular/**', 'examples/*/.next/**', 'examples/*/next-env.d.ts', '.cache/**', 'bench-results/**', 'custom-elements.json', 'test/fixtures/**',
       // MediaPipe's wasm loader, copied from @mediapipe/tasks-vision by scripts/copy-wasm.mjs (not ours, not committed).
       'src/assets/vision_wasm_*internal.*', 'src/assets/vision_wasm_loader.js',
     ],

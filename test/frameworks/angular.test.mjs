@@ -6,21 +6,11 @@
 import { test } from 'node:test';
 import { spawn } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { join } from 'node:path';
-import { checkPassAndDenied, exampleTests, timedAsync } from '../support/apps.mjs';
+import { checkPassAndDenied, exampleTests, freePort, timedAsync } from '../support/apps.mjs';
 
 process.env.NG_CLI_ANALYTICS = 'false';
 const ctx = exampleTests('angular', { title: 'Angular 21', checker: 'ngc, strictTemplates', negative: 'negative/wrong.ts', dist: 'dist/browser' });
-
-function freePort() {
-  return new Promise((resolve) => {
-    const s = createServer().listen(0, '127.0.0.1', () => {
-      const { port } = s.address();
-      s.close(() => resolve(port));
-    });
-  });
-}
 
 test('Angular 21: the same app on ng serve', async () => {
   // The test's own proxy file only forwards the backend route to the test server.

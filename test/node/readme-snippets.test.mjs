@@ -41,7 +41,7 @@ function exampleDirs(section) {
 function files(dir) {
   return readdirSync(dir).flatMap((name) => {
     const path = join(dir, name);
-    if (/^(node_modules|dist|negative|\.angular)$/.test(name)) return [];
+    if (/^(node_modules|dist|negative|\.angular|\.next)$/.test(name)) return [];
     return statSync(path).isDirectory() ? files(path) : [path];
   });
 }
@@ -59,6 +59,10 @@ function isRunOf(code, file) {
 /** Names a snippet uses that its prose defines elsewhere (your app, your Redis client, your signup code). */
 const PRELUDES = [
   [/submitSignup\(/, 'declare function submitSignup(data: { livenessToken: string | undefined }): void;'],
+  // The page's element, as the usage snippet above it finds it.
+  [/^el\.sessionProvider = /m, "declare const el: import('liveness-capture').LivenessCapture;"],
+  // The evidence record, as `GET /sessions/{id}/evidence` returns it.
+  [/verifyEvidence\(jws\b/, 'declare const jws: string;'],
   [/app\.use\(/, `
 interface Req { user: { id: string }; body: { session: string } }
 interface Res { render(view: string, data: object): void; status(code: number): { end(): void } }
@@ -85,8 +89,9 @@ test('README: every snippet in a section with an example app is a verbatim run o
     assert.ok(source, `README.md:${block.line} (${block.lang}, ${block.section.title}) is not a run of lines of any file of ${dirs.join(', ')}`);
     checked.push(block.line);
   }
-  // Vue, Svelte, both Reacts, Angular (component and angular.json), the no-bundler page, script and import map.
-  assert.ok(checked.length >= 10, `only ${checked.length} snippets checked`);
+  // Vue, Svelte, both Reacts, Next.js (client component and page), Angular (component and angular.json), the
+  // no-bundler page, script and import map.
+  assert.ok(checked.length >= 12, `only ${checked.length} snippets checked`);
 });
 
 test('README: every other JavaScript, TypeScript and module-script snippet type-checks with tsc', () => {

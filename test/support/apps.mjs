@@ -6,7 +6,8 @@ import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync, spawnSync } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:http';
+import { createServer, request } from 'node:http';
+import { createServer as createNetServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, extname, join, normalize } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -73,6 +74,16 @@ for (const t of ['liveness-pass', 'liveness-fail', 'liveness-error']) el.addEven
   return app;
 }
 
+/** A free TCP port on loopback, for a dev or app server the test starts. */
+export function freePort() {
+  return new Promise((resolve, reject) => {
+    const s = createNetServer().once('error', reject).listen(0, '127.0.0.1', () => {
+      const { port } = s.address();
+      s.close(() => resolve(port));
+    });
+  });
+}
+
 /** A temp directory for one app test, removed by `cleanup()`. */
 export function workdir(name) {
   const dir = mkdtempSync(join(tmpdir(), `liveness-${name}-`));
@@ -85,7 +96,7 @@ export function workdir(name) {
  */
 export function installExample(name, work) {
   const app = join(work, 'app');
-  cpSync(join(root, 'examples', name), app, { recursive: true, filter: (src) => !/node_modules|[\\/]dist$|\.angular/.test(src) });
+  cpSync(join(root, 'examples', name), app, { recursive: true, filter: (src) => !/node_modules|[\\/]dist$|\.angular|\.next$|next-env\.d\.ts$/.test(src) });
   const pkgFile = join(app, 'package.json');
   const pkg = JSON.parse(readFileSync(pkgFile, 'utf8'));
   pkg.dependencies['liveness-capture'] = `file:${tarball(work)}`;
@@ -107,9 +118,11 @@ export function npmRun(app, script, label) {
 /**
  * Serves `dir` on 127.0.0.1 (index.html for unknown paths without an extension, as single-page apps expect) and
  * answers POST /backend/antispoofing with the contract's live body. `received` lists what the backend got;
- * `cspReports` the Content-Security-Policy violation reports POSTed to /csp-report.
+ * `cspReports` the Content-Security-Policy violation reports POSTed to /csp-report. With `upstream` (an origin on
+ * loopback, e.g. `next start`), every other request is forwarded there instead, as a reverse proxy in front of an
+ * app server would.
  */
-export async function serve(dir) {
+export async function serve(dir, { upstream } = {}) {
   const received = [];
   const cspReports = [];
   const served = [];
@@ -137,6 +150,10 @@ export async function serve(dir) {
       });
       return;
     }
+    if (upstream) {
+      forward(req, res, upstream);
+      return;
+    }
     let file = normalize(join(dir, decodeURIComponent(url.pathname)));
     if (existsSync(file) && statSync(file).isDirectory()) file = join(file, 'index.html');
     if (!existsSync(file) && !extname(file)) file = join(dir, 'index.html');
@@ -148,6 +165,23 @@ export async function serve(dir) {
   });
   await new Promise((r) => server.listen(0, '127.0.0.1', r));
   return { origin: `http://127.0.0.1:${server.address().port}`, received, served, cspReports, close: () => server.close() };
+}
+
+/** Forwards one request to `upstream` and its answer back; a failure of either side ends both with a 502 or a reset. */
+function forward(req, res, upstream) {
+  const out = request(new URL(req.url, upstream), { method: req.method, headers: req.headers }, (answer) => {
+    res.writeHead(answer.statusCode ?? 502, answer.headers);
+    answer.on('error', () => res.destroy());
+    answer.pipe(res);
+  });
+  const fail = () => {
+    if (!res.headersSent) res.writeHead(502).end();
+    else res.destroy();
+  };
+  out.on('error', fail);
+  req.on('error', () => out.destroy());
+  res.on('error', () => out.destroy());
+  req.pipe(out);
 }
 
 /** For Firefox and WebKit: the fake camera module and its video, and the app's page with the camera installed first. */
@@ -257,13 +291,17 @@ export async function openApp(url, { denyCamera = false } = {}) {
   return { result, requested, errors, page };
 }
 
+const WORKER_SCRIPT = /detector-worker[^/]*\.js(\?|$)/;
+
 /**
  * The two runs every example app must pass: a face on the fake camera gets a pass from the contract backend, all
- * from the app's own origin, detected in the worker; a blocked camera gives CAMERA_DENIED. Both seen through the app's own handlers. With
- * `header`, the app set `headers={ 'x-example': header }` and the backend must have received it; `extra(page)` runs
- * more checks on the passed page.
+ * from the app's own origin, detected in the worker; a blocked camera gives CAMERA_DENIED. Both seen through the app's
+ * own handlers. With `header`, the app set `headers={ 'x-example': header }` and the backend must have received it;
+ * `extra(page, { errors })` runs more checks on the passed page (`errors`: its uncaught errors and console errors).
+ * `workerScript` matches the URL of the worker's script as the app's bundler names it (by default the package's
+ * `detector-worker.js`, hashed or not).
  */
-export async function checkPassAndDenied(name, origin, received, { path = '/', header, extra } = {}) {
+export async function checkPassAndDenied(name, origin, received, { path = '/', header, extra, workerScript = WORKER_SCRIPT } = {}) {
   received.length = 0;
   const passed = await timedAsync(`${name}: pass in Chromium`, () => openApp(`${origin}${path}`));
   try {
@@ -280,10 +318,10 @@ export async function checkPassAndDenied(name, origin, received, { path = '/', h
     // Detection ran in the worker: the element says so, the app served the worker script, and the page itself
     // fetched neither wasm nor model (its resource timing leaves out its workers' requests).
     assert.equal(await passed.page.evaluate(() => window.__detectorThread), 'worker', 'detectorThread of the liveness-capture event');
-    assert.ok(passed.requested.some((u) => /detector-worker[^/]*\.js(\?|$)/.test(u)), `the worker script came from the app: ${passed.requested.join(' ')}`);
+    assert.ok(passed.requested.some((u) => u.startsWith(origin) && workerScript.test(u)), `the worker script came from the app: ${passed.requested.join(' ')}`);
     const pageFetched = await passed.page.evaluate(() => performance.getEntriesByType('resource').map((e) => e.name));
     assert.deepEqual(pageFetched.filter((u) => /\.(wasm|tflite)(\?|$)/.test(u)), [], 'the page itself fetched no wasm or model');
-    await extra?.(passed.page);
+    await extra?.(passed.page, { errors: passed.errors });
   } finally {
     await passed.page.close();
   }
@@ -330,9 +368,10 @@ export function writeFile(file, text) {
  * The tests every example app gets, in order: install examples/<name> with the packed package, type-check it
  * (`npm run typecheck`), check that `npm run typecheck:negative` rejects every marked line of `negative`, build it
  * (`npm run build`, output in `dist`; `build: false` serves the app folder as it is), then the pass and
- * CAMERA_DENIED runs. Returns { app, server } for the file's own further tests.
+ * CAMERA_DENIED runs. An app with its own server gets `start(app)`, which returns what `serve` does (`close` stops
+ * that server too). Returns { app, server } for the file's own further tests.
  */
-export function exampleTests(name, { title, checker, negative, dist = 'dist', build = true, header = name, extra }) {
+export function exampleTests(name, { title, checker, negative, dist = 'dist', build = true, start, header = name, extra, workerScript }) {
   const work = workdir(name);
   const ctx = { app: null, server: null };
   before(async () => {
@@ -341,7 +380,7 @@ export function exampleTests(name, { title, checker, negative, dist = 'dist', bu
   });
   after(async () => {
     await closeChromium();
-    ctx.server?.close();
+    await ctx.server?.close();
     work.cleanup();
   });
   test(`${title}: the app type-checks strictly (${checker})`, () => {
@@ -355,9 +394,9 @@ export function exampleTests(name, { title, checker, negative, dist = 'dist', bu
     if (build) {
       const built = npmRun(ctx.app, 'build', `${name}: build`);
       assert.equal(built.status, 0, built.output);
-      ctx.server = await serve(join(ctx.app, dist));
+      ctx.server = start ? await start(ctx.app) : await serve(join(ctx.app, dist));
     }
-    await checkPassAndDenied(name, ctx.server.origin, ctx.server.received, { header, extra });
+    await checkPassAndDenied(name, ctx.server.origin, ctx.server.received, { header, extra, workerScript });
   });
   return ctx;
 }

@@ -1,0 +1,5 @@
+import { Liveness } from './liveness';
+
+export default function Page() {
+  return <Liveness />;
+}
