@@ -13,8 +13,10 @@ export {
   type NextFunction,
   type NodeAdapterOptions,
   type NodeMiddleware,
+  type LivenessNodeServer,
   type NodeServerOptions,
 } from './node.js';
+export { createLivenessMetrics, type LivenessMetrics, type MetricsRoute } from './metrics.js';
 export {
   createNonceStore,
   verifyVerdict,
@@ -42,6 +44,7 @@ export {
   createMemoryStore,
   createRedisStore,
   StoreFullError,
+  StoreUnavailableError,
   type LivenessStore,
   type MemoryStoreOptions,
   type RedisClientLike,

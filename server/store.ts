@@ -36,6 +36,18 @@ function checkTtl(ttlMs: number): void {
   if (!Number.isFinite(ttlMs) || ttlMs < 1) throw new RangeError(`store TTL must be a finite number >= 1 ms, got ${String(ttlMs)}`);
 }
 
+/**
+ * Thrown by a store that cannot be reached (connection refused or lost, a command not answered in time); the
+ * handler and the session routes answer it with 503 `STORE_UNAVAILABLE` and `Retry-After`, and nothing passes.
+ */
+export class StoreUnavailableError extends Error {
+  readonly code = 'STORE_UNAVAILABLE';
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'StoreUnavailableError';
+  }
+}
+
 /** Thrown by a store with no room left for a key; the handler and the session routes answer it with 503. */
 export class StoreFullError extends Error {
   readonly code = 'SESSION_STORE_FULL';
@@ -157,6 +169,28 @@ return redis.call('LRANGE', KEYS[1], -keep, -2)`;
 export interface RedisStoreOptions {
   /** Prefixed to every key. Default `liveness:`. */
   prefix?: string;
+  /**
+   * A command not answered within this many milliseconds fails with `StoreUnavailableError` (the request gets
+   * 503 at once instead of waiting for a Redis that is gone). Default 2000. The command may still reach Redis
+   * later; every write is single-use or a counter, so at worst an attempt is counted that never ran.
+   */
+  commandTimeoutMs?: number;
+}
+
+/** Redis answers that mean "not now" rather than "wrong command": loading, failing over, a cluster slot moving. */
+const TRANSIENT_REPLY = /^(?:LOADING|BUSY|MASTERDOWN|CLUSTERDOWN|TRYAGAIN|READONLY)\b/;
+
+/**
+ * A Redis reply error (a command Redis refused) is thrown as it is: a bug or a misconfiguration. Anything else
+ * (connection refused or closed, retries exhausted, the offline queue off) and transient replies mean the store
+ * is unreachable.
+ */
+function unavailable(error: unknown, op: string): unknown {
+  if (error instanceof StoreUnavailableError || error instanceof StoreFullError) return error;
+  const e = error as { name?: unknown; message?: unknown } | null;
+  const message = typeof e?.message === 'string' ? e.message : String(error);
+  if (e?.name === 'ReplyError' && !TRANSIENT_REPLY.test(message)) return error;
+  return new StoreUnavailableError(`Redis ${op} failed: ${message.slice(0, 200)}`, { cause: error });
 }
 
 /**
@@ -169,26 +203,46 @@ export function createRedisStore(client: RedisClientLike, options: RedisStoreOpt
     throw new TypeError('createRedisStore needs an ioredis client (new Redis(url))');
   }
   const prefix = options.prefix ?? 'liveness:';
+  const timeoutMs = options.commandTimeoutMs ?? 2000;
+  if (!Number.isFinite(timeoutMs) || !(timeoutMs > 0)) throw new RangeError('commandTimeoutMs must be a finite number > 0');
+  /** One command, capped at `timeoutMs`, its failures sorted into unreachable and refused. */
+  const run = <T>(op: string, command: () => Promise<T>): Promise<T> => {
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const late = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new StoreUnavailableError(`Redis ${op} not answered in ${timeoutMs} ms`)), timeoutMs);
+    });
+    let pending: Promise<T>;
+    try {
+      pending = command();
+    } catch (error) {
+      pending = Promise.reject(error);
+    }
+    return Promise.race([pending, late])
+      .catch((error: unknown) => {
+        throw unavailable(error, op);
+      })
+      .finally(() => clearTimeout(timer));
+  };
   return {
     async add(key, value, ttlMs) {
       checkTtl(ttlMs);
-      return (await client.set(prefix + key, value, 'PX', Math.ceil(ttlMs), 'NX')) === 'OK';
+      return (await run('SET', () => client.set(prefix + key, value, 'PX', Math.ceil(ttlMs), 'NX'))) === 'OK';
     },
     async get(key) {
-      return client.get(prefix + key);
+      return run('GET', () => client.get(prefix + key));
     },
     async increment(key, ttlMs) {
       checkTtl(ttlMs);
-      const n = Number(await client.eval(INCREMENT, 1, prefix + key, Math.ceil(ttlMs)));
+      const n = Number(await run('EVAL', () => client.eval(INCREMENT, 1, prefix + key, Math.ceil(ttlMs))));
       if (!Number.isSafeInteger(n)) throw new Error('Redis answered a counter that is not an integer');
       return n;
     },
     async remove(keys) {
-      if (keys.length > 0) await client.del(...keys.map((key) => prefix + key));
+      if (keys.length > 0) await run('DEL', () => client.del(...keys.map((key) => prefix + key)));
     },
     async push(key, value, ttlMs, keep) {
       checkTtl(ttlMs);
-      const items = await client.eval(PUSH, 1, prefix + key, value, Math.ceil(ttlMs), keep);
+      const items = await run('EVAL', () => client.eval(PUSH, 1, prefix + key, value, Math.ceil(ttlMs), keep));
       return Array.isArray(items) ? items.map(String) : [];
     },
   };
