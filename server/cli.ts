@@ -91,7 +91,7 @@ function number(value: string | undefined, name: string): number | undefined {
 
 interface RedisClient extends RedisClientLike {
   on(event: 'error', listener: (error: Error) => void): unknown;
-  on(event: 'ready', listener: () => void): unknown;
+  on(event: 'ready' | 'close', listener: () => void): unknown;
   disconnect(): void;
 }
 
@@ -190,6 +190,10 @@ async function main(): Promise<void> {
     let down = false;
     client.on('error', (error: Error) => {
       if (!down) note(`Redis unreachable (${error.message}): checks and /sessions answer 503 STORE_UNAVAILABLE until it is back`);
+      down = true;
+    });
+    client.on('close', () => {
+      if (!down) note('Redis connection lost: checks and /sessions answer 503 STORE_UNAVAILABLE until it is back');
       down = true;
     });
     client.on('ready', () => {
@@ -359,10 +363,12 @@ async function main(): Promise<void> {
       process.exit(1);
     }
     stopping = true;
-    note(`${signal}: shutting down (new requests get 503 SHUTTING_DOWN; requests in flight have ${shutdownTimeout} ms)`);
     metricsServer?.close();
     metricsServer?.closeAllConnections();
-    void server.shutdown(shutdownTimeout).then(async ({ cut }) => {
+    const closed = server.shutdown(shutdownTimeout);
+    // Written once the port is closed and the handler drains.
+    note(`${signal}: shutting down (new requests get 503 SHUTTING_DOWN; requests in flight have ${shutdownTimeout} ms)`);
+    void closed.then(async ({ cut }) => {
       if (cut > 0) note(`cut ${cut} request(s) still running after ${shutdownTimeout} ms`);
       await handler.close();
       redis?.disconnect();

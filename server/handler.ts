@@ -34,7 +34,7 @@ import { attemptEntry, evidenceSource, type AttemptAnswer, type EvidenceSigner }
 import { forward } from './proxy.js';
 import { fingerprint } from './replay.js';
 import { createLivenessSessions, type LivenessSessions, type LivenessSessionsOptions, type SessionRecord } from './sessions.js';
-import { StoreFullError, StoreUnavailableError, createStoreRateLimiter, type LivenessStore } from './store.js';
+import { StoreFullError, StoreUnavailableError, createMemoryStore, createStoreRateLimiter, type LivenessStore } from './store.js';
 import { createLivenessMetrics, type LivenessMetrics, type MetricsRoute } from './metrics.js';
 import type { Registry } from 'prom-client';
 import { redactUrl } from './redact.js';
@@ -269,7 +269,7 @@ export function createLivenessHandler(options: LivenessHandlerOptions = {}): Liv
         ? sessionsOption
         : createLivenessSessions({
           ...(sessionsOption === 'on' ? {} : sessionsOption),
-          ...(store ? { store } : {}),
+          store: store ?? metrics.instrument(createMemoryStore()),
           ...(evidenceKey !== undefined ? { evidenceKey } : {}),
           ...(options.evidenceTtlSeconds !== undefined ? { evidenceTtlSeconds: options.evidenceTtlSeconds } : {}),
           ...(options.keepImages !== undefined ? { keepImages: options.keepImages } : {}),

@@ -16,7 +16,6 @@ export {
   type LivenessNodeServer,
   type NodeServerOptions,
 } from './node.js';
-export { createLivenessMetrics, type LivenessMetrics, type MetricsRoute } from './metrics.js';
 export {
   createNonceStore,
   verifyVerdict,
