@@ -56,6 +56,7 @@ Options (environment variable in brackets)
                            authorization and x-liveness-session (the element's headers property), e.g. x-example
   --rate-limit <n>         requests per minute per client address, per instance (default off)
   --timeout <ms>           upstream timeout in proxy mode (default 20000)
+  --max-concurrent <n>     checks running at once; more get 503 BUSY (default 4 local, 32 proxy)
   --trust-proxy            client address and public origin from X-Forwarded-* headers
   --keep-images            keep each attempt's image with its evidence record (biometric data;
                            kept as long as the record, 30 days)
@@ -115,6 +116,7 @@ async function main(): Promise<void> {
         'allowed-headers': { type: 'string' },
         'rate-limit': { type: 'string' },
         timeout: { type: 'string' },
+        'max-concurrent': { type: 'string' },
         'trust-proxy': { type: 'boolean' },
         quiet: { type: 'boolean' },
         'keep-images': { type: 'boolean' },
@@ -159,6 +161,7 @@ async function main(): Promise<void> {
   const perMinute = number(str('rate-limit'), '--rate-limit');
   if (perMinute !== undefined && !(perMinute > 0)) fail('--rate-limit must be > 0');
   const timeout = number(str('timeout'), '--timeout');
+  const maxConcurrent = number(str('max-concurrent'), '--max-concurrent');
   const metricsPort = number(str('metrics-port'), '--metrics-port');
   if (metricsPort !== undefined && (!Number.isInteger(metricsPort) || metricsPort < 0 || metricsPort > 65535)) {
     fail(`--metrics-port must be 0..65535, got ${metricsPort}`);
@@ -212,6 +215,7 @@ async function main(): Promise<void> {
     allowedHeaders,
     ...(perMinute !== undefined ? { rateLimit: { requestsPerMinute: perMinute } } : {}),
     ...(timeout !== undefined ? { upstreamTimeoutMs: timeout } : {}),
+    ...(maxConcurrent !== undefined ? { maxConcurrent } : {}),
     basePath: '/',
     ...(values['quiet'] ? { log: false as const } : {}),
     ...(store ? { store } : {}),
