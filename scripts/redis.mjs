@@ -37,19 +37,23 @@ async function launch(port) {
 
 /**
  * Starts `redis-server` with no persistence on 127.0.0.1 and resolves when it accepts connections.
- * Returns { url, client(), kill(), restart(), stop() }; every client made by `client()` is quit by `stop()`.
- * `kill()` ends the server abruptly (an outage: the clients stay); `restart()` starts it again on the same port,
- * empty.
+ * Returns { url, client(), kill(), restart(), pause(), resume(), stop() }; every client made by `client()` is quit
+ * by `stop()`. `kill()` ends the server abruptly (an outage: the clients stay); `restart()` starts it again on the
+ * same port, empty; `pause()` stops the process (SIGSTOP: connections stay open, nothing is answered) until
+ * `resume()`.
  */
 export async function startRedis() {
   const port = await freePort();
   let child = await launch(port);
   const url = `redis://127.0.0.1:${port}`;
   const clients = [];
+  let paused = false;
   const end = async (signal) => {
     if (child.exitCode !== null || child.signalCode !== null) return;
     const exited = once(child, 'exit');
     child.kill(signal);
+    if (paused) child.kill('SIGCONT');
+    paused = false;
     await exited;
   };
   return {
@@ -61,6 +65,14 @@ export async function startRedis() {
       return c;
     },
     kill: () => end('SIGKILL'),
+    pause() {
+      child.kill('SIGSTOP');
+      paused = true;
+    },
+    resume() {
+      child.kill('SIGCONT');
+      paused = false;
+    },
     async restart() {
       await end('SIGKILL');
       child = await launch(port);

@@ -349,13 +349,14 @@ export function createLivenessHandler(options: LivenessHandlerOptions = {}): Liv
     if (allowedHosts && !allowedHosts.includes(url.host.toLowerCase()) && !allowedHosts.includes(url.hostname.toLowerCase())) {
       return refused('HOST_NOT_ALLOWED', 'host-rejected', `host ${url.host.slice(0, 200)} is not in allowedHosts`);
     }
+    const target = route(url.pathname);
+    // Stopping: every request but the liveness probe is refused, whatever its path.
+    if (draining && target?.kind !== 'health') return refused('SHUTTING_DOWN', 'shutting-down', undefined, { 'retry-after': '1' });
     // --- evidence: the public key of the records, at the site's well-known path (or below basePath) ---
     if (sessions && isJwksPath(url.pathname) && (request.method === 'GET' || request.method === 'HEAD')) {
       return { response: json(200, await sessions.evidence.jwks(), { 'cache-control': 'public, max-age=300' }), outcome: 'jwks' };
     }
-    const target = route(url.pathname);
     if (!target) return { response: failure(404, 'Not found', 'NOT_FOUND'), outcome: 'not-found' };
-    if (draining && target.kind !== 'health') return refused('SHUTTING_DOWN', 'shutting-down', undefined, { 'retry-after': '1' });
     if (target.kind === 'health' || target.kind === 'ready') {
       if (request.method !== 'GET' && request.method !== 'HEAD') {
         return {

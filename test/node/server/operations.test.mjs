@@ -9,7 +9,8 @@ import { createServer, request } from 'node:http';
 import { connect } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { startRedis } from '../../../scripts/redis.mjs';
-import { SAMPLE_BODY, close, listen, startUpstream } from './support.mjs';
+import { createRedisStore } from '../../../dist/server/index.js';
+import { SAMPLE_BODY, close, listen, startHandler, startUpstream } from './support.mjs';
 
 const CLI = fileURLToPath(new URL('../../../dist/server/cli.js', import.meta.url));
 const TOKEN = 'ops-admin-token-0123456789abcdef';
@@ -207,6 +208,38 @@ describe('a store outage: two instances on one redis-server that stops and comes
     assert.ok(metrics.value('liveness_store_errors_total', { op: 'get', kind: 'unavailable' }) >= 2);
     assert.equal(metrics.value('liveness_refusals_total', { reason: 'store-unavailable' }), 1);
     assert.equal(metrics.value('liveness_requests_total', { route: 'readyz', outcome: 'not-ready', code: 'STORE_UNAVAILABLE' }), 1);
+  });
+});
+
+describe('a Redis that stops answering (SIGSTOP): connections open, nothing answered', () => {
+  let redis;
+  let upstream;
+  let app;
+  before(async () => {
+    redis = await startRedis();
+    upstream = await startUpstream();
+    app = await startHandler({ apiKey: KEY, baseUrl: upstream.url, store: createRedisStore(redis.client(), { commandTimeoutMs: 300 }) });
+  });
+  after(async () => {
+    redis?.resume();
+    await app?.close();
+    await upstream?.close();
+    await redis?.stop();
+  });
+
+  it('a check and /readyz answer 503 STORE_UNAVAILABLE after the command timeout; the same session passes once Redis answers', async () => {
+    const { id } = await app.handler.sessions.createSession();
+    redis.pause();
+    const checked = await check(app.url, id);
+    assert.equal(checked.status, 503);
+    assert.equal(checked.body.error_code, 'STORE_UNAVAILABLE');
+    assert.equal(checked.headers['retry-after'], '5');
+    assert.equal((await call(`${app.url}/readyz`)).status, 503);
+    assert.equal(upstream.state.requests.length, 0);
+    assert.ok(app.logs.some((r) => r.outcome === 'store-unavailable' && /not answered in 300 ms/.test(r.detail)));
+    redis.resume();
+    assert.equal((await call(`${app.url}/readyz`)).status, 200);
+    assert.equal((await check(app.url, id)).body.verdict.decision, 'pass');
   });
 });
 
