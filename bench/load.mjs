@@ -14,6 +14,7 @@ import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { once } from 'node:events';
 import { Agent, createServer, request } from 'node:http';
+import { cpus, loadavg } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import sharp from 'sharp';
@@ -30,7 +31,7 @@ const { values } = parseArgs({
 });
 const LEVELS = values.levels.split(',').map(Number);
 const SECONDS = Number(values.seconds ?? (values.quick ? 3 : 20));
-const MAX_CHECKS = Number(values['max-checks'] ?? (values.quick ? 1500 : 6000));
+const MAX_CHECKS = Number(values['max-checks'] ?? (values.quick ? 600 : 6000));
 const UPSTREAM_MS = 50;
 const TOKEN = 'bench-admin-token-0123456789abcdef';
 const CLI = fileURLToPath(new URL('../dist/server/cli.js', import.meta.url));
@@ -40,8 +41,8 @@ const sha256 = (bytes) => createHash('sha256').update(bytes).digest('hex');
 
 // ---- images: one photo, each copy with its own pattern of brightness offsets (16 x 16 cells, ±12 levels), so
 // that no two are within the replay distance of each other; about 100 KB as JPEG.
-const WIDTH = 800;
-const HEIGHT = 600;
+const WIDTH = 960;
+const HEIGHT = 720;
 const base = await sharp(astronaut).resize(WIDTH, HEIGHT, { fit: 'cover' }).removeAlpha().raw().toBuffer();
 async function uniqueJpeg() {
   const pixels = Buffer.from(base);
@@ -57,7 +58,7 @@ async function uniqueJpeg() {
       }
     }
   }
-  return sharp(pixels, { raw: { width: WIDTH, height: HEIGHT, channels: 3 } }).jpeg({ quality: 80 }).toBuffer();
+  return sharp(pixels, { raw: { width: WIDTH, height: HEIGHT, channels: 3 } }).jpeg({ quality: 85 }).toBuffer();
 }
 
 // ---- the upstream: answers after exactly UPSTREAM_MS, records the hash of every image it was asked about.
@@ -158,6 +159,13 @@ async function pool(count, width, task) {
   }));
 }
 
+/** Identical lines counted: "3 × line". */
+function summarise(lines) {
+  const counts = new Map();
+  for (const line of lines) counts.set(line, (counts.get(line) ?? 0) + 1);
+  return [...counts].map(([line, n]) => (n > 1 ? `${n} × ${line}` : line));
+}
+
 function quantile(sorted, q) {
   return sorted.length === 0 ? NaN : sorted[Math.min(sorted.length - 1, Math.ceil(q * sorted.length) - 1)];
 }
@@ -204,23 +212,31 @@ async function level(clients) {
   await pool(answers.length, 16, async (i) => {
     results[i] = await admin(instances[i % 2], `/sessions/${answers[i].item.session}`);
   });
+  // Failures: a session answered with a verdict but not decided that way (lost), decided more than once or with
+  // more than one attempt, a decided session whose image never reached the upstream, an image sent twice.
+  // Notes: a session answered otherwise (e.g. 503) that was decided all the same (its write landed after its
+  // answer), an upstream call that ended without a verdict answer.
+  const notes = [];
   let decided = 0;
+  let verdicts = 0;
   answers.forEach((a, i) => {
     const result = results[i].json;
     const verdict = a.status === 200 && a.json?.verdict?.decision;
     const state = result?.state;
+    const isDecided = state === 'passed' || state === 'failed';
+    if (isDecided) decided += 1;
+    if (isDecided && !seen.has(a.item.hash)) problems.push(`session ${state} without its image reaching the upstream`);
+    if (isDecided && result.attempts !== 1) problems.push(`session ${state} with ${result.attempts} attempts`);
     if (verdict) {
-      decided += 1;
+      verdicts += 1;
       const expected = verdict === 'pass' ? 'passed' : 'failed';
       if (state !== expected) problems.push(`session answered ${verdict} is ${state}`);
-      if (result.attempts !== 1) problems.push(`session answered ${verdict} has ${result.attempts} attempts`);
-      if (!seen.has(a.item.hash)) problems.push(`session answered ${verdict} without its image reaching the upstream`);
-    } else if (state === 'passed' || state === 'failed') {
-      problems.push(`session answered ${a.status} ${a.json?.error_code} is ${state}`);
+    } else if (isDecided) {
+      notes.push(`answered ${a.status} ${a.json?.error_code ?? ''} but ${state}`);
     }
   });
   const calls = upstreamCalls - callsBefore;
-  if (calls !== decided) problems.push(`${calls} upstream calls for ${decided} verdicts`);
+  if (calls !== verdicts) notes.push(`${calls} upstream calls for ${verdicts} verdicts`);
   for (const [hash, n] of seen) if (n > 1) problems.push(`image ${hash.slice(0, 12)} reached the upstream ${n} times`);
 
   const ok = answers.filter((a) => a.status === 200 && a.json?.verdict).map((a) => a.ms).sort((x, y) => x - y);
@@ -243,11 +259,18 @@ async function level(clients) {
     errors,
     meanImageKiB: Math.round(answers.reduce((s, a) => s + a.item.bytes, 0) / Math.max(1, answers.length) / 102.4) / 10,
     memory: instances.map((_, i) => ({ before: memoryBefore[i], after: memoryAfter[i] })),
-    integrity: { decided, upstreamCalls: calls, problems: problems.slice(0, 20), problemCount: problems.length },
+    integrity: { decided, verdicts, upstreamCalls: calls, problems: problems.slice(0, 20), problemCount: problems.length, notes: summarise(notes) },
   };
 }
 
-const report = { upstreamMs: UPSTREAM_MS, seconds: SECONDS, maxChecks: MAX_CHECKS, levels: [] };
+const report = {
+  machine: `${cpus().length} × ${cpus()[0]?.model ?? 'CPU'}, node ${process.version}, ${process.platform}/${process.arch}`,
+  loadBefore: loadavg().map((x) => x.toFixed(1)).join(' '),
+  upstreamMs: UPSTREAM_MS,
+  seconds: SECONDS,
+  maxChecks: MAX_CHECKS,
+  levels: [],
+};
 let failed = false;
 try {
   for (const clients of LEVELS) {
@@ -266,18 +289,23 @@ try {
   upstream.closeAllConnections();
   await new Promise((resolve) => upstream.close(resolve));
 }
+report.loadAfter = loadavg().map((x) => x.toFixed(1)).join(' ');
 
 const f = (x) => (Number.isFinite(x) ? x.toFixed(1) : '–');
 if (values.json) {
   process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
 } else {
+  console.log(`${report.machine}; load average ${report.loadBefore} before, ${report.loadAfter} after.`);
   console.log(`Upstream ${UPSTREAM_MS} ms; ${SECONDS} s per level, at most ${MAX_CHECKS} checks per level; mean image ${report.levels[0]?.meanImageKiB} KiB.\n`);
   console.log('| clients | checks | checks/s | p50 | p99 | p50 overhead | p99 overhead | not a verdict | RSS A (MiB) | RSS B (MiB) | integrity |');
   console.log('|---:|---:|---:|---:|---:|---:|---:|---|---|---|---|');
   for (const l of report.levels) {
     const errors = Object.entries(l.errors).map(([k, n]) => `${n} × ${k}`).join(', ') || 'none';
     const rss = (m) => `${f(m.before.rssMiB)} → ${f(m.after.rssMiB)}`;
-    const integrity = l.integrity.problemCount === 0 ? `ok (${l.integrity.decided} decided once, ${l.integrity.upstreamCalls} upstream calls)` : `FAILED: ${l.integrity.problems.join('; ')}`;
+    const notes = l.integrity.notes.length ? `; note: ${l.integrity.notes.join('; ')}` : '';
+    const integrity = (l.integrity.problemCount === 0
+      ? `ok (${l.integrity.decided} decided once, ${l.integrity.upstreamCalls} upstream calls)`
+      : `FAILED: ${summarise(l.integrity.problems).join('; ')}`) + notes;
     console.log(`| ${l.clients} | ${l.checks} | ${l.throughput} | ${f(l.p50Ms)} ms | ${f(l.p99Ms)} ms | ${f(l.p50OverheadMs)} ms | ${f(l.p99OverheadMs)} ms | ${errors} | ${rss(l.memory[0])} | ${rss(l.memory[1])} | ${integrity} |`);
   }
 }

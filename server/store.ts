@@ -170,9 +170,11 @@ export interface RedisStoreOptions {
   /** Prefixed to every key. Default `liveness:`. */
   prefix?: string;
   /**
-   * A command not answered within this many milliseconds fails with `StoreUnavailableError` (the request gets
-   * 503 at once instead of waiting for a Redis that is gone). Default 2000. The command may still reach Redis
-   * later; every write is single-use or a counter, so at worst an attempt is counted that never ran.
+   * When Redis has answered nothing at all for this many milliseconds (gone, or hung), a command waiting fails
+   * with `StoreUnavailableError` and the request gets 503 instead of waiting on. A busy Redis that keeps answering
+   * other commands is not unavailable. Default 2000. A command that failed so may still reach Redis later (every
+   * write is single-use or a counter: at worst an attempt is counted that never ran, or a session is decided
+   * though its check was answered 503; the session result is the truth).
    */
   commandTimeoutMs?: number;
 }
@@ -205,11 +207,28 @@ export function createRedisStore(client: RedisClientLike, options: RedisStoreOpt
   const prefix = options.prefix ?? 'liveness:';
   const timeoutMs = options.commandTimeoutMs ?? 2000;
   if (!Number.isFinite(timeoutMs) || !(timeoutMs > 0)) throw new RangeError('commandTimeoutMs must be a finite number > 0');
-  /** One command, capped at `timeoutMs`, its failures sorted into unreachable and refused. */
+  /** When Redis last answered a command of this store (a reply or a reply error), from `performance.now()`. */
+  let lastAnswer = performance.now();
+  /**
+   * One command, its failures sorted into unreachable and refused. It fails as unreachable once Redis has answered
+   * nothing at all for `timeoutMs`: a Redis that is gone or hangs, not one that is busy (while other commands get
+   * their answers, a slow one waits on, in order behind them).
+   */
   const run = <T>(op: string, command: () => Promise<T>): Promise<T> => {
     let timer: ReturnType<typeof setTimeout> | undefined;
+    let immediate: ReturnType<typeof setImmediate> | undefined;
     const late = new Promise<never>((_, reject) => {
-      timer = setTimeout(() => reject(new StoreUnavailableError(`Redis ${op} not answered in ${timeoutMs} ms`)), timeoutMs);
+      const check = (): void => {
+        const quiet = performance.now() - lastAnswer;
+        if (quiet < timeoutMs) {
+          timer = setTimeout(check, timeoutMs - quiet);
+          return;
+        }
+        // Rejected after the next poll phase, not at once: an answer already received while the event loop was
+        // busy (a loaded process runs its timers late) is read first and wins.
+        immediate = setImmediate(() => reject(new StoreUnavailableError(`Redis answered nothing for ${timeoutMs} ms (${op})`)));
+      };
+      timer = setTimeout(check, timeoutMs);
     });
     let pending: Promise<T>;
     try {
@@ -217,11 +236,24 @@ export function createRedisStore(client: RedisClientLike, options: RedisStoreOpt
     } catch (error) {
       pending = Promise.reject(error);
     }
-    return Promise.race([pending, late])
+    const answered = pending.then(
+      (value) => {
+        lastAnswer = performance.now();
+        return value;
+      },
+      (error: unknown) => {
+        if ((error as { name?: unknown } | null)?.name === 'ReplyError') lastAnswer = performance.now();
+        throw error;
+      },
+    );
+    return Promise.race([answered, late])
       .catch((error: unknown) => {
         throw unavailable(error, op);
       })
-      .finally(() => clearTimeout(timer));
+      .finally(() => {
+        clearTimeout(timer);
+        if (immediate) clearImmediate(immediate);
+      });
   };
   return {
     async add(key, value, ttlMs) {

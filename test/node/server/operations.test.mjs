@@ -236,7 +236,7 @@ describe('a Redis that stops answering (SIGSTOP): connections open, nothing answ
     assert.equal(checked.headers['retry-after'], '5');
     assert.equal((await call(`${app.url}/readyz`)).status, 503);
     assert.equal(upstream.state.requests.length, 0);
-    assert.ok(app.logs.some((r) => r.outcome === 'store-unavailable' && /not answered in 300 ms/.test(r.detail)));
+    assert.ok(app.logs.some((r) => r.outcome === 'store-unavailable' && /answered nothing for 300 ms/.test(r.detail)));
     redis.resume();
     assert.equal((await call(`${app.url}/readyz`)).status, 200);
     assert.equal((await check(app.url, id)).body.verdict.decision, 'pass');
