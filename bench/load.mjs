@@ -115,7 +115,9 @@ function startInstance() {
 }
 const instances = [await startInstance(), await startInstance()];
 
-const agent = new Agent({ keepAlive: true, maxSockets: Math.max(...LEVELS) + 64 });
+// A new agent per level: a kept-alive socket left idle between levels (the server closes it after 5 s) would be
+// reused just as the server closes it.
+let agent = new Agent({ keepAlive: true, maxSockets: Math.max(...LEVELS) + 64 });
 /** One request; resolves to { status, json, ms }. Never rejects: a failed request is status 0. */
 function send(url, { method = 'GET', headers = {}, body } = {}) {
   const started = performance.now();
@@ -148,7 +150,11 @@ async function memory(instance) {
   const { json } = await send(`${instance.metrics}`);
   const text = json.text ?? '';
   const value = (name) => Number(new RegExp(`^${name} (\\S+)$`, 'm').exec(text)?.[1] ?? NaN);
-  return { rssMiB: value('process_resident_memory_bytes') / 2 ** 20, heapMiB: value('nodejs_heap_size_used_bytes') / 2 ** 20 };
+  return {
+    rssMiB: value('process_resident_memory_bytes') / 2 ** 20,
+    heapMiB: value('nodejs_heap_size_used_bytes') / 2 ** 20,
+    cpuSeconds: value('process_cpu_seconds_total'),
+  };
 }
 
 /** Runs `count` tasks with at most `width` at once. */
@@ -182,6 +188,8 @@ async function level(clients) {
     if (opened.status !== 201) throw new Error(`POST /sessions: ${opened.status} ${JSON.stringify(opened.json)}`);
     items[i] = { session: opened.json.id, hash: sha256(image), bytes: image.length, body: JSON.stringify({ data: image.toString('base64') }) };
   });
+  agent.destroy();
+  agent = new Agent({ keepAlive: true, maxSockets: Math.max(...LEVELS) + 64 });
   const memoryBefore = await Promise.all(instances.map(memory));
   const callsBefore = upstreamCalls;
   log(`level ${clients}: ${clients} clients for ${SECONDS} s (at most ${count} checks)...`);
@@ -257,6 +265,8 @@ async function level(clients) {
     p50OverheadMs: quantile(ok, 0.5) - UPSTREAM_MS,
     p99OverheadMs: quantile(ok, 0.99) - UPSTREAM_MS,
     errors,
+    // CPU time the two instances spent per check: what the check costs whatever the machine's load.
+    cpuMsPerCheck: (memoryAfter.reduce((s, m, i) => s + m.cpuSeconds - memoryBefore[i].cpuSeconds, 0) * 1000) / Math.max(1, answers.length),
     meanImageKiB: Math.round(answers.reduce((s, a) => s + a.item.bytes, 0) / Math.max(1, answers.length) / 102.4) / 10,
     memory: instances.map((_, i) => ({ before: memoryBefore[i], after: memoryAfter[i] })),
     integrity: { decided, verdicts, upstreamCalls: calls, problems: problems.slice(0, 20), problemCount: problems.length, notes: summarise(notes) },
@@ -297,8 +307,8 @@ if (values.json) {
 } else {
   console.log(`${report.machine}; load average ${report.loadBefore} before, ${report.loadAfter} after.`);
   console.log(`Upstream ${UPSTREAM_MS} ms; ${SECONDS} s per level, at most ${MAX_CHECKS} checks per level; mean image ${report.levels[0]?.meanImageKiB} KiB.\n`);
-  console.log('| clients | checks | checks/s | p50 | p99 | p50 overhead | p99 overhead | not a verdict | RSS A (MiB) | RSS B (MiB) | integrity |');
-  console.log('|---:|---:|---:|---:|---:|---:|---:|---|---|---|---|');
+  console.log('| clients | checks | checks/s | p50 | p99 | p50 overhead | p99 overhead | instance CPU per check | not a verdict | RSS A (MiB) | RSS B (MiB) | integrity |');
+  console.log('|---:|---:|---:|---:|---:|---:|---:|---:|---|---|---|---|');
   for (const l of report.levels) {
     const errors = Object.entries(l.errors).map(([k, n]) => `${n} × ${k}`).join(', ') || 'none';
     const rss = (m) => `${f(m.before.rssMiB)} → ${f(m.after.rssMiB)}`;
@@ -306,7 +316,7 @@ if (values.json) {
     const integrity = (l.integrity.problemCount === 0
       ? `ok (${l.integrity.decided} decided once, ${l.integrity.upstreamCalls} upstream calls)`
       : `FAILED: ${summarise(l.integrity.problems).join('; ')}`) + notes;
-    console.log(`| ${l.clients} | ${l.checks} | ${l.throughput} | ${f(l.p50Ms)} ms | ${f(l.p99Ms)} ms | ${f(l.p50OverheadMs)} ms | ${f(l.p99OverheadMs)} ms | ${errors} | ${rss(l.memory[0])} | ${rss(l.memory[1])} | ${integrity} |`);
+    console.log(`| ${l.clients} | ${l.checks} | ${l.throughput} | ${f(l.p50Ms)} ms | ${f(l.p99Ms)} ms | ${f(l.p50OverheadMs)} ms | ${f(l.p99OverheadMs)} ms | ${f(l.cpuMsPerCheck)} ms | ${errors} | ${rss(l.memory[0])} | ${rss(l.memory[1])} | ${integrity} |`);
   }
 }
 process.exitCode = failed ? 1 : 0;
