@@ -390,3 +390,28 @@ describe('metrics', () => {
     assert.equal((await call(`${cli.url}/metrics`)).status, 404);
   });
 });
+
+describe('metrics of several handlers in one process', () => {
+  let upstream;
+  const apps = [];
+  before(async () => {
+    upstream = await startUpstream();
+    for (let i = 0; i < 2; i++) apps.push(await startHandler({ apiKey: KEY, baseUrl: upstream.url }));
+  });
+  after(async () => {
+    for (const app of apps) await app.close();
+    await upstream?.close();
+  });
+
+  it('each handler counts in a registry of its own, and nothing in the global one', async () => {
+    const [a, b] = apps;
+    assert.notEqual(a.handler.metrics, b.handler.metrics);
+    assert.equal((await check(a.url)).status, 200);
+    // Without sessions or a verdict secret the answer carries no decision: code "none".
+    const count = async (app) => parseMetrics(await app.handler.metrics.metrics()).value('liveness_requests_total', { route: 'antispoofing', outcome: 'scored', code: 'none' });
+    assert.equal(await count(a), 1);
+    await assert.rejects(count(b), /one sample/, 'no series before the first check');
+    const { register } = await import('prom-client');
+    assert.doesNotMatch(await register.metrics(), /liveness_/);
+  });
+});
