@@ -329,7 +329,7 @@ async function main(): Promise<void> {
   server.listen(port, host, () => {
     const address = server.address();
     const shown = typeof address === 'object' && address ? `${host.includes(':') ? `[${host}]` : host}:${address.port}` : `${host}:${port}`;
-    note(`listening on http://${shown}  (POST / = ${config.variant}, /antispoofing, /robust; GET /healthz)`);
+    note(`listening on http://${shown}  (POST / = ${config.variant}, /antispoofing, /robust; GET /healthz, /readyz)`);
   });
 
   // --- metrics: on the main port behind the admin token (above), or on a loopback port of their own ---
