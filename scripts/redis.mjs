@@ -16,12 +16,8 @@ export function freePort() {
   });
 }
 
-/**
- * Starts `redis-server` with no persistence on 127.0.0.1 and resolves when it accepts connections.
- * Returns { url, client(), stop() }; every client made by `client()` is quit by `stop()`.
- */
-export async function startRedis() {
-  const port = await freePort();
+/** Spawns `redis-server` on `port` and resolves with the child once it accepts connections. */
+async function launch(port) {
   const child = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], {
     stdio: ['ignore', 'pipe', 'pipe'],
   });
@@ -36,8 +32,30 @@ export async function startRedis() {
   })();
   await Promise.race([ready, exited]);
   exited.catch(() => undefined);
+  return child;
+}
+
+/**
+ * Starts `redis-server` with no persistence on 127.0.0.1 and resolves when it accepts connections.
+ * Returns { url, client(), kill(), restart(), pause(), resume(), stop() }; every client made by `client()` is quit
+ * by `stop()`. `kill()` ends the server abruptly (an outage: the clients stay); `restart()` starts it again on the
+ * same port, empty; `pause()` stops the process (SIGSTOP: connections stay open, nothing is answered) until
+ * `resume()`.
+ */
+export async function startRedis() {
+  const port = await freePort();
+  let child = await launch(port);
   const url = `redis://127.0.0.1:${port}`;
   const clients = [];
+  let paused = false;
+  const end = async (signal) => {
+    if (child.exitCode !== null || child.signalCode !== null) return;
+    const exited = once(child, 'exit');
+    child.kill(signal);
+    if (paused) child.kill('SIGCONT');
+    paused = false;
+    await exited;
+  };
   return {
     url,
     port,
@@ -46,10 +64,22 @@ export async function startRedis() {
       clients.push(c);
       return c;
     },
+    kill: () => end('SIGKILL'),
+    pause() {
+      child.kill('SIGSTOP');
+      paused = true;
+    },
+    resume() {
+      child.kill('SIGCONT');
+      paused = false;
+    },
+    async restart() {
+      await end('SIGKILL');
+      child = await launch(port);
+    },
     async stop() {
       await Promise.all(clients.map((c) => c.quit().catch(() => c.disconnect())));
-      child.kill('SIGTERM');
-      if (child.exitCode === null) await once(child, 'exit');
+      await end('SIGTERM');
     },
   };
 }

@@ -8,7 +8,9 @@ import { VARIANTS, failure, json, type Variant } from './contract.js';
 import type { RequestContext } from './handler.js';
 import { consoleLogger, type AdminLogRecord, type AdminLogger } from './log.js';
 import type { LivenessSessions } from './sessions.js';
-import { StoreFullError } from './store.js';
+import { StoreFullError, StoreUnavailableError } from './store.js';
+import { metricsResponse } from './metrics.js';
+import type { Registry } from 'prom-client';
 
 export interface SessionRoutesOptions {
   /** The bearer token the app server sends (`Authorization: Bearer <token>`). At least 16 characters. */
@@ -25,6 +27,13 @@ export interface SessionRoutesOptions {
   failedAuthLimit?: { max: number; windowMs: number };
   /** Clock, ms since the epoch. Default `Date.now`. */
   now?: () => number;
+  /**
+   * Serves this registry (e.g. `handler.metrics`) in the Prometheus text format at `GET {metricsPath}`, behind
+   * the same bearer token. Default: not served.
+   */
+  metrics?: Registry;
+  /** Where `metrics` is served. Default `/metrics`. */
+  metricsPath?: string;
 }
 
 /** Most client addresses whose failures are remembered; the oldest are forgotten first. */
@@ -99,6 +108,8 @@ export function createSessionRoutes(
     throw new Error('failedAuthLimit needs an integer max >= 1 and a finite windowMs > 0');
   }
   const clock = options.now ?? Date.now;
+  const metrics = options.metrics;
+  const metricsPath = options.metricsPath ?? '/metrics';
   const failures = new Map<string, { count: number; resetAt: number }>();
 
   /** Seconds until `client` may try again, or 0. */
@@ -128,6 +139,13 @@ export function createSessionRoutes(
     // Digests have one length: the comparison takes the same time whatever was sent.
     return timingSafeEqual(digest(match?.[1] ?? ''), expected) && match !== null;
   };
+
+  async function scrape(request: Request): Promise<AdminAnswer> {
+    if (request.method !== 'GET' && request.method !== 'HEAD') {
+      return answer(failure(405, 'Method not allowed', 'METHOD_NOT_ALLOWED', { allow: 'GET, HEAD' }), 'method-not-allowed');
+    }
+    return answer(await metricsResponse(metrics!), 'metrics');
+  }
 
   async function route(request: Request, rest: string[]): Promise<AdminAnswer> {
     if (rest.length === 0) {
@@ -213,8 +231,9 @@ export function createSessionRoutes(
 
   return async (request, context) => {
     const { pathname } = new URL(request.url);
-    if (pathname !== base && !pathname.startsWith(`${base}/`)) return null;
-    const rest = pathname.slice(base.length).split('/').filter(Boolean);
+    const isMetrics = metrics !== undefined && pathname === metricsPath;
+    if (!isMetrics && pathname !== base && !pathname.startsWith(`${base}/`)) return null;
+    const rest = isMetrics ? [] : pathname.slice(base.length).split('/').filter(Boolean);
     let result: AdminAnswer;
     const client = context?.clientAddress;
     const now = clock();
@@ -233,9 +252,13 @@ export function createSessionRoutes(
       );
     } else {
       try {
-        result = await route(request, rest);
+        result = isMetrics ? await scrape(request) : await route(request, rest);
       } catch (error) {
-        result = answer(
+        result = error instanceof StoreUnavailableError ? answer(
+          failure(503, 'The session store cannot be reached; try again shortly', 'STORE_UNAVAILABLE', { 'retry-after': '5' }),
+          'store-unavailable',
+          error.message,
+        ) : answer(
           failure(500, 'The session routes failed', 'INTERNAL_ERROR'),
           'internal-error',
           error instanceof Error ? error.message : String(error),
@@ -250,7 +273,7 @@ export function createSessionRoutes(
         event: 'liveness-admin',
         method: request.method,
         // Session ids are capabilities: the path is logged with each id replaced.
-        path: [base, ...rest.map((part, i) => (i === 0 ? '{id}' : part.slice(0, 40)))].join('/').slice(0, 200),
+        path: isMetrics ? metricsPath : [base, ...rest.map((part, i) => (i === 0 ? '{id}' : part.slice(0, 40)))].join('/').slice(0, 200),
         status,
         outcome: result.outcome,
         ...(context?.clientAddress ? { clientAddress: context.clientAddress } : {}),

@@ -7,6 +7,8 @@ import { WEAK_ADMIN_TOKEN_BITS, createSessionRoutes, estimateTokenBits } from '.
 import { createLivenessHandler, type LivenessHandler, type LivenessHandlerOptions } from './handler.js';
 import { allowedHostsFor } from './hosts.js';
 import { CORS_ALLOWED_HEADERS } from './guard.js';
+import { createServer as createHttpServer } from 'node:http';
+import { collectDefaultMetrics } from 'prom-client';
 import { createNodeServer } from './node.js';
 import { createRedisStore, type LivenessStore, type RedisClientLike } from './store.js';
 
@@ -15,7 +17,9 @@ const HELP = `Usage: liveness-capture-server [options]
 Serves a SpoofSense-compatible liveness endpoint for <liveness-capture>:
   POST /              the default model (--variant)
   POST /antispoofing  POST /robust   that model
-  GET  /healthz       {"ok":true,"mode":...}
+  GET  /healthz       {"ok":true,"mode":...}: the process is alive (liveness probe)
+  GET  /readyz        200 when the store answers, else 503 STORE_UNAVAILABLE; 503 SHUTTING_DOWN once
+                      stopping (readiness probe)
 With LIVENESS_ADMIN_TOKEN set, liveness sessions are on (every POST above needs an open session in the
 x-liveness-session header) and the app server opens and reads them with Authorization: Bearer <token>:
   POST /sessions                {"subject"?, "variant"?}  ->  201 {"id","expiresAt"}
@@ -25,6 +29,7 @@ x-liveness-session header) and the app server opens and reads them with Authoriz
   GET  /sessions/<id>/images/<n> attempt n's image (with --keep-images)
   DELETE /sessions/<id>         the session, its record and its images
   GET  /.well-known/jwks.json   the public key that verifies evidence records (no token)
+  GET  /metrics                 Prometheus metrics (the same bearer token; or see --metrics-port)
 Every request is logged as one JSON line on stdout (errors on stderr); start-up notes go to stderr.
 
 Modes
@@ -51,9 +56,14 @@ Options (environment variable in brackets)
                            authorization and x-liveness-session (the element's headers property), e.g. x-example
   --rate-limit <n>         requests per minute per client address, per instance (default off)
   --timeout <ms>           upstream timeout in proxy mode (default 20000)
+  --max-concurrent <n>     checks running at once; more get 503 BUSY (default 4 local, 32 proxy)
   --trust-proxy            client address and public origin from X-Forwarded-* headers
   --keep-images            keep each attempt's image with its evidence record (biometric data;
                            kept as long as the record, 30 days)
+  --metrics-port <n>       also serve GET /metrics without a token on 127.0.0.1:<n> (default off;
+                           with LIVENESS_ADMIN_TOKEN set, /metrics on the main port needs the token)
+  --shutdown-timeout <ms>  on SIGTERM/SIGINT, how long checks in flight may take to finish before
+                           their connections are cut (default 10000); new requests get 503 meanwhile
   --quiet                  no per-request log lines
   -h, --help               this text
 
@@ -80,6 +90,16 @@ function number(value: string | undefined, name: string): number | undefined {
   return n;
 }
 
+interface RedisClient extends RedisClientLike {
+  on(event: 'error', listener: (error: Error) => void): unknown;
+  on(event: 'ready' | 'close', listener: () => void): unknown;
+  disconnect(): void;
+}
+
+function note(line: string): void {
+  process.stderr.write(`liveness-capture-server: ${line}\n`);
+}
+
 async function main(): Promise<void> {
   let values: Record<string, string | boolean | undefined>;
   try {
@@ -96,9 +116,12 @@ async function main(): Promise<void> {
         'allowed-headers': { type: 'string' },
         'rate-limit': { type: 'string' },
         timeout: { type: 'string' },
+        'max-concurrent': { type: 'string' },
         'trust-proxy': { type: 'boolean' },
         quiet: { type: 'boolean' },
         'keep-images': { type: 'boolean' },
+        'metrics-port': { type: 'string' },
+        'shutdown-timeout': { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
       strict: true,
@@ -138,6 +161,13 @@ async function main(): Promise<void> {
   const perMinute = number(str('rate-limit'), '--rate-limit');
   if (perMinute !== undefined && !(perMinute > 0)) fail('--rate-limit must be > 0');
   const timeout = number(str('timeout'), '--timeout');
+  const maxConcurrent = number(str('max-concurrent'), '--max-concurrent');
+  const metricsPort = number(str('metrics-port'), '--metrics-port');
+  if (metricsPort !== undefined && (!Number.isInteger(metricsPort) || metricsPort < 0 || metricsPort > 65535)) {
+    fail(`--metrics-port must be 0..65535, got ${metricsPort}`);
+  }
+  const shutdownTimeout = number(str('shutdown-timeout'), '--shutdown-timeout') ?? 10_000;
+  if (!(shutdownTimeout >= 0)) fail('--shutdown-timeout must be >= 0');
 
   // Set but blank is a mistake, not a choice: running with sessions off would issue pass tokens for any image.
   const givenToken = env['LIVENESS_ADMIN_TOKEN'];
@@ -147,16 +177,32 @@ async function main(): Promise<void> {
   const adminToken = givenToken?.trim();
   const redisUrl = env['LIVENESS_REDIS_URL']?.trim() || undefined;
   let store: LivenessStore | undefined;
-  let redis: { quit(): Promise<unknown> } | undefined;
+  let redis: RedisClient | undefined;
   if (redisUrl) {
+    let Redis: new (url: string, options: object) => RedisClient;
     try {
-      const { Redis } = (await import('ioredis')) as unknown as { Redis: new (url: string) => RedisClientLike & { quit(): Promise<unknown> } };
-      const client = new Redis(redisUrl);
-      redis = client;
-      store = createRedisStore(client);
+      ({ Redis } = (await import('ioredis')) as unknown as { Redis: typeof Redis });
     } catch (error) {
       fail(`LIVENESS_REDIS_URL is set but the ioredis package could not be loaded: ${error instanceof Error ? error.message : String(error)}`);
     }
+    // A command waits for at most one reconnection attempt, so that a request during an outage gets 503 at
+    // once; the client reconnects by itself for as long as it takes.
+    const client = new Redis(redisUrl, { maxRetriesPerRequest: 1 });
+    redis = client;
+    store = createRedisStore(client);
+    let down = false;
+    client.on('error', (error: Error) => {
+      if (!down) note(`Redis unreachable (${error.message}): checks and /sessions answer 503 STORE_UNAVAILABLE until it is back`);
+      down = true;
+    });
+    client.on('close', () => {
+      if (!down) note('Redis connection lost: checks and /sessions answer 503 STORE_UNAVAILABLE until it is back');
+      down = true;
+    });
+    client.on('ready', () => {
+      if (down) note('Redis reachable again');
+      down = false;
+    });
   }
 
   const options: LivenessHandlerOptions = {
@@ -169,6 +215,7 @@ async function main(): Promise<void> {
     allowedHeaders,
     ...(perMinute !== undefined ? { rateLimit: { requestsPerMinute: perMinute } } : {}),
     ...(timeout !== undefined ? { upstreamTimeoutMs: timeout } : {}),
+    ...(maxConcurrent !== undefined ? { maxConcurrent } : {}),
     basePath: '/',
     ...(values['quiet'] ? { log: false as const } : {}),
     ...(store ? { store } : {}),
@@ -180,14 +227,18 @@ async function main(): Promise<void> {
   let routes: ReturnType<typeof createSessionRoutes> | undefined;
   try {
     handler = createLivenessHandler(options);
-    if (adminToken) routes = createSessionRoutes(handler.sessions!, { adminToken, ...(values['quiet'] ? { log: false as const } : {}) });
+    if (adminToken) {
+      routes = createSessionRoutes(handler.sessions!, {
+        adminToken,
+        metrics: handler.metrics,
+        ...(values['quiet'] ? { log: false as const } : {}),
+      });
+    }
   } catch (error) {
     fail(error instanceof Error ? error.message : String(error));
   }
   const { config } = handler;
-  const note = (line: string): void => {
-    process.stderr.write(`liveness-capture-server: ${line}\n`);
-  };
+  collectDefaultMetrics({ register: handler.metrics });
 
   if (config.mode === 'proxy') {
     note(`proxy mode: forwarding to ${config.upstream}/{antispoofing,robust} with the server's SPOOFSENSE_API_KEY`);
@@ -252,18 +303,25 @@ async function main(): Promise<void> {
     note(`models ready in ${Math.round(performance.now() - started)} ms`);
   }
 
+  // Once draining, the handler answers everything (503 SHUTTING_DOWN), the session routes included.
   const served: LivenessHandler = routes
-    ? Object.assign(async (request: Request, context?: Parameters<LivenessHandler>[1]) => (await routes(request, context)) ?? handler(request, context), {
-      mode: handler.mode,
-      config: handler.config,
-      warmUp: () => handler.warmUp(),
-      close: () => handler.close(),
-    })
+    ? Object.assign(
+      async (request: Request, context?: Parameters<LivenessHandler>[1]) =>
+        (handler.draining ? null : await routes(request, context)) ?? handler(request, context),
+      {
+        mode: handler.mode,
+        config: handler.config,
+        metrics: handler.metrics,
+        get draining() {
+          return handler.draining;
+        },
+        drain: () => handler.drain(),
+        warmUp: () => handler.warmUp(),
+        close: () => handler.close(),
+      },
+    )
     : handler;
   const server = createNodeServer(served, { trustProxy: values['trust-proxy'] === true, ...(values['quiet'] ? { log: false as const } : {}) });
-  server.on('close', () => {
-    void redis?.quit();
-  });
   server.on('error', (error) => {
     note(`cannot listen on ${host}:${port}: ${error.message}`);
     process.exit(1);
@@ -271,17 +329,59 @@ async function main(): Promise<void> {
   server.listen(port, host, () => {
     const address = server.address();
     const shown = typeof address === 'object' && address ? `${host.includes(':') ? `[${host}]` : host}:${address.port}` : `${host}:${port}`;
-    note(`listening on http://${shown}  (POST / = ${config.variant}, /antispoofing, /robust; GET /healthz)`);
+    note(`listening on http://${shown}  (POST / = ${config.variant}, /antispoofing, /robust; GET /healthz, /readyz)`);
   });
 
-  const stop = (): void => {
-    note('shutting down');
-    server.close(() => process.exit(0));
-    server.closeIdleConnections();
-    setTimeout(() => process.exit(0), 5000).unref();
+  // --- metrics: on the main port behind the admin token (above), or on a loopback port of their own ---
+  const metricsServer = metricsPort === undefined ? undefined : createHttpServer((req, res) => {
+    const path = (req.url ?? '/').split('?')[0];
+    if (path !== '/metrics' || (req.method !== 'GET' && req.method !== 'HEAD')) {
+      res.writeHead(404, { 'content-type': 'text/plain; charset=utf-8' }).end('Not found\n');
+      return;
+    }
+    void handler.metrics.metrics().then((text) => {
+      res.writeHead(200, { 'content-type': handler.metrics.contentType, 'cache-control': 'no-store' });
+      res.end(req.method === 'HEAD' ? undefined : text);
+    }, (error: unknown) => {
+      res.writeHead(500, { 'content-type': 'text/plain; charset=utf-8' }).end(`${error instanceof Error ? error.message : String(error)}\n`);
+    });
+  });
+  if (metricsServer) {
+    metricsServer.on('error', (error) => {
+      note(`cannot listen on 127.0.0.1:${metricsPort} for metrics: ${error.message}`);
+      process.exit(1);
+    });
+    metricsServer.listen(metricsPort, '127.0.0.1', () => {
+      const address = metricsServer.address();
+      note(`metrics on http://127.0.0.1:${typeof address === 'object' && address ? address.port : metricsPort}/metrics (loopback only, no token)`);
+    });
+  } else if (!routes) {
+    note('metrics not served: set LIVENESS_ADMIN_TOKEN (GET /metrics with the token) or --metrics-port');
+  }
+
+  // --- graceful shutdown: stop accepting, let checks in flight finish, answer new ones 503, close the store ---
+  let stopping = false;
+  const stop = (signal: NodeJS.Signals): void => {
+    if (stopping) {
+      note(`${signal} again: exiting now`);
+      process.exit(1);
+    }
+    stopping = true;
+    metricsServer?.close();
+    metricsServer?.closeAllConnections();
+    const closed = server.shutdown(shutdownTimeout);
+    // Written once the port is closed and the handler drains.
+    note(`${signal}: shutting down (new requests get 503 SHUTTING_DOWN; requests in flight have ${shutdownTimeout} ms)`);
+    void closed.then(async ({ cut }) => {
+      if (cut > 0) note(`cut ${cut} request(s) still running after ${shutdownTimeout} ms`);
+      await handler.close();
+      redis?.disconnect();
+      note('stopped');
+      process.exit(0);
+    });
   };
-  process.once('SIGINT', stop);
-  process.once('SIGTERM', stop);
+  process.on('SIGINT', stop);
+  process.on('SIGTERM', stop);
 }
 
 main().catch((error: unknown) => {

@@ -64,6 +64,8 @@ export const REFUSALS = {
   CAPTURE_REJECTED: [422, "The capture does not meet this session's camera policy"],
   BUSY: [503, 'The liveness endpoint is busy; try again shortly'],
   SESSION_STORE_FULL: [503, 'The session store is full; try again later'],
+  STORE_UNAVAILABLE: [503, 'The session store cannot be reached; try again shortly'],
+  SHUTTING_DOWN: [503, 'This instance is shutting down; try again'],
   TOO_MANY_UPLOADS: [429, 'Too many uploads in flight from this client or session; try again shortly'],
   UNSUPPORTED_MEDIA_TYPE: [415, 'The request body must be application/json'],
   HOST_NOT_ALLOWED: [421, 'This host name is not served here'],

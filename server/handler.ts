@@ -34,13 +34,17 @@ import { attemptEntry, evidenceSource, type AttemptAnswer, type EvidenceSigner }
 import { forward } from './proxy.js';
 import { fingerprint } from './replay.js';
 import { createLivenessSessions, type LivenessSessions, type LivenessSessionsOptions, type SessionRecord } from './sessions.js';
-import { StoreFullError, createStoreRateLimiter, type LivenessStore } from './store.js';
+import { StoreFullError, StoreUnavailableError, createMemoryStore, createStoreRateLimiter, type LivenessStore } from './store.js';
+import { createLivenessMetrics, type LivenessMetrics, type MetricsRoute } from './metrics.js';
+import type { Registry } from 'prom-client';
 import { redactUrl } from './redact.js';
 import { createUploadGate, uploadLimits, type UploadLimits } from './uploads.js';
 import { assertSecret, decideVerdict, sha256Hex, type Decision, type Secret, type VerdictField } from './verdict.js';
 
 /** The request header that names the liveness session. */
 export const SESSION_HEADER = 'x-liveness-session';
+/** Seconds a client is told to wait when the store cannot be reached (a Redis restart or failover). */
+const STORE_RETRY_AFTER = '5';
 /** Where the handler serves the evidence records' public key set. */
 const JWKS_PATH = '/.well-known/jwks.json';
 
@@ -128,6 +132,11 @@ export interface LivenessHandlerOptions {
   env?: Readonly<Record<string, string | undefined>>;
   /** The fetch used for upstream calls. Default the global fetch. */
   fetch?: typeof fetch;
+  /**
+   * Where the handler registers its metrics (`handler.metrics`). Default a new prom-client `Registry` of its
+   * own, never the global one. The handler does not serve them: see the command's `/metrics`.
+   */
+  metrics?: Registry;
 }
 
 /** What an adapter knows about the connection that a `Request` does not carry. */
@@ -159,6 +168,15 @@ export interface LivenessHandler {
   }>;
   /** The sessions this handler checks requests against (absent with `sessions: 'off'`). */
   readonly sessions?: LivenessSessions;
+  /** The prom-client registry holding this handler's metrics. */
+  readonly metrics: Registry;
+  /** True once `drain()` was called. */
+  readonly draining: boolean;
+  /**
+   * From now on every request but `healthz` (`readyz` included) is answered 503 `SHUTTING_DOWN`; requests
+   * already in flight go on. For a graceful shutdown; there is no way back.
+   */
+  drain(): void;
   /** Local mode: loads the models now instead of on the first request. No-op in proxy mode. */
   warmUp(): Promise<void>;
   /** Frees the local backend if this handler loaded it. */
@@ -240,23 +258,33 @@ export function createLivenessHandler(options: LivenessHandlerOptions = {}): Liv
   const allowedOrigins = [...(options.allowedOrigins ?? [])];
   const allowedHeaders = normaliseAllowedHeaders(options.allowedHeaders ?? []);
   const allowedHosts = options.allowedHosts?.map((h) => h.trim().toLowerCase());
-  const store = options.store;
+  const metrics: LivenessMetrics = createLivenessMetrics(options.metrics);
+  const store = options.store ? metrics.instrument(options.store) : undefined;
   const evidenceKey = options.evidenceKey ?? nonEmpty(env['LIVENESS_EVIDENCE_KEY']);
   const sessionsOption = options.sessions ?? (store !== undefined || secret !== undefined ? 'on' : 'off');
-  const sessions: LivenessSessions | undefined =
+  const made: LivenessSessions | undefined =
     sessionsOption === 'off'
       ? undefined
       : isSessions(sessionsOption)
         ? sessionsOption
         : createLivenessSessions({
           ...(sessionsOption === 'on' ? {} : sessionsOption),
-          ...(store ? { store } : {}),
+          store: store ?? metrics.instrument(createMemoryStore()),
           ...(evidenceKey !== undefined ? { evidenceKey } : {}),
           ...(options.evidenceTtlSeconds !== undefined ? { evidenceTtlSeconds: options.evidenceTtlSeconds } : {}),
           ...(options.keepImages !== undefined ? { keepImages: options.keepImages } : {}),
           variant: options.variant ?? 'antispoofing',
           thresholds,
         });
+  // Sessions opened through `handler.sessions` (the session routes) are counted.
+  const sessions: LivenessSessions | undefined = made && {
+    ...made,
+    async createSession(input) {
+      const created = await made.createSession(input);
+      metrics.sessionsOpened.inc();
+      return created;
+    },
+  };
   const limiter = options.rateLimit
     ? isRateLimiter(options.rateLimit)
       ? options.rateLimit
@@ -269,6 +297,7 @@ export function createLivenessHandler(options: LivenessHandlerOptions = {}): Liv
   const bodyTimeoutMs = options.bodyTimeoutMs ?? 15_000;
   if (!Number.isFinite(bodyTimeoutMs) || !(bodyTimeoutMs > 0)) throw new Error('bodyTimeoutMs must be a finite number > 0');
   let running = 0;
+  let draining = false;
   const uploads = createUploadGate(uploadLimits(options.uploads, maxConcurrent));
   const keyOf = options.rateLimit && !isRateLimiter(options.rateLimit) ? options.rateLimit.key : undefined;
   const timeoutMs = options.upstreamTimeoutMs ?? 20_000;
@@ -302,7 +331,7 @@ export function createLivenessHandler(options: LivenessHandlerOptions = {}): Liv
   const source = mode === 'proxy' ? evidenceSource({ mode, baseUrl }) : evidenceSource({ mode });
 
   /** The route a path names, or null when it is outside `basePath`. */
-  function route(pathname: string): { kind: 'health' } | { kind: 'check'; variant: Variant } | null {
+  function route(pathname: string): { kind: 'health' } | { kind: 'ready' } | { kind: 'check'; variant: Variant } | null {
     const path = normalizePath(pathname);
     const last = path.slice(path.lastIndexOf('/') + 1);
     if (basePath !== undefined) {
@@ -311,6 +340,7 @@ export function createLivenessHandler(options: LivenessHandlerOptions = {}): Liv
       if (parent !== basePath) return null;
     }
     if (last === 'healthz') return { kind: 'health' };
+    if (last === 'readyz') return { kind: 'ready' };
     if (last === 'antispoofing' || last === 'robust') return { kind: 'check', variant: last };
     return basePath === undefined ? { kind: 'check', variant } : null;
   }
@@ -319,20 +349,32 @@ export function createLivenessHandler(options: LivenessHandlerOptions = {}): Liv
     if (allowedHosts && !allowedHosts.includes(url.host.toLowerCase()) && !allowedHosts.includes(url.hostname.toLowerCase())) {
       return refused('HOST_NOT_ALLOWED', 'host-rejected', `host ${url.host.slice(0, 200)} is not in allowedHosts`);
     }
+    const target = route(url.pathname);
+    // Stopping: every request but the liveness probe is refused, whatever its path.
+    if (draining && target?.kind !== 'health') return refused('SHUTTING_DOWN', 'shutting-down', undefined, { 'retry-after': '1' });
     // --- evidence: the public key of the records, at the site's well-known path (or below basePath) ---
     if (sessions && isJwksPath(url.pathname) && (request.method === 'GET' || request.method === 'HEAD')) {
       return { response: json(200, await sessions.evidence.jwks(), { 'cache-control': 'public, max-age=300' }), outcome: 'jwks' };
     }
-    const target = route(url.pathname);
     if (!target) return { response: failure(404, 'Not found', 'NOT_FOUND'), outcome: 'not-found' };
-    if (target.kind === 'health') {
+    if (target.kind === 'health' || target.kind === 'ready') {
       if (request.method !== 'GET' && request.method !== 'HEAD') {
         return {
           response: failure(405, 'Method not allowed', 'METHOD_NOT_ALLOWED', { allow: 'GET, HEAD' }),
           outcome: 'method-not-allowed',
         };
       }
-      return { response: json(200, { ok: true, mode, variant }), outcome: 'health' };
+      if (target.kind === 'health') return { response: json(200, { ok: true, mode, variant }), outcome: 'health' };
+      // --- readiness: the store answers (a read of a key that is never written) ---
+      if (store) {
+        try {
+          await store.get('readyz');
+        } catch (error) {
+          const detail = error instanceof Error ? error.message : String(error);
+          return { ...refused('STORE_UNAVAILABLE', 'not-ready', detail, { 'retry-after': STORE_RETRY_AFTER }), level: 'error' };
+        }
+      }
+      return { response: json(200, { ok: true, store: store ? 'up' : 'memory' }), outcome: 'ready' };
     }
 
     const origin = checkOrigin(request, allowedOrigins);
@@ -379,7 +421,10 @@ export function createLivenessHandler(options: LivenessHandlerOptions = {}): Liv
     let session: SessionRecord | undefined;
     if (sessions) {
       const opened = await sessions.open(request.headers.get(SESSION_HEADER));
-      if (!opened.ok) return refused(opened.code, 'session-refused');
+      if (!opened.ok) {
+        if (opened.code === 'SESSION_EXPIRED') metrics.sessionsExpired.inc();
+        return refused(opened.code, 'session-refused');
+      }
       session = opened.session;
     }
     const v = session?.variant ?? target.variant;
@@ -401,10 +446,12 @@ export function createLivenessHandler(options: LivenessHandlerOptions = {}): Liv
         return { ...refused('BUSY', 'busy', `${running} checks running`, { 'retry-after': '1' }), variant: v, bodyBytes: body.size };
       }
       running += 1;
+      metrics.inFlight.inc();
       try {
         return await check(request, body, v, threshold, session, origin.kind === 'none' ? undefined : request.headers.get('origin') ?? undefined);
       } finally {
         running -= 1;
+        metrics.inFlight.dec();
       }
     } finally {
       ticket.release();
@@ -462,12 +509,14 @@ export function createLivenessHandler(options: LivenessHandlerOptions = {}): Liv
           entry: await entryOf({ outcome: 'capture-rejected', errorCode: 'CAPTURE_REJECTED' }),
           image: payload.image,
         });
+        if (counted && attempt >= sessions.maxAttempts) metrics.sessionsDecided.inc({ decision: 'fail' });
         return counted ? rejected : { ...common, ...refused('SESSION_CLOSED', 'session-refused', 'another attempt decided the session first') };
       }
     }
     const verdict = secret !== undefined || session ? verdictOf(v, threshold, imageSha256, session, audience) : undefined;
 
     let result: Answer & { probReal?: number | undefined };
+    const called = performance.now();
     if (mode === 'local') {
       result = { ...common, ...(await answerLocally(payload.image, local!, minFaceSize, verdict, request.signal)) };
     } else {
@@ -481,6 +530,7 @@ export function createLivenessHandler(options: LivenessHandlerOptions = {}): Liv
         )),
       };
     }
+    metrics.backend(mode, v, (performance.now() - called) / 1000);
 
     if (session && sessions) {
       const counted = await sessions.finishAttempt(session, attempt, {
@@ -491,6 +541,9 @@ export function createLivenessHandler(options: LivenessHandlerOptions = {}): Liv
       }, { entry: await entryOf(result), image: payload.image });
       if (!counted) {
         return { ...common, ...refused('SESSION_CLOSED', 'session-refused', 'another attempt decided the session first') };
+      }
+      if (result.decision === 'pass' || attempt >= sessions.maxAttempts) {
+        metrics.sessionsDecided.inc({ decision: result.decision === 'pass' ? 'pass' : 'fail' });
       }
     }
     return result;
@@ -510,7 +563,11 @@ export function createLivenessHandler(options: LivenessHandlerOptions = {}): Liv
       result = await answer(request, context, url);
     } catch (error) {
       const aborted = request.signal.aborted;
-      result = error instanceof StoreFullError ? { ...refused('SESSION_STORE_FULL', 'store-full', error.message), level: 'error' } : {
+      result = error instanceof StoreFullError ? { ...refused('SESSION_STORE_FULL', 'store-full', error.message), level: 'error' } :
+        error instanceof StoreUnavailableError && !aborted ? {
+          ...refused('STORE_UNAVAILABLE', 'store-unavailable', error.message, { 'retry-after': STORE_RETRY_AFTER }),
+          level: 'error',
+        } : {
         response: aborted
           ? failure(499, 'Client closed the request', 'CLIENT_ABORTED')
           : failure(500, 'The liveness endpoint failed', 'INTERNAL_ERROR'),
@@ -519,6 +576,24 @@ export function createLivenessHandler(options: LivenessHandlerOptions = {}): Liv
         detail: error instanceof Error ? error.message : String(error),
       };
     }
+
+    const target = isJwksPath(pathname) ? null : route(pathname);
+    const metricsRoute: MetricsRoute = isJwksPath(pathname)
+      ? 'jwks'
+      : target === null
+        ? 'other'
+        : target.kind === 'check'
+          ? target.variant
+          : target.kind === 'health'
+            ? 'healthz'
+            : 'readyz';
+    const seconds = (performance.now() - started) / 1000;
+    metrics.request(
+      metricsRoute,
+      result.outcome,
+      result.errorCode ?? result.decision,
+      target?.kind === 'check' && request.method === 'POST' ? seconds : undefined,
+    );
 
     // Every answer to an allowed cross-origin request carries its CORS headers, errors included.
     const cors = corsHeaders(checkOrigin(request, allowedOrigins));
@@ -572,6 +647,13 @@ export function createLivenessHandler(options: LivenessHandlerOptions = {}): Liv
     mode,
     config,
     ...(sessions ? { sessions } : {}),
+    metrics: metrics.registry,
+    get draining() {
+      return draining;
+    },
+    drain() {
+      draining = true;
+    },
     async warmUp() {
       if (local) await local.get();
     },

@@ -13,6 +13,7 @@ export {
   type NextFunction,
   type NodeAdapterOptions,
   type NodeMiddleware,
+  type LivenessNodeServer,
   type NodeServerOptions,
 } from './node.js';
 export {
@@ -42,6 +43,7 @@ export {
   createMemoryStore,
   createRedisStore,
   StoreFullError,
+  StoreUnavailableError,
   type LivenessStore,
   type MemoryStoreOptions,
   type RedisClientLike,

@@ -34,6 +34,10 @@ export type Outcome =
   | 'busy'
   | 'too-many-uploads'
   | 'store-full'
+  | 'store-unavailable'
+  | 'shutting-down'
+  | 'ready'
+  | 'not-ready'
   | 'unsupported-media-type'
   | 'host-rejected'
   | 'body-timeout'
@@ -86,6 +90,8 @@ export interface AdminLogRecord {
     | 'unauthorized'
     | 'rate-limited'
     | 'store-full'
+    | 'store-unavailable'
+    | 'metrics'
     | 'internal-error';
   readonly clientAddress?: string;
   readonly detail?: string;

@@ -309,6 +309,17 @@ export function toNodeMiddleware(
 
 export interface NodeServerOptions extends LivenessHandlerOptions, NodeAdapterOptions {}
 
+export interface LivenessNodeServer extends Server {
+  readonly handler: LivenessHandler;
+  /**
+   * A graceful stop: stops accepting connections, closes the idle ones, answers every new request on an open
+   * connection 503 `SHUTTING_DOWN` (`handler.drain()`), lets the requests in flight finish, then closes every
+   * connection and the server. Past `timeoutMs` (default 10 000) the connections still busy are cut. Resolves
+   * once the server is closed, with the number of requests cut.
+   */
+  shutdown(timeoutMs?: number): Promise<{ cut: number }>;
+}
+
 /**
  * A `node:http` server for a handler (or for the options to make one). Requests outside `path` get 404 JSON.
  * Call `server.listen(port)`; `server.close()` also closes the handler's local backend.
@@ -316,7 +327,7 @@ export interface NodeServerOptions extends LivenessHandlerOptions, NodeAdapterOp
 export function createNodeServer(
   handlerOrOptions: LivenessHandler | NodeServerOptions = {},
   adapterOptions: NodeAdapterOptions = {},
-): Server & { handler: LivenessHandler } {
+): LivenessNodeServer {
   const handler = typeof handlerOrOptions === 'function' ? handlerOrOptions : createLivenessHandler(handlerOrOptions);
   const adapter = typeof handlerOrOptions === 'function' ? adapterOptions : { ...handlerOrOptions, ...adapterOptions };
   const middleware = toNodeMiddleware(handler, adapter);
@@ -324,5 +335,35 @@ export function createNodeServer(
   server.on('close', () => {
     void handler.close();
   });
-  return Object.assign(server, { handler });
+  // Requests whose answer is not yet sent: a shutdown waits for them.
+  let active = 0;
+  let stopping: Promise<{ cut: number }> | undefined;
+  let idle = (): void => undefined;
+  server.on('request', (_req: IncomingMessage, res: ServerResponse) => {
+    active += 1;
+    res.once('close', () => {
+      active -= 1;
+      if (active === 0) idle();
+    });
+  });
+  const shutdown = (timeoutMs = 10_000): Promise<{ cut: number }> => {
+    if (!Number.isFinite(timeoutMs) || timeoutMs < 0) throw new RangeError('shutdown timeout must be a finite number >= 0');
+    stopping ??= new Promise((resolve) => {
+      let cut = 0;
+      handler.drain();
+      const timer = setTimeout(() => {
+        cut = active;
+        server.closeAllConnections();
+      }, timeoutMs);
+      server.close(() => {
+        clearTimeout(timer);
+        resolve({ cut });
+      });
+      // Every answer is sent: the connections left are idle keep-alive ones (or have not sent a whole request).
+      idle = () => server.closeAllConnections();
+      if (active === 0) idle();
+    });
+    return stopping;
+  };
+  return Object.assign(server, { handler, shutdown });
 }

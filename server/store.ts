@@ -36,6 +36,18 @@ function checkTtl(ttlMs: number): void {
   if (!Number.isFinite(ttlMs) || ttlMs < 1) throw new RangeError(`store TTL must be a finite number >= 1 ms, got ${String(ttlMs)}`);
 }
 
+/**
+ * Thrown by a store that cannot be reached (connection refused or lost, a command not answered in time); the
+ * handler and the session routes answer it with 503 `STORE_UNAVAILABLE` and `Retry-After`, and nothing passes.
+ */
+export class StoreUnavailableError extends Error {
+  readonly code = 'STORE_UNAVAILABLE';
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'StoreUnavailableError';
+  }
+}
+
 /** Thrown by a store with no room left for a key; the handler and the session routes answer it with 503. */
 export class StoreFullError extends Error {
   readonly code = 'SESSION_STORE_FULL';
@@ -157,6 +169,30 @@ return redis.call('LRANGE', KEYS[1], -keep, -2)`;
 export interface RedisStoreOptions {
   /** Prefixed to every key. Default `liveness:`. */
   prefix?: string;
+  /**
+   * When Redis has answered nothing at all for this many milliseconds (gone, or hung), a command waiting fails
+   * with `StoreUnavailableError` and the request gets 503 instead of waiting on. A busy Redis that keeps answering
+   * other commands is not unavailable. Default 2000. A command that failed so may still reach Redis later (every
+   * write is single-use or a counter: at worst an attempt is counted that never ran, or a session is decided
+   * though its check was answered 503; the session result is the truth).
+   */
+  commandTimeoutMs?: number;
+}
+
+/** Redis answers that mean "not now" rather than "wrong command": loading, failing over, a cluster slot moving. */
+const TRANSIENT_REPLY = /^(?:LOADING|BUSY|MASTERDOWN|CLUSTERDOWN|TRYAGAIN|READONLY)\b/;
+
+/**
+ * A Redis reply error (a command Redis refused) is thrown as it is: a bug or a misconfiguration. Anything else
+ * (connection refused or closed, retries exhausted, the offline queue off) and transient replies mean the store
+ * is unreachable.
+ */
+function unavailable(error: unknown, op: string): unknown {
+  if (error instanceof StoreUnavailableError || error instanceof StoreFullError) return error;
+  const e = error as { name?: unknown; message?: unknown } | null;
+  const message = typeof e?.message === 'string' ? e.message : String(error);
+  if (e?.name === 'ReplyError' && !TRANSIENT_REPLY.test(message)) return error;
+  return new StoreUnavailableError(`Redis ${op} failed: ${message.slice(0, 200)}`, { cause: error });
 }
 
 /**
@@ -169,26 +205,76 @@ export function createRedisStore(client: RedisClientLike, options: RedisStoreOpt
     throw new TypeError('createRedisStore needs an ioredis client (new Redis(url))');
   }
   const prefix = options.prefix ?? 'liveness:';
+  const timeoutMs = options.commandTimeoutMs ?? 2000;
+  if (!Number.isFinite(timeoutMs) || !(timeoutMs > 0)) throw new RangeError('commandTimeoutMs must be a finite number > 0');
+  /** When Redis last answered a command of this store (a reply or a reply error), from `performance.now()`. */
+  let lastAnswer = performance.now();
+  /**
+   * One command, its failures sorted into unreachable and refused. It fails as unreachable once Redis has answered
+   * nothing at all for `timeoutMs`: a Redis that is gone or hangs, not one that is busy (while other commands get
+   * their answers, a slow one waits on, in order behind them).
+   */
+  const run = <T>(op: string, command: () => Promise<T>): Promise<T> => {
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    let immediate: ReturnType<typeof setImmediate> | undefined;
+    const late = new Promise<never>((_, reject) => {
+      const check = (): void => {
+        const quiet = performance.now() - lastAnswer;
+        if (quiet < timeoutMs) {
+          timer = setTimeout(check, timeoutMs - quiet);
+          return;
+        }
+        // Rejected after the next poll phase, not at once: an answer already received while the event loop was
+        // busy (a loaded process runs its timers late) is read first and wins.
+        immediate = setImmediate(() => reject(new StoreUnavailableError(`Redis answered nothing for ${timeoutMs} ms (${op})`)));
+      };
+      timer = setTimeout(check, timeoutMs);
+    });
+    let pending: Promise<T>;
+    try {
+      pending = command();
+    } catch (error) {
+      pending = Promise.reject(error);
+    }
+    const answered = pending.then(
+      (value) => {
+        lastAnswer = performance.now();
+        return value;
+      },
+      (error: unknown) => {
+        if ((error as { name?: unknown } | null)?.name === 'ReplyError') lastAnswer = performance.now();
+        throw error;
+      },
+    );
+    return Promise.race([answered, late])
+      .catch((error: unknown) => {
+        throw unavailable(error, op);
+      })
+      .finally(() => {
+        clearTimeout(timer);
+        if (immediate) clearImmediate(immediate);
+      });
+  };
   return {
     async add(key, value, ttlMs) {
       checkTtl(ttlMs);
-      return (await client.set(prefix + key, value, 'PX', Math.ceil(ttlMs), 'NX')) === 'OK';
+      return (await run('SET', () => client.set(prefix + key, value, 'PX', Math.ceil(ttlMs), 'NX'))) === 'OK';
     },
     async get(key) {
-      return client.get(prefix + key);
+      return run('GET', () => client.get(prefix + key));
     },
     async increment(key, ttlMs) {
       checkTtl(ttlMs);
-      const n = Number(await client.eval(INCREMENT, 1, prefix + key, Math.ceil(ttlMs)));
+      const n = Number(await run('EVAL', () => client.eval(INCREMENT, 1, prefix + key, Math.ceil(ttlMs))));
       if (!Number.isSafeInteger(n)) throw new Error('Redis answered a counter that is not an integer');
       return n;
     },
     async remove(keys) {
-      if (keys.length > 0) await client.del(...keys.map((key) => prefix + key));
+      if (keys.length > 0) await run('DEL', () => client.del(...keys.map((key) => prefix + key)));
     },
     async push(key, value, ttlMs, keep) {
       checkTtl(ttlMs);
-      const items = await client.eval(PUSH, 1, prefix + key, value, Math.ceil(ttlMs), keep);
+      const items = await run('EVAL', () => client.eval(PUSH, 1, prefix + key, value, Math.ceil(ttlMs), keep));
       return Array.isArray(items) ? items.map(String) : [];
     },
   };

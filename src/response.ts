@@ -30,8 +30,9 @@ export type Outcome =
 const BACKEND_CODES: ReadonlySet<string> = new Set(['FACE_NOT_DETECTED', 'FACE_TOO_SMALL', 'INVALID_IMAGE_PAYLOAD']);
 
 /**
- * Refusals of `liveness-capture/server` before any model call (401, 409, 410), by `error_code`: the session is
- * not usable (the page needs a new one), or this exact image was already checked in another session.
+ * Refusals of `liveness-capture/server` before any model call (401, 409, 410, 503), by `error_code`: the session
+ * is not usable (the page needs a new one), this exact image was already checked in another session, or the
+ * server's session store is unreachable for a moment.
  */
 const REFUSAL_CODES: ReadonlyMap<string, LivenessErrorCode> = new Map([
   ['SESSION_REQUIRED', 'SESSION_INVALID'],
@@ -39,6 +40,7 @@ const REFUSAL_CODES: ReadonlyMap<string, LivenessErrorCode> = new Map([
   ['SESSION_EXPIRED', 'SESSION_INVALID'],
   ['SESSION_CLOSED', 'SESSION_INVALID'],
   ['IMAGE_REPLAYED', 'IMAGE_REPLAYED'],
+  ['STORE_UNAVAILABLE', 'STORE_UNAVAILABLE'],
 ]);
 
 /** Messages of current and older deployments, lower-cased and trimmed, for answers without `error_code`. */
@@ -80,7 +82,7 @@ export function assertThreshold(threshold: unknown): asserts threshold is number
  * - 200, `success: false` with a known `error_code` (or, for older deployments, a known `message`) →
  *   `FACE_NOT_DETECTED`, `FACE_TOO_SMALL` or `INVALID_IMAGE_PAYLOAD`.
  * - A session refusal (`error_code` `SESSION_REQUIRED`, `SESSION_UNKNOWN`, `SESSION_EXPIRED`, `SESSION_CLOSED`) →
- *   `SESSION_INVALID`; `IMAGE_REPLAYED` → `IMAGE_REPLAYED`.
+ *   `SESSION_INVALID`; `IMAGE_REPLAYED` → `IMAGE_REPLAYED`; 503 `STORE_UNAVAILABLE` → `STORE_UNAVAILABLE`.
  * - 413 → `PAYLOAD_TOO_LARGE`; 401/403 → `UNAUTHORIZED`; 429 → `RATE_LIMITED`; any other non-2xx → `SERVER_ERROR`.
  * - Anything else → `INVALID_RESPONSE`.
  *

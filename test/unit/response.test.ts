@@ -141,6 +141,18 @@ describe('interpretResponse: HTTP errors', () => {
     expect(e.recoverable).to.equal(true);
   });
 
+  it('503 STORE_UNAVAILABLE → STORE_UNAVAILABLE, recoverable (try again shortly)', () => {
+    const body = { success: false, message: 'The session store cannot be reached; try again shortly', error_code: 'STORE_UNAVAILABLE' };
+    const e = error(interpretResponse({ ...raw(503, body), retryAfter: '5' }, 0.55), 'STORE_UNAVAILABLE');
+    expect(e.httpStatus).to.equal(503);
+    expect(e.recoverable).to.equal(true);
+    expect(e.response).to.deep.equal(body);
+  });
+
+  it('503 without a known code stays SERVER_ERROR', () => {
+    error(interpretResponse(raw(503, { success: false, message: 'x', error_code: 'SHUTTING_DOWN' }), 0.55), 'SERVER_ERROR');
+  });
+
   it('a refusal code in a 200 answer is not a contract row: INVALID_RESPONSE', () => {
     error(interpretResponse(raw(200, { success: false, message: 'x', error_code: 'SESSION_CLOSED' }), 0.55), 'INVALID_RESPONSE');
   });

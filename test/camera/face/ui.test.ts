@@ -331,6 +331,27 @@ describe('<liveness-capture> interface with a face in view', () => {
       expect((await backend.requests()).length).to.equal(2);
     });
 
+    it('a store outage (503 STORE_UNAVAILABLE) says so and offers Try again, which passes once the store is back', async () => {
+      const backend = await new Backend().script({
+        status: 503,
+        body: { success: false, message: 'The session store cannot be reached; try again shortly', error_code: 'STORE_UNAVAILABLE' },
+      });
+      el = await createElement({ endpoint: backend.endpoint, lang: 'en' });
+      let result = nextResult(el);
+      await el.start();
+      const event = await result;
+      expect(event.detail.code).to.equal('STORE_UNAVAILABLE');
+      expect(event.detail.httpStatus).to.equal(503);
+      expect(event.detail.recoverable).to.equal(true);
+      await el.updateComplete;
+      expect(text(part(el, 'result-error')!)).to.contain(en['error.STORE_UNAVAILABLE']);
+      await backend.script(LIVE);
+      result = nextResult(el);
+      part<HTMLButtonElement>(el, 'retry-button')!.click();
+      expect((await result).type).to.equal('liveness-pass');
+      expect((await backend.requests()).length).to.equal(2);
+    });
+
     it('the error panel names the error and offers retry only when it can help', async () => {
       const backend = await new Backend().script(FORBIDDEN);
       el = await createElement({ endpoint: backend.endpoint, lang: 'en' });
