@@ -39,6 +39,20 @@ export function keywordAttribute(fallback: string): ComplexAttributeConverter<un
   return { fromAttribute: (value: string | null) => value ?? fallback };
 }
 
+/**
+ * Attribute converter for a setting that is on unless the page turns it off, as HTML's `autocomplete="off"`:
+ * absent, empty, `on` or `true` is on; `off` or `false` is off; any other text is kept, so the check at `start()`
+ * rejects it and quotes it.
+ */
+export const onOffAttribute: ComplexAttributeConverter<unknown> = {
+  fromAttribute(value: string | null): unknown {
+    const word = value?.trim().toLowerCase() ?? 'on';
+    if (word === '' || word === 'on' || word === 'true') return true;
+    if (word === 'off' || word === 'false') return false;
+    return value;
+  },
+};
+
 /** `checks` is a space- or comma-separated list; every word is kept, so an unknown one is reported, not dropped. */
 export const checksAttribute: ComplexAttributeConverter<unknown> = {
   fromAttribute: (value: string | null): string[] => (value === null ? [...QUALITY_CHECKS] : value.split(/[\s,]+/).filter(Boolean)),

@@ -8,5 +8,6 @@ export * from './events.js';
 export { LivenessError, LIVENESS_ERROR_CODES, isRecoverable } from './errors.js';
 export type { LivenessErrorCode, LivenessErrorDetail } from './errors.js';
 export type { LivenessStatus } from './status.js';
+export type { CameraInfo, CameraKind } from './camera-kind.js';
 export type { DetectorAssets } from './assets.js';
 export type { SupportReport } from './support.js';

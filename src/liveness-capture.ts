@@ -1,13 +1,17 @@
 import { isServer, LitElement, type PropertyDeclarations, type TemplateResult } from 'lit';
 import type { DetectorAssets } from './assets.js';
-import { CAPTURE_MODES, checksAttribute, CONFIG_DEFAULTS, keywordAttribute, numberAttribute, POLITENESS, QUALITY_CHECKS } from './config-attributes.js';
+import type { CameraInfo } from './camera-kind.js';
+import { listCameras } from './cameras.js';
+import { CAPTURE_MODES, checksAttribute, CONFIG_DEFAULTS, keywordAttribute, numberAttribute, onOffAttribute, POLITENESS, QUALITY_CHECKS } from './config-attributes.js';
 import { AnnouncerController, type LineKind } from './controllers/announcer-controller.js';
+import type { CameraChoiceController, OpenedCamera } from './controllers/camera-choice.js';
 import type { CameraController } from './controllers/camera-controller.js';
 import type { FramePipelineController, PassedFrame, PipelineState } from './controllers/frame-pipeline-controller.js';
 import type { GuideController } from './controllers/guide-controller.js';
 import { VisibilityController } from './controllers/visibility-controller.js';
 import { LivenessError, type LivenessErrorDetail } from './errors.js';
 import {
+  LivenessCameraEvent,
   LivenessCaptureEvent,
   LivenessErrorEvent,
   LivenessFailEvent,
@@ -63,6 +67,8 @@ function loadAttemptModule(): Promise<AttemptModule> {
 interface Engine {
   readonly lib: AttemptModule;
   readonly camera: CameraController;
+  /** Which camera opens: the page's, the person's or the element's own choice. */
+  readonly choice: CameraChoiceController;
   readonly pipeline: FramePipelineController;
   /** The oval follows the camera's resolution, the stage's size and the face rules. */
   readonly guide: GuideController;
@@ -79,6 +85,7 @@ interface Engine {
  * @summary Camera, on-device face gate, capture and passive-liveness check in one element.
  *
  * @fires {LivenessProgressEvent} liveness-progress - The hint or the steady-hold progress changed.
+ * @fires {LivenessCameraEvent} liveness-camera - A camera opened (at start, on a switch, after a pause or an unplugged camera).
  * @fires {LivenessCaptureEvent} liveness-capture - A frame was captured and is about to be sent.
  * @fires {LivenessPassEvent} liveness-pass - The backend returned a valid `prob_real` strictly above `threshold`.
  * @fires {LivenessFailEvent} liveness-fail - The backend returned a valid `prob_real` at or below `threshold`.
@@ -99,6 +106,7 @@ interface Engine {
  * @csspart progress - The steady-hold progress bar.
  * @csspart progress-bar - The filled part of the progress bar.
  * @csspart body - The area below the camera (hint, panels, buttons).
+ * @csspart camera-select - The camera picker, shown while detecting when two or more cameras can be used.
  * @csspart hint - The live hint text (the element's single polite live region).
  * @csspart panel - Each result panel (idle, pass, fail, error).
  * @csspart result-pass - The pass panel.
@@ -158,6 +166,8 @@ export class LivenessCapture extends LitElement {
     maxRoll: { attribute: 'max-roll', converter: numberAttribute() },
     maxYaw: { attribute: 'max-yaw', converter: numberAttribute() },
     minFaceFraction: { attribute: 'min-face-fraction', converter: numberAttribute() },
+    camera: { type: String },
+    rememberCamera: { attribute: 'remember-camera', converter: onOffAttribute },
   };
 
   /** URL the captured image is POSTed to (`.../antispoofing`, `.../robust`, or your own server). Required. */
@@ -226,6 +236,17 @@ export class LivenessCapture extends LitElement {
    * 220 px in 1280x720 the detector's keypoints are too unsteady for the pose check). 0 leaves only `min-face-size`.
    */
   declare minFaceFraction: number | undefined;
+  /**
+   * The deviceId of the camera to open (one of `LivenessCapture.cameras()`). When it is gone, the element opens its
+   * own choice and says so with `fellBack: true` in `liveness-camera`. Unset: the person's last choice, else a
+   * front camera, physical before virtual, never an infrared one unless it is the only camera.
+   */
+  declare camera: string | null;
+  /**
+   * Remember the camera the person picks, for this origin (`localStorage`), and open it next time: on by default;
+   * `remember-camera="off"` (or `false` as a property) turns it off. Not used while `camera` is set.
+   */
+  declare rememberCamera: boolean;
   #status: LivenessStatus = 'idle';
   /** The attempt in progress: aborting it stops every step (camera, detector, encoder, request). */
   #attempt: AbortController | null = null;
@@ -242,6 +263,10 @@ export class LivenessCapture extends LitElement {
   #renewSession = false;
   /** `capture()` was asked while the camera was starting: the pipeline captures its first passing frame. */
   #captureQueued = false;
+  /** The person picked this camera: the detection loop opens it (see `#detect`). */
+  #cameraRequest: string | null = null;
+  /** The open camera was unplugged (the cause): the detection loop opens another or ends with CAMERA_LOST. */
+  #cameraLost: { cause: unknown } | null = null;
   /** Focus was in the element before the current update (see `#keepFocus`). */
   #focusWasInside = false;
   /** A result was reached: its panel takes focus after the next update (see `#keepFocus`). */
@@ -267,6 +292,8 @@ export class LivenessCapture extends LitElement {
     this.assetsBase = null;
     this.headers = {};
     this.messages = {};
+    this.camera = null;
+    this.rememberCamera = true;
     this.addEventListener('keydown', this.#onKeydown);
   }
 
@@ -304,6 +331,14 @@ export class LivenessCapture extends LitElement {
    */
   static supports(): SupportReport {
     return checkSupport();
+  }
+
+  /**
+   * The cameras a person may use (ids, names and kinds), once the person has allowed a camera on this origin; an
+   * empty list before (the browser names no camera then). Infrared cameras are left out unless they are the only ones.
+   */
+  static async cameras(): Promise<CameraInfo[]> {
+    return listCameras();
   }
 
   /** Where the check is: `idle | starting | detecting | capturing | submitting | passed | failed | error`. */
@@ -367,9 +402,12 @@ export class LivenessCapture extends LitElement {
     } catch (error) {
       throw new LivenessError('DETECTOR_UNAVAILABLE', `The element's camera and detector code could not be loaded: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
     }
-    this.#engine ??= {
+    if (this.#engine) return this.#engine;
+    const camera = new s.CameraController(this);
+    this.#engine = {
       lib: s,
-      camera: new s.CameraController(this),
+      camera,
+      choice: new s.CameraChoiceController(this, camera, () => this.#onCameraGone()),
       pipeline: new s.FramePipelineController(this, (state) => this.#onGuidance(state)),
       guide: new s.GuideController(this, () => ({ minFaceSize: this.minFaceSize, minFaceFraction: this.minFaceFraction })),
     };
@@ -423,7 +461,7 @@ export class LivenessCapture extends LitElement {
       video = preview;
       const loading = engine.pipeline.load(this.#assets(engine.lib), signal);
       loading.catch(() => {}); // awaited below, after the camera
-      await engine.camera.open(video, engine.lib.DEFAULT_VIDEO_CONSTRAINTS, signal);
+      this.#cameraOpened(await engine.choice.open(video, signal, { camera: this.camera || null, remember: this.rememberCamera }));
       await loading;
       signal.throwIfAborted();
     } catch (error) {
@@ -525,7 +563,19 @@ export class LivenessCapture extends LitElement {
         if (this.#paused) {
           await this.#visibility.shown(signal);
           this.#paused = false;
-          await engine.camera.open(video, engine.lib.DEFAULT_VIDEO_CONSTRAINTS, signal);
+          this.#cameraOpened(await engine.choice.reopen(video, signal));
+        }
+        const picked = this.#cameraRequest;
+        const lost = this.#cameraLost;
+        this.#cameraRequest = null;
+        this.#cameraLost = null;
+        if (picked !== null) {
+          this.#cameraOpened(await engine.choice.choose(video, signal, picked, !this.camera && this.rememberCamera));
+          continue;
+        }
+        if (lost) {
+          this.#cameraOpened(await engine.choice.replace(video, signal, lost.cause));
+          continue;
         }
         const run = engine.pipeline.run({
           video,
@@ -541,9 +591,36 @@ export class LivenessCapture extends LitElement {
         this.#captureQueued = false;
         return await run;
       } catch (error) {
-        if (!this.#paused || signal.aborted) throw error;
+        if (signal.aborted) throw error;
+        // A pause or a camera switch stopped the run: the loop goes on with the same attempt.
+        if (this.#paused || this.#cameraRequest !== null || this.#cameraLost) continue;
+        if (error instanceof LivenessError && error.code === 'CAMERA_LOST' && engine.choice.ended) {
+          this.#cameraLost = { cause: error };
+          continue;
+        }
+        throw error;
       }
     }
+  }
+
+  /** A camera opened: tell the page which one. */
+  #cameraOpened(opened: OpenedCamera): void {
+    const { deviceId, label, kind, fellBack } = opened;
+    this.dispatchEvent(new LivenessCameraEvent({ deviceId, label, kind, fellBack }));
+  }
+
+  /** The person picked a camera while detecting: stop looking and open it (the attempt and its session go on). */
+  #chooseCamera(deviceId: string): void {
+    if (this.#status !== 'detecting' || !this.#attempt || deviceId === this.#engine?.choice.current?.deviceId) return;
+    this.#cameraRequest = deviceId;
+    this.#engine?.pipeline.stop();
+  }
+
+  /** The open camera left the device list while detecting: the detection loop replaces it. */
+  #onCameraGone(): void {
+    if (this.#status !== 'detecting' || !this.#attempt || this.#paused) return;
+    this.#cameraLost = { cause: new LivenessError('CAMERA_LOST', 'The camera stopped: it was unplugged.') };
+    this.#engine?.pipeline.stop();
   }
 
   /** The page was hidden: while detecting, stop looking and release the camera (see `#detect`). */
@@ -558,10 +635,13 @@ export class LivenessCapture extends LitElement {
   #cancel(): void {
     this.#paused = false;
     this.#captureQueued = false;
+    this.#cameraRequest = null;
+    this.#cameraLost = null;
     this.#attempt?.abort(new DOMException('The liveness check was stopped.', 'AbortError'));
     this.#attempt = null;
     this.#engine?.pipeline.stop();
     this.#engine?.camera.close();
+    this.#engine?.choice.release();
     this.#loading = false;
     this.#setSnapshot(null);
     this.#setHint(null);
@@ -640,8 +720,11 @@ export class LivenessCapture extends LitElement {
   }
 
   #afterResult(): void {
+    this.#cameraRequest = null;
+    this.#cameraLost = null;
     this.#engine?.pipeline.stop();
     this.#engine?.camera.close();
+    this.#engine?.choice.release();
     this.#setHint(null);
     this.#focusResult = true;
   }
@@ -692,8 +775,15 @@ export class LivenessCapture extends LitElement {
         slotted: isServer ? [] : [...this.children].map((c) => c.getAttribute('slot') ?? ''),
         politeness: (POLITENESS as readonly string[]).includes(this.politeness) ? this.politeness : 'polite',
         ...(this.#error ? { error: this.#error } : {}),
+        cameras: this.#engine?.choice.cameras ?? [],
+        camera: this.#cameraRequest ?? this.#engine?.choice.current?.deviceId ?? null,
       },
-      { start: () => void this.start(), stop: () => this.stop(), capture: () => this.capture() },
+      {
+        start: () => void this.start(),
+        stop: () => this.stop(),
+        capture: () => this.capture(),
+        chooseCamera: (deviceId) => this.#chooseCamera(deviceId),
+      },
     );
   }
 }

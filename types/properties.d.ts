@@ -47,4 +47,8 @@ export interface LivenessCaptureProperties {
   maxYaw?: LivenessCapture['maxYaw'];
   /** Smallest face, as a share of the frame's longer side, before "move closer" stops (default 0.18: below about 220 px in 1280x720 the detector's keypoints are too unsteady for the pose check). 0 leaves only `min-face-size`. */
   minFaceFraction?: LivenessCapture['minFaceFraction'];
+  /** The deviceId of the camera to open (one of `LivenessCapture.cameras()`). When it is gone, the element opens its own choice and says so with `fellBack: true` in `liveness-camera`. Unset: the person's last choice, else a front camera, physical before virtual, never an infrared one unless it is the only camera. */
+  camera?: LivenessCapture['camera'];
+  /** Remember the camera the person picks, for this origin (`localStorage`), and open it next time: on by default; `remember-camera="off"` (or `false` as a property) turns it off. Not used while `camera` is set. */
+  rememberCamera?: LivenessCapture['rememberCamera'];
 }

@@ -46,6 +46,7 @@ export const en = {
   'label.score': 'Score: {score}',
   'label.error-code': 'Error code: {code}',
   'label.progress': 'Getting ready for the photo',
+  'label.camera': 'Camera',
   countdown: 'Hold still… {seconds}',
   progress: '{percent}% ready',
 

@@ -38,6 +38,7 @@ export const ar: Messages = {
   'label.score': 'النتيجة: {score}',
   'label.error-code': 'رمز الخطأ: {code}',
   'label.progress': 'التحضير لالتقاط الصورة',
+  'label.camera': 'الكاميرا',
   countdown: 'لا تتحرك… {seconds}',
   progress: 'التقدّم: {percent}٪',
 

@@ -39,6 +39,7 @@ export const de: Messages = {
   'label.score': 'Punktzahl: {score}',
   'label.error-code': 'Fehlercode: {code}',
   'label.progress': 'Foto wird vorbereitet',
+  'label.camera': 'Kamera',
   countdown: 'Nicht bewegen… {seconds}',
   progress: 'Fortschritt: {percent}\u00a0%',
 

@@ -38,6 +38,7 @@ export const es: Messages = {
   'label.score': 'Puntuación: {score}',
   'label.error-code': 'Código de error: {code}',
   'label.progress': 'Preparando la foto',
+  'label.camera': 'Cámara',
   countdown: 'No te muevas… {seconds}',
   progress: 'Progreso: {percent}\u00a0%',
 

@@ -38,6 +38,7 @@ export const fr: Messages = {
   'label.score': 'Score\u00a0: {score}',
   'label.error-code': 'Code d’erreur\u00a0: {code}',
   'label.progress': 'Préparation de la photo',
+  'label.camera': 'Caméra',
   countdown: 'Ne bougez plus… {seconds}',
   progress: 'Progression\u00a0: {percent}\u00a0%',
 

@@ -38,6 +38,7 @@ export const hi: Messages = {
   'label.score': 'स्कोर: {score}',
   'label.error-code': 'त्रुटि कोड: {code}',
   'label.progress': 'फ़ोटो की तैयारी',
+  'label.camera': 'कैमरा',
   countdown: 'हिलें नहीं… {seconds}',
   progress: '{percent}% तैयार',
 

@@ -38,6 +38,7 @@ export const pt: Messages = {
   'label.score': 'Pontuação: {score}',
   'label.error-code': 'Código do erro: {code}',
   'label.progress': 'Preparando a foto',
+  'label.camera': 'Câmera',
   countdown: 'Não se mexa… {seconds}',
   progress: 'Progresso: {percent}%',
 
