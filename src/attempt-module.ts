@@ -8,4 +8,8 @@ export { CameraController } from './controllers/camera-controller.js';
 export { preloadDetector } from './controllers/detector-controller.js';
 export { FramePipelineController } from './controllers/frame-pipeline-controller.js';
 export { GuideController } from './controllers/guide-controller.js';
+export { IntegrityRecorder } from './controllers/integrity-recorder.js';
+export { CAPTURE_HEADER, captureHeader, integrityReport } from './integrity.js';
+export { estimatePose } from './quality.js';
+export { VERSION } from './version.js';
 export { checkLiveness } from './liveness-check.js';

@@ -12,11 +12,13 @@ export const CONFIG_DEFAULTS = {
   holdMs: DEFAULT_HOLD_MS,
   maxFps: DEFAULT_MAX_FPS,
   requestTimeout: 30_000,
+  virtualCamera: 'flag',
 } as const;
 
 export const CAPTURE_MODES = ['auto', 'manual'] as const;
 export const QUALITY_CHECKS = ['brightness', 'sharpness', 'pose'] as const;
 export const POLITENESS = ['polite', 'assertive', 'off'] as const;
+export const VIRTUAL_CAMERA_POLICIES = ['allow', 'flag', 'block'] as const;
 
 /**
  * Attribute converter for numbers. Lit's own `Number` converter turns `threshold=""` into 0 and `threshold="abc"`

@@ -1,7 +1,7 @@
 // The element's configuration, checked when `start()` is called, before the camera opens. Pure: no DOM globals
 // at import time (`Headers` and `URL` are used only when a check runs).
 import { LivenessError } from './errors.js';
-import { CAPTURE_MODES, POLITENESS, QUALITY_CHECKS } from './config-attributes.js';
+import { CAPTURE_MODES, POLITENESS, QUALITY_CHECKS, VIRTUAL_CAMERA_POLICIES } from './config-attributes.js';
 
 /** The attribute-backed settings `start()` checks, as the element holds them (any value a page may have set). */
 export interface LivenessConfig {
@@ -26,6 +26,7 @@ export interface LivenessConfig {
   minFaceFraction: unknown;
   camera: unknown;
   rememberCamera: unknown;
+  virtualCamera: unknown;
 }
 
 export { CAPTURE_MODES, checksAttribute, CONFIG_DEFAULTS, keywordAttribute, numberAttribute, onOffAttribute, QUALITY_CHECKS } from './config-attributes.js';
@@ -128,6 +129,9 @@ export function configProblems(config: LivenessConfig, baseURI: string): string[
   const { camera } = config;
   if (camera !== null && camera !== undefined && typeof camera !== 'string') {
     problems.push(`camera must be a deviceId string (see LivenessCapture.cameras()), not ${typeof camera}`);
+  }
+  if (!(VIRTUAL_CAMERA_POLICIES as readonly unknown[]).includes(config.virtualCamera)) {
+    problems.push(`${shown('virtual-camera', config.virtualCamera)} must be "allow", "flag" or "block"`);
   }
   if (typeof config.rememberCamera !== 'boolean') {
     problems.push(`${shown('remember-camera', config.rememberCamera)} must be "on" or "off"`);

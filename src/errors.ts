@@ -22,6 +22,7 @@ export const LIVENESS_ERROR_CODES = [
   'INVALID_CONFIG',
   'SESSION_INVALID',
   'IMAGE_REPLAYED',
+  'VIRTUAL_CAMERA',
 ] as const;
 
 export type LivenessErrorCode = (typeof LIVENESS_ERROR_CODES)[number];
@@ -48,6 +49,7 @@ const RECOVERABLE: Record<LivenessErrorCode, boolean> = {
   INVALID_CONFIG: false,
   SESSION_INVALID: false,
   IMAGE_REPLAYED: true,
+  VIRTUAL_CAMERA: true,
 };
 
 /** Default English messages; the UI may show localized text, but event details carry these. */
@@ -73,6 +75,7 @@ const MESSAGES: Record<LivenessErrorCode, string> = {
   SESSION_INVALID:
     'The liveness session is missing, unknown, expired or already decided; the page must open a new one.',
   IMAGE_REPLAYED: 'The liveness service already checked this exact image in another session.',
+  VIRTUAL_CAMERA: 'The camera is a virtual camera (software that makes up its picture), which this page does not accept.',
 };
 
 export function isRecoverable(code: LivenessErrorCode): boolean {

@@ -1,5 +1,6 @@
 import type { CameraKind } from './camera-kind.js';
 import type { LivenessErrorDetail } from './errors.js';
+import type { IntegrityReport } from './integrity.js';
 
 /** A face box in the captured image's pixels (never mirrored). */
 export interface FaceBox {
@@ -20,6 +21,11 @@ export interface LivenessCaptureDetail {
    * run it in this browser (the console says why, once).
    */
   readonly detectorThread: 'worker' | 'main';
+  /**
+   * What the element saw of the camera during the attempt (`v: 1`): the camera's label and kind, its settings, its
+   * track's events and the flags raised. Reported by the client: a signal, never a proof (docs/cameras.md).
+   */
+  readonly integrity: IntegrityReport;
 }
 
 /** Detail of a `liveness-camera` event: the camera that just opened. */

@@ -2,12 +2,13 @@ import { isServer, LitElement, type PropertyDeclarations, type TemplateResult } 
 import type { DetectorAssets } from './assets.js';
 import type { CameraInfo } from './camera-kind.js';
 import { listCameras } from './cameras.js';
-import { CAPTURE_MODES, checksAttribute, CONFIG_DEFAULTS, keywordAttribute, numberAttribute, onOffAttribute, POLITENESS, QUALITY_CHECKS } from './config-attributes.js';
+import { CAPTURE_MODES, checksAttribute, CONFIG_DEFAULTS, keywordAttribute, numberAttribute, onOffAttribute, POLITENESS, QUALITY_CHECKS, VIRTUAL_CAMERA_POLICIES } from './config-attributes.js';
 import { AnnouncerController, type LineKind } from './controllers/announcer-controller.js';
 import type { CameraChoiceController, OpenedCamera } from './controllers/camera-choice.js';
 import type { CameraController } from './controllers/camera-controller.js';
 import type { FramePipelineController, PassedFrame, PipelineState } from './controllers/frame-pipeline-controller.js';
 import type { GuideController } from './controllers/guide-controller.js';
+import type { IntegrityRecorder } from './controllers/integrity-recorder.js';
 import { VisibilityController } from './controllers/visibility-controller.js';
 import { LivenessError, type LivenessErrorDetail } from './errors.js';
 import {
@@ -21,6 +22,7 @@ import {
   type LivenessResultDetail,
 } from './events.js';
 import type { GuidanceOptions } from './guidance.js';
+import type { IntegrityReport } from './integrity.js';
 import { catalogLoaded, isRtl, languageOf, loadCatalog, messagesFor, resolveLanguage, type MessageKey } from './i18n/localize.js';
 import { canTransition, isFinal, type LivenessStatus } from './status.js';
 import { checkSupport, type SupportReport } from './support.js';
@@ -30,6 +32,7 @@ import { styles } from './styles.js';
 export type CaptureMode = (typeof CAPTURE_MODES)[number];
 export type QualityCheck = (typeof QUALITY_CHECKS)[number];
 export type Politeness = (typeof POLITENESS)[number];
+export type VirtualCameraPolicy = (typeof VIRTUAL_CAMERA_POLICIES)[number];
 
 /** What a {@link SessionProvider} is asked. */
 export interface SessionRequest {
@@ -72,6 +75,8 @@ interface Engine {
   readonly pipeline: FramePipelineController;
   /** The oval follows the camera's resolution, the stage's size and the face rules. */
   readonly guide: GuideController;
+  /** What happens to the camera during an attempt, for the integrity report. */
+  readonly integrity: IntegrityRecorder;
 }
 
 /**
@@ -168,6 +173,8 @@ export class LivenessCapture extends LitElement {
     minFaceFraction: { attribute: 'min-face-fraction', converter: numberAttribute() },
     camera: { type: String },
     rememberCamera: { attribute: 'remember-camera', converter: onOffAttribute },
+    virtualCamera: { attribute: 'virtual-camera', converter: keywordAttribute(CONFIG_DEFAULTS.virtualCamera) },
+    integrityHeader: { attribute: 'integrity-header', type: Boolean },
   };
 
   /** URL the captured image is POSTed to (`.../antispoofing`, `.../robust`, or your own server). Required. */
@@ -247,6 +254,18 @@ export class LivenessCapture extends LitElement {
    * `remember-camera="off"` (or `false` as a property) turns it off. Not used while `camera` is set.
    */
   declare rememberCamera: boolean;
+  /**
+   * A virtual camera (OBS, Snap Camera, …; see docs/cameras.md): `flag` (default) uses it and reports the
+   * `virtual-camera` flag in `detail.integrity`; `allow` uses it without the flag; `block` refuses it before
+   * detection with the recoverable `VIRTUAL_CAMERA`, offering the other cameras. Anything else is `INVALID_CONFIG`.
+   */
+  declare virtualCamera: VirtualCameraPolicy;
+  /**
+   * Send the integrity report with the check as the `x-liveness-capture` header even without a `session` (with a
+   * `session` it is always sent). Off by default: a bare SpoofSense endpoint would refuse the unknown header's
+   * CORS pre-flight.
+   */
+  declare integrityHeader: boolean;
   #status: LivenessStatus = 'idle';
   /** The attempt in progress: aborting it stops every step (camera, detector, encoder, request). */
   #attempt: AbortController | null = null;
@@ -267,6 +286,8 @@ export class LivenessCapture extends LitElement {
   #cameraRequest: string | null = null;
   /** The open camera was unplugged (the cause): the detection loop opens another or ends with CAMERA_LOST. */
   #cameraLost: { cause: unknown } | null = null;
+  /** After VIRTUAL_CAMERA: the camera the retry opens (the person may change it in the error panel's picker). */
+  #nextCamera: string | null = null;
   /** Focus was in the element before the current update (see `#keepFocus`). */
   #focusWasInside = false;
   /** A result was reached: its panel takes focus after the next update (see `#keepFocus`). */
@@ -294,6 +315,8 @@ export class LivenessCapture extends LitElement {
     this.messages = {};
     this.camera = null;
     this.rememberCamera = true;
+    this.virtualCamera = CONFIG_DEFAULTS.virtualCamera;
+    this.integrityHeader = false;
     this.addEventListener('keydown', this.#onKeydown);
   }
 
@@ -408,6 +431,7 @@ export class LivenessCapture extends LitElement {
       lib: s,
       camera,
       choice: new s.CameraChoiceController(this, camera, () => this.#onCameraGone()),
+      integrity: new s.IntegrityRecorder(this),
       pipeline: new s.FramePipelineController(this, (state) => this.#onGuidance(state)),
       guide: new s.GuideController(this, () => ({ minFaceSize: this.minFaceSize, minFaceFraction: this.minFaceFraction })),
     };
@@ -461,7 +485,11 @@ export class LivenessCapture extends LitElement {
       video = preview;
       const loading = engine.pipeline.load(this.#assets(engine.lib), signal);
       loading.catch(() => {}); // awaited below, after the camera
-      this.#cameraOpened(await engine.choice.open(video, signal, { camera: this.camera || null, remember: this.rememberCamera }));
+      engine.integrity.begin();
+      const next = this.#nextCamera;
+      this.#nextCamera = null;
+      const opened = await engine.choice.open(video, signal, { camera: next ?? (this.camera || null), remember: this.rememberCamera });
+      this.#cameraOpened(engine, next && this.camera && opened.deviceId !== this.camera ? { ...opened, fellBack: true } : opened);
       await loading;
       signal.throwIfAborted();
     } catch (error) {
@@ -517,8 +545,22 @@ export class LivenessCapture extends LitElement {
     const { signal } = attempt;
     try {
       const passed = await this.#detect(video, signal, engine);
+      const integrity = this.#integrityReport(engine);
+      engine.integrity.end();
       this.#setStatus('capturing');
       engine.camera.close();
+      const pose = engine.lib.estimatePose(passed.face);
+      const quality = {
+        faceBox: passed.face.box,
+        brightness: passed.quality?.brightness,
+        sharpness: passed.quality?.sharpness,
+        roll: passed.quality?.roll ?? pose.roll,
+        yaw: passed.quality?.yaw ?? pose.yaw,
+      };
+      // The report travels only to a server that expects it: one that opened a session, or a page that opted in.
+      const report: Record<string, string> = this.session || this.integrityHeader
+        ? { [engine.lib.CAPTURE_HEADER]: engine.lib.captureHeader(engine.lib.VERSION, integrity, quality) }
+        : {};
       const outcome = await engine.lib.checkLiveness({
         frame: passed.canvas,
         faceBox: passed.face.box,
@@ -527,7 +569,7 @@ export class LivenessCapture extends LitElement {
         threshold: this.threshold,
         apiKey: this.apiKey,
         session: this.session,
-        headers: this.headers,
+        headers: { ...this.headers, ...report },
         timeoutMs: this.requestTimeout,
         signal,
         onEncoded: (encoded) => {
@@ -538,6 +580,7 @@ export class LivenessCapture extends LitElement {
             height: encoded.height,
             faceBox: encoded.faceBox,
             detectorThread: engine.pipeline.thread ?? 'main',
+            integrity,
           }));
           // A listener may have stopped the element.
           if (!signal.aborted) this.#setStatus('submitting');
@@ -563,18 +606,18 @@ export class LivenessCapture extends LitElement {
         if (this.#paused) {
           await this.#visibility.shown(signal);
           this.#paused = false;
-          this.#cameraOpened(await engine.choice.reopen(video, signal));
+          this.#cameraOpened(engine, await engine.choice.reopen(video, signal));
         }
         const picked = this.#cameraRequest;
         const lost = this.#cameraLost;
         this.#cameraRequest = null;
         this.#cameraLost = null;
         if (picked !== null) {
-          this.#cameraOpened(await engine.choice.choose(video, signal, picked, !this.camera && this.rememberCamera));
+          this.#cameraOpened(engine, await engine.choice.choose(video, signal, picked, !this.camera && this.rememberCamera));
           continue;
         }
         if (lost) {
-          this.#cameraOpened(await engine.choice.replace(video, signal, lost.cause));
+          this.#cameraOpened(engine, await engine.choice.replace(video, signal, lost.cause));
           continue;
         }
         const run = engine.pipeline.run({
@@ -603,14 +646,43 @@ export class LivenessCapture extends LitElement {
     }
   }
 
-  /** A camera opened: tell the page which one. */
-  #cameraOpened(opened: OpenedCamera): void {
+  /** A camera opened: record it, tell the page which one, and refuse a virtual one under `virtual-camera="block"`. */
+  #cameraOpened(engine: Engine, opened: OpenedCamera): void {
+    const track = engine.camera.stream?.getVideoTracks()[0];
+    if (track) engine.integrity.watch(track);
     const { deviceId, label, kind, fellBack } = opened;
     this.dispatchEvent(new LivenessCameraEvent({ deviceId, label, kind, fellBack }));
+    if (kind === 'virtual' && this.virtualCamera === 'block') {
+      // The retry opens the best other camera; the error panel's picker lets the person choose another.
+      this.#nextCamera = this.#otherCameras()[0]?.deviceId ?? null;
+      throw new LivenessError('VIRTUAL_CAMERA', `"${label}" is a virtual camera, and virtual-camera="block" refuses it.`);
+    }
+  }
+
+  /** Cameras the person may pick: under `virtual-camera="block"`, no virtual ones. */
+  #otherCameras(): CameraInfo[] {
+    const all = this.#engine?.choice.cameras ?? [];
+    return this.virtualCamera === 'block' ? all.filter((c) => c.kind !== 'virtual') : [...all];
+  }
+
+  /** The integrity report of the frame about to be captured (read before the camera closes). */
+  #integrityReport(engine: Engine): IntegrityReport {
+    const track = engine.camera.stream?.getVideoTracks()[0];
+    const camera = engine.choice.current ?? { label: track?.label ?? '', kind: 'unknown' as const };
+    return engine.lib.integrityReport({
+      camera: { label: camera.label, kind: camera.kind },
+      settings: track?.getSettings() ?? {},
+      events: engine.integrity.events,
+      virtualCamera: (VIRTUAL_CAMERA_POLICIES as readonly string[]).includes(this.virtualCamera) ? this.virtualCamera : 'flag',
+    });
   }
 
   /** The person picked a camera while detecting: stop looking and open it (the attempt and its session go on). */
   #chooseCamera(deviceId: string): void {
+    if (this.#status === 'error' && this.#error?.code === 'VIRTUAL_CAMERA') {
+      this.#nextCamera = deviceId;
+      return;
+    }
     if (this.#status !== 'detecting' || !this.#attempt || deviceId === this.#engine?.choice.current?.deviceId) return;
     this.#cameraRequest = deviceId;
     this.#engine?.pipeline.stop();
@@ -642,6 +714,7 @@ export class LivenessCapture extends LitElement {
     this.#engine?.pipeline.stop();
     this.#engine?.camera.close();
     this.#engine?.choice.release();
+    this.#engine?.integrity.end();
     this.#loading = false;
     this.#setSnapshot(null);
     this.#setHint(null);
@@ -725,6 +798,7 @@ export class LivenessCapture extends LitElement {
     this.#engine?.pipeline.stop();
     this.#engine?.camera.close();
     this.#engine?.choice.release();
+    this.#engine?.integrity.end();
     this.#setHint(null);
     this.#focusResult = true;
   }
@@ -775,8 +849,8 @@ export class LivenessCapture extends LitElement {
         slotted: isServer ? [] : [...this.children].map((c) => c.getAttribute('slot') ?? ''),
         politeness: (POLITENESS as readonly string[]).includes(this.politeness) ? this.politeness : 'polite',
         ...(this.#error ? { error: this.#error } : {}),
-        cameras: this.#engine?.choice.cameras ?? [],
-        camera: this.#cameraRequest ?? this.#engine?.choice.current?.deviceId ?? null,
+        cameras: this.#otherCameras(),
+        camera: this.#status === 'error' ? this.#nextCamera : this.#cameraRequest ?? this.#engine?.choice.current?.deviceId ?? null,
       },
       {
         start: () => void this.start(),

@@ -79,12 +79,14 @@ export function renderView(m: ViewModel, actions: ViewActions): TemplateResult {
 }
 
 /**
- * The camera picker, while detecting with two or more cameras: a native select (keyboard, screen readers and
+ * The camera picker, while detecting with two or more cameras, and with a refused virtual camera: a native select (keyboard, screen readers and
  * phones' own pickers for free), labelled by a visible label. It stays in place while the chosen camera opens.
  */
 function renderCameraPicker(m: ViewModel, actions: ViewActions): TemplateResult | typeof nothing {
   const cameras = m.cameras ?? [];
-  if (m.status !== 'detecting' || cameras.length < 2) return nothing;
+  // After VIRTUAL_CAMERA, the picker offers the other cameras for the retry.
+  const refused = m.status === 'error' && m.error?.code === 'VIRTUAL_CAMERA' && cameras.length > 0;
+  if (!refused && (m.status !== 'detecting' || cameras.length < 2)) return nothing;
   return html`<div class="camera">
     <label for="camera-select">${m.t['label.camera']}</label>
     <select id="camera-select" part="camera-select"

@@ -51,4 +51,8 @@ export interface LivenessCaptureProperties {
   camera?: LivenessCapture['camera'];
   /** Remember the camera the person picks, for this origin (`localStorage`), and open it next time: on by default; `remember-camera="off"` (or `false` as a property) turns it off. Not used while `camera` is set. */
   rememberCamera?: LivenessCapture['rememberCamera'];
+  /** A virtual camera (OBS, Snap Camera, …; see docs/cameras.md): `flag` (default) uses it and reports the `virtual-camera` flag in `detail.integrity`; `allow` uses it without the flag; `block` refuses it before detection with the recoverable `VIRTUAL_CAMERA`, offering the other cameras. Anything else is `INVALID_CONFIG`. */
+  virtualCamera?: LivenessCapture['virtualCamera'];
+  /** Send the integrity report with the check as the `x-liveness-capture` header even without a `session` (with a `session` it is always sent). Off by default: a bare SpoofSense endpoint would refuse the unknown header's CORS pre-flight. */
+  integrityHeader?: LivenessCapture['integrityHeader'];
 }

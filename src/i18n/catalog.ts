@@ -75,6 +75,7 @@ export const en = {
     "This page's camera check is set up incorrectly, so it can't start. Please contact the site's support team.",
   'error.SESSION_INVALID': 'This check has expired or was already used. Reload the page to start a new one.',
   'error.IMAGE_REPLAYED': 'This photo was already used. Please take a new one.',
+  'error.VIRTUAL_CAMERA': "This camera is a virtual camera, which can't be used here. Choose your device's own camera and try again.",
   'error.SESSION_INVALID.renew': 'This check has expired. Select Try again to start a new one.',
 } satisfies Record<string, string>;
 

@@ -235,6 +235,11 @@ describe('config: each attribute', () => {
     expect(read('sometimes')).to.equal('sometimes');
   });
 
+  it('virtual-camera: allow, flag or block', () => {
+    for (const virtualCamera of ['allow', 'flag', 'block']) accepted({ virtualCamera });
+    refused({ virtualCamera: 'deny' }, 'virtual-camera', '"deny"', '"block"');
+  });
+
   it('api-key: any value the Fetch API accepts in a header; the key itself is never quoted', () => {
     refused({ apiKey: 'secret\nInjected: 1' }, 'api-key');
     refused({ apiKey: 'clé-€' }, 'api-key');

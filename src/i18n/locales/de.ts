@@ -73,5 +73,6 @@ export const de: Messages = {
     'Die Kameraprüfung dieser Seite ist falsch eingerichtet und kann nicht starten. Bitte wenden Sie sich an den Support der Website.',
   'error.SESSION_INVALID': 'Diese Prüfung ist abgelaufen oder wurde bereits verwendet. Laden Sie die Seite neu, um eine neue zu starten.',
   'error.IMAGE_REPLAYED': 'Dieses Foto wurde bereits verwendet. Bitte nehmen Sie ein neues auf.',
+  'error.VIRTUAL_CAMERA': 'Dies ist eine virtuelle Kamera, die hier nicht verwendet werden kann. Wählen Sie die Kamera Ihres Geräts und versuchen Sie es erneut.',
   'error.SESSION_INVALID.renew': 'Diese Prüfung ist abgelaufen. Wählen Sie „Erneut versuchen“, um eine neue zu starten.',
 };

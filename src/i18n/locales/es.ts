@@ -68,5 +68,6 @@ export const es: Messages = {
     'La verificación con cámara de esta página está mal configurada y no puede empezar. Ponte en contacto con el soporte del sitio.',
   'error.SESSION_INVALID': 'Esta verificación ha caducado o ya se ha usado. Recarga la página para empezar una nueva.',
   'error.IMAGE_REPLAYED': 'Esta foto ya se ha usado. Toma una nueva, por favor.',
+  'error.VIRTUAL_CAMERA': 'Esta cámara es virtual y no se puede usar aquí. Elige la cámara de tu dispositivo y vuelve a intentarlo.',
   'error.SESSION_INVALID.renew': 'Esta verificación ha caducado. Selecciona Reintentar para empezar una nueva.',
 };

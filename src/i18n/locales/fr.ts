@@ -69,5 +69,6 @@ export const fr: Messages = {
     'La vérification par caméra de cette page est mal configurée et ne peut pas démarrer. Contactez l’assistance du site.',
   'error.SESSION_INVALID': 'Cette vérification a expiré ou a déjà été utilisée. Rechargez la page pour en commencer une nouvelle.',
   'error.IMAGE_REPLAYED': 'Cette photo a déjà été utilisée. Veuillez en prendre une nouvelle.',
+  'error.VIRTUAL_CAMERA': 'Cette caméra est une caméra virtuelle, qui ne peut pas être utilisée ici. Choisissez la caméra de votre appareil et réessayez.',
   'error.SESSION_INVALID.renew': 'Cette vérification a expiré. Sélectionnez Réessayer pour en commencer une nouvelle.',
 };

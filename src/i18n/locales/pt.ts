@@ -69,5 +69,6 @@ export const pt: Messages = {
     'A verificação por câmera desta página está configurada incorretamente e não pode começar. Entre em contato com o suporte do site.',
   'error.SESSION_INVALID': 'Esta verificação expirou ou já foi usada. Recarregue a página para iniciar uma nova.',
   'error.IMAGE_REPLAYED': 'Esta foto já foi usada. Tire uma nova, por favor.',
+  'error.VIRTUAL_CAMERA': 'Esta é uma câmera virtual, que não pode ser usada aqui. Escolha a câmera do seu aparelho e tente novamente.',
   'error.SESSION_INVALID.renew': 'Esta verificação expirou. Selecione Tentar novamente para iniciar uma nova.',
 };
