@@ -617,6 +617,7 @@ export class LivenessCapture extends LitElement {
           continue;
         }
         if (lost) {
+          engine.integrity.lost();
           this.#cameraOpened(engine, await engine.choice.replace(video, signal, lost.cause));
           continue;
         }

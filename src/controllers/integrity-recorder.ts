@@ -14,6 +14,8 @@ export class IntegrityRecorder implements ReactiveController {
   #track: MediaStreamTrack | null = null;
   #settings: string | null = null;
   #recording = false;
+  /** The watched track's end is recorded (by its event or by `lost()`), once. */
+  #ended = false;
 
   constructor(host: ReactiveControllerHost) {
     host.addController(this);
@@ -39,11 +41,21 @@ export class IntegrityRecorder implements ReactiveController {
     if (!this.#recording) return;
     this.#unwatch();
     this.#track = track;
+    this.#ended = false;
     for (const type of TRACK_EVENTS) track.addEventListener(type, this.#onTrack);
     const { width, height, frameRate } = track.getSettings();
     const settings = JSON.stringify([width, height, frameRate]);
     if (this.#settings !== null && this.#settings !== settings) this.#record('settings');
     this.#settings = settings;
+  }
+
+  /**
+   * The open camera was lost (unplugged: its track ended, or it left the device list without an `ended` event):
+   * recorded as `ended` unless its event was.
+   */
+  lost(): void {
+    if (this.#recording && !this.#ended) this.#record('ended');
+    this.#ended = true;
   }
 
   /** The attempt is over (or captured): stop listening; the events stay readable until the next `begin()`. */
@@ -70,7 +82,11 @@ export class IntegrityRecorder implements ReactiveController {
   }
 
   readonly #onTrack = (event: Event): void => {
-    this.#record(event.type as 'mute' | 'unmute' | 'ended');
+    if (event.type === 'ended') {
+      this.lost();
+      return;
+    }
+    this.#record(event.type as 'mute' | 'unmute');
   };
 
   readonly #onVisibility = (): void => {
