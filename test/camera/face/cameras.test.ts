@@ -164,7 +164,10 @@ describe('<liveness-capture> camera choice', () => {
     await t.el.start();
     await t.el.updateComplete;
     const s = select(t.el)!;
-    s.focus();
+    // From nowhere, Tab reaches the picker first: it comes before the capture and cancel buttons.
+    (t.el.shadowRoot!.activeElement as HTMLElement | null)?.blur();
+    (document.activeElement as HTMLElement | null)?.blur();
+    await sendKeys({ press: 'Tab' });
     expect(t.el.shadowRoot!.activeElement).to.equal(s);
     const switched = nextCamera(t.el);
     // A closed select changes with the arrow keys in Chromium and Firefox; WebKit opens its menu on them, and Enter
