@@ -12,11 +12,13 @@ export const CONFIG_DEFAULTS = {
   holdMs: DEFAULT_HOLD_MS,
   maxFps: DEFAULT_MAX_FPS,
   requestTimeout: 30_000,
+  virtualCamera: 'flag',
 } as const;
 
 export const CAPTURE_MODES = ['auto', 'manual'] as const;
 export const QUALITY_CHECKS = ['brightness', 'sharpness', 'pose'] as const;
 export const POLITENESS = ['polite', 'assertive', 'off'] as const;
+export const VIRTUAL_CAMERA_POLICIES = ['allow', 'flag', 'block'] as const;
 
 /**
  * Attribute converter for numbers. Lit's own `Number` converter turns `threshold=""` into 0 and `threshold="abc"`
@@ -38,6 +40,20 @@ export function numberAttribute(fallback?: number): ComplexAttributeConverter<un
 export function keywordAttribute(fallback: string): ComplexAttributeConverter<unknown> {
   return { fromAttribute: (value: string | null) => value ?? fallback };
 }
+
+/**
+ * Attribute converter for a setting that is on unless the page turns it off, as HTML's `autocomplete="off"`:
+ * absent, empty, `on` or `true` is on; `off` or `false` is off; any other text is kept, so the check at `start()`
+ * rejects it and quotes it.
+ */
+export const onOffAttribute: ComplexAttributeConverter<unknown> = {
+  fromAttribute(value: string | null): unknown {
+    const word = value?.trim().toLowerCase() ?? 'on';
+    if (word === '' || word === 'on' || word === 'true') return true;
+    if (word === 'off' || word === 'false') return false;
+    return value;
+  },
+};
 
 /** `checks` is a space- or comma-separated list; every word is kept, so an unknown one is reported, not dropped. */
 export const checksAttribute: ComplexAttributeConverter<unknown> = {

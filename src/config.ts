@@ -1,7 +1,7 @@
 // The element's configuration, checked when `start()` is called, before the camera opens. Pure: no DOM globals
 // at import time (`Headers` and `URL` are used only when a check runs).
 import { LivenessError } from './errors.js';
-import { CAPTURE_MODES, POLITENESS, QUALITY_CHECKS } from './config-attributes.js';
+import { CAPTURE_MODES, POLITENESS, QUALITY_CHECKS, VIRTUAL_CAMERA_POLICIES } from './config-attributes.js';
 
 /** The attribute-backed settings `start()` checks, as the element holds them (any value a page may have set). */
 export interface LivenessConfig {
@@ -24,9 +24,12 @@ export interface LivenessConfig {
   maxRoll: unknown;
   maxYaw: unknown;
   minFaceFraction: unknown;
+  camera: unknown;
+  rememberCamera: unknown;
+  virtualCamera: unknown;
 }
 
-export { CAPTURE_MODES, checksAttribute, CONFIG_DEFAULTS, keywordAttribute, numberAttribute, QUALITY_CHECKS } from './config-attributes.js';
+export { CAPTURE_MODES, checksAttribute, CONFIG_DEFAULTS, keywordAttribute, numberAttribute, onOffAttribute, QUALITY_CHECKS } from './config-attributes.js';
 
 /** `name=value` as the page wrote it: strings quoted, everything else as it prints. */
 export function shown(attribute: string, value: unknown): string {
@@ -122,6 +125,17 @@ export function configProblems(config: LivenessConfig, baseURI: string): string[
   optionalNumber(problems, 'max-roll', config.maxRoll, 0, 180, 'a number of degrees from 0 to 180');
   optionalNumber(problems, 'max-yaw', config.maxYaw, 0, Number.MAX_VALUE, 'a number, at least 0');
   optionalNumber(problems, 'min-face-fraction', config.minFaceFraction, 0, 1, 'a share of the frame from 0 to 1');
+
+  const { camera } = config;
+  if (camera !== null && camera !== undefined && typeof camera !== 'string') {
+    problems.push(`camera must be a deviceId string (see LivenessCapture.cameras()), not ${typeof camera}`);
+  }
+  if (!(VIRTUAL_CAMERA_POLICIES as readonly unknown[]).includes(config.virtualCamera)) {
+    problems.push(`${shown('virtual-camera', config.virtualCamera)} must be "allow", "flag" or "block"`);
+  }
+  if (typeof config.rememberCamera !== 'boolean') {
+    problems.push(`${shown('remember-camera', config.rememberCamera)} must be "on" or "off"`);
+  }
 
   const { apiKey } = config;
   if (apiKey !== null && apiKey !== undefined && apiKey !== '') {

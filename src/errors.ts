@@ -23,6 +23,7 @@ export const LIVENESS_ERROR_CODES = [
   'SESSION_INVALID',
   'IMAGE_REPLAYED',
   'STORE_UNAVAILABLE',
+  'VIRTUAL_CAMERA',
 ] as const;
 
 export type LivenessErrorCode = (typeof LIVENESS_ERROR_CODES)[number];
@@ -50,6 +51,7 @@ const RECOVERABLE: Record<LivenessErrorCode, boolean> = {
   SESSION_INVALID: false,
   IMAGE_REPLAYED: true,
   STORE_UNAVAILABLE: true,
+  VIRTUAL_CAMERA: true,
 };
 
 /** Default English messages; the UI may show localized text, but event details carry these. */
@@ -76,6 +78,7 @@ const MESSAGES: Record<LivenessErrorCode, string> = {
     'The liveness session is missing, unknown, expired or already decided; the page must open a new one.',
   IMAGE_REPLAYED: 'The liveness service already checked this exact image in another session.',
   STORE_UNAVAILABLE: 'The liveness service cannot reach its session store for a moment; try again shortly.',
+  VIRTUAL_CAMERA: 'The camera is a virtual camera (software that makes up its picture), which this page does not accept.',
 };
 
 export function isRecoverable(code: LivenessErrorCode): boolean {

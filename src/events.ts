@@ -1,4 +1,6 @@
+import type { CameraKind } from './camera-kind.js';
 import type { LivenessErrorDetail } from './errors.js';
+import type { IntegrityReport } from './integrity.js';
 
 /** A face box in the captured image's pixels (never mirrored). */
 export interface FaceBox {
@@ -19,6 +21,23 @@ export interface LivenessCaptureDetail {
    * run it in this browser (the console says why, once).
    */
   readonly detectorThread: 'worker' | 'main';
+  /**
+   * What the element saw of the camera during the attempt (`v: 1`): the camera's label and kind, its settings, its
+   * track's events and the flags raised. Reported by the client: a signal, never a proof (docs/cameras.md).
+   */
+  readonly integrity: IntegrityReport;
+}
+
+/** Detail of a `liveness-camera` event: the camera that just opened. */
+export interface LivenessCameraDetail {
+  /** The browser's id for the camera on this origin (what the `camera` attribute takes). */
+  readonly deviceId: string;
+  /** The operating system's name for the camera. */
+  readonly label: string;
+  /** From the label and the track: `physical`, `virtual`, `infrared` or `unknown` (see docs/cameras.md). */
+  readonly kind: CameraKind;
+  /** The page's `camera` was not available: this is the element's own choice instead. */
+  readonly fellBack: boolean;
 }
 
 export interface LivenessResultDetail {
@@ -73,6 +92,14 @@ export class LivenessProgressEvent extends LivenessEvent<LivenessProgressDetail>
   }
 }
 
+/** Fired each time a camera opens: at start, when the person switches, after a pause and when one replaces a lost one. */
+export class LivenessCameraEvent extends LivenessEvent<LivenessCameraDetail> {
+  static readonly eventName = 'liveness-camera';
+  constructor(detail: LivenessCameraDetail) {
+    super(LivenessCameraEvent.eventName, detail);
+  }
+}
+
 /** Fired with the captured frame just before it is sent. */
 export class LivenessCaptureEvent extends LivenessEvent<LivenessCaptureDetail> {
   static readonly eventName = 'liveness-capture';
@@ -108,6 +135,7 @@ export class LivenessErrorEvent extends LivenessEvent<LivenessErrorDetail> {
 declare global {
   interface GlobalEventHandlersEventMap {
     'liveness-progress': LivenessProgressEvent;
+    'liveness-camera': LivenessCameraEvent;
     'liveness-capture': LivenessCaptureEvent;
     'liveness-pass': LivenessPassEvent;
     'liveness-fail': LivenessFailEvent;

@@ -1,13 +1,18 @@
 import { isServer, LitElement, type PropertyDeclarations, type TemplateResult } from 'lit';
 import type { DetectorAssets } from './assets.js';
-import { CAPTURE_MODES, checksAttribute, CONFIG_DEFAULTS, keywordAttribute, numberAttribute, POLITENESS, QUALITY_CHECKS } from './config-attributes.js';
+import type { CameraInfo } from './camera-kind.js';
+import { listCameras } from './cameras.js';
+import { CAPTURE_MODES, checksAttribute, CONFIG_DEFAULTS, keywordAttribute, numberAttribute, onOffAttribute, POLITENESS, QUALITY_CHECKS, VIRTUAL_CAMERA_POLICIES } from './config-attributes.js';
 import { AnnouncerController, type LineKind } from './controllers/announcer-controller.js';
+import type { CameraChoiceController, OpenedCamera } from './controllers/camera-choice.js';
 import type { CameraController } from './controllers/camera-controller.js';
 import type { FramePipelineController, PassedFrame, PipelineState } from './controllers/frame-pipeline-controller.js';
 import type { GuideController } from './controllers/guide-controller.js';
+import type { IntegrityRecorder } from './controllers/integrity-recorder.js';
 import { VisibilityController } from './controllers/visibility-controller.js';
 import { LivenessError, type LivenessErrorDetail } from './errors.js';
 import {
+  LivenessCameraEvent,
   LivenessCaptureEvent,
   LivenessErrorEvent,
   LivenessFailEvent,
@@ -17,6 +22,7 @@ import {
   type LivenessResultDetail,
 } from './events.js';
 import type { GuidanceOptions } from './guidance.js';
+import type { IntegrityReport } from './integrity.js';
 import { catalogLoaded, isRtl, languageOf, loadCatalog, messagesFor, resolveLanguage, type MessageKey } from './i18n/localize.js';
 import { canTransition, isFinal, type LivenessStatus } from './status.js';
 import { checkSupport, type SupportReport } from './support.js';
@@ -26,6 +32,7 @@ import { styles } from './styles.js';
 export type CaptureMode = (typeof CAPTURE_MODES)[number];
 export type QualityCheck = (typeof QUALITY_CHECKS)[number];
 export type Politeness = (typeof POLITENESS)[number];
+export type VirtualCameraPolicy = (typeof VIRTUAL_CAMERA_POLICIES)[number];
 
 /** What a {@link SessionProvider} is asked. */
 export interface SessionRequest {
@@ -63,9 +70,13 @@ function loadAttemptModule(): Promise<AttemptModule> {
 interface Engine {
   readonly lib: AttemptModule;
   readonly camera: CameraController;
+  /** Which camera opens: the page's, the person's or the element's own choice. */
+  readonly choice: CameraChoiceController;
   readonly pipeline: FramePipelineController;
   /** The oval follows the camera's resolution, the stage's size and the face rules. */
   readonly guide: GuideController;
+  /** What happens to the camera during an attempt, for the integrity report. */
+  readonly integrity: IntegrityRecorder;
 }
 
 /**
@@ -79,6 +90,7 @@ interface Engine {
  * @summary Camera, on-device face gate, capture and passive-liveness check in one element.
  *
  * @fires {LivenessProgressEvent} liveness-progress - The hint or the steady-hold progress changed.
+ * @fires {LivenessCameraEvent} liveness-camera - A camera opened (at start, on a switch, after a pause or an unplugged camera).
  * @fires {LivenessCaptureEvent} liveness-capture - A frame was captured and is about to be sent.
  * @fires {LivenessPassEvent} liveness-pass - The backend returned a valid `prob_real` strictly above `threshold`.
  * @fires {LivenessFailEvent} liveness-fail - The backend returned a valid `prob_real` at or below `threshold`.
@@ -99,6 +111,7 @@ interface Engine {
  * @csspart progress - The steady-hold progress bar.
  * @csspart progress-bar - The filled part of the progress bar.
  * @csspart body - The area below the camera (hint, panels, buttons).
+ * @csspart camera-select - The camera picker, shown while detecting when two or more cameras can be used.
  * @csspart hint - The live hint text (the element's single polite live region).
  * @csspart panel - Each result panel (idle, pass, fail, error).
  * @csspart result-pass - The pass panel.
@@ -158,6 +171,10 @@ export class LivenessCapture extends LitElement {
     maxRoll: { attribute: 'max-roll', converter: numberAttribute() },
     maxYaw: { attribute: 'max-yaw', converter: numberAttribute() },
     minFaceFraction: { attribute: 'min-face-fraction', converter: numberAttribute() },
+    camera: { type: String },
+    rememberCamera: { attribute: 'remember-camera', converter: onOffAttribute },
+    virtualCamera: { attribute: 'virtual-camera', converter: keywordAttribute(CONFIG_DEFAULTS.virtualCamera) },
+    integrityHeader: { attribute: 'integrity-header', type: Boolean },
   };
 
   /** URL the captured image is POSTed to (`.../antispoofing`, `.../robust`, or your own server). Required. */
@@ -226,6 +243,29 @@ export class LivenessCapture extends LitElement {
    * 220 px in 1280x720 the detector's keypoints are too unsteady for the pose check). 0 leaves only `min-face-size`.
    */
   declare minFaceFraction: number | undefined;
+  /**
+   * The deviceId of the camera to open (one of `LivenessCapture.cameras()`). When it is gone, the element opens its
+   * own choice and says so with `fellBack: true` in `liveness-camera`. Unset: the person's last choice, else a
+   * front camera, physical before virtual, never an infrared one unless it is the only camera.
+   */
+  declare camera: string | null;
+  /**
+   * Remember the camera the person picks, for this origin (`localStorage`), and open it next time: on by default;
+   * `remember-camera="off"` (or `false` as a property) turns it off. Not used while `camera` is set.
+   */
+  declare rememberCamera: boolean;
+  /**
+   * A virtual camera (OBS, Snap Camera, …; see docs/cameras.md): `flag` (default) uses it and reports the
+   * `virtual-camera` flag in `detail.integrity`; `allow` uses it without the flag; `block` refuses it before
+   * detection with the recoverable `VIRTUAL_CAMERA`, offering the other cameras. Anything else is `INVALID_CONFIG`.
+   */
+  declare virtualCamera: VirtualCameraPolicy;
+  /**
+   * Send the integrity report with the check as the `x-liveness-capture` header even without a `session` (with a
+   * `session` it is always sent). Off by default: a bare SpoofSense endpoint would refuse the unknown header's
+   * CORS pre-flight.
+   */
+  declare integrityHeader: boolean;
   #status: LivenessStatus = 'idle';
   /** The attempt in progress: aborting it stops every step (camera, detector, encoder, request). */
   #attempt: AbortController | null = null;
@@ -242,6 +282,12 @@ export class LivenessCapture extends LitElement {
   #renewSession = false;
   /** `capture()` was asked while the camera was starting: the pipeline captures its first passing frame. */
   #captureQueued = false;
+  /** The person picked this camera: the detection loop opens it (see `#detect`). */
+  #cameraRequest: string | null = null;
+  /** The open camera was unplugged (the cause): the detection loop opens another or ends with CAMERA_LOST. */
+  #cameraLost: { cause: unknown } | null = null;
+  /** After VIRTUAL_CAMERA: the camera the retry opens (the person may change it in the error panel's picker). */
+  #nextCamera: string | null = null;
   /** Focus was in the element before the current update (see `#keepFocus`). */
   #focusWasInside = false;
   /** A result was reached: its panel takes focus after the next update (see `#keepFocus`). */
@@ -267,6 +313,10 @@ export class LivenessCapture extends LitElement {
     this.assetsBase = null;
     this.headers = {};
     this.messages = {};
+    this.camera = null;
+    this.rememberCamera = true;
+    this.virtualCamera = CONFIG_DEFAULTS.virtualCamera;
+    this.integrityHeader = false;
     this.addEventListener('keydown', this.#onKeydown);
   }
 
@@ -304,6 +354,14 @@ export class LivenessCapture extends LitElement {
    */
   static supports(): SupportReport {
     return checkSupport();
+  }
+
+  /**
+   * The cameras a person may use (ids, names and kinds), once the person has allowed a camera on this origin; an
+   * empty list before (the browser names no camera then). Infrared cameras are left out unless they are the only ones.
+   */
+  static async cameras(): Promise<CameraInfo[]> {
+    return listCameras();
   }
 
   /** Where the check is: `idle | starting | detecting | capturing | submitting | passed | failed | error`. */
@@ -367,9 +425,13 @@ export class LivenessCapture extends LitElement {
     } catch (error) {
       throw new LivenessError('DETECTOR_UNAVAILABLE', `The element's camera and detector code could not be loaded: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
     }
-    this.#engine ??= {
+    if (this.#engine) return this.#engine;
+    const camera = new s.CameraController(this);
+    this.#engine = {
       lib: s,
-      camera: new s.CameraController(this),
+      camera,
+      choice: new s.CameraChoiceController(this, camera, () => this.#onCameraGone()),
+      integrity: new s.IntegrityRecorder(this),
       pipeline: new s.FramePipelineController(this, (state) => this.#onGuidance(state)),
       guide: new s.GuideController(this, () => ({ minFaceSize: this.minFaceSize, minFaceFraction: this.minFaceFraction })),
     };
@@ -423,7 +485,11 @@ export class LivenessCapture extends LitElement {
       video = preview;
       const loading = engine.pipeline.load(this.#assets(engine.lib), signal);
       loading.catch(() => {}); // awaited below, after the camera
-      await engine.camera.open(video, engine.lib.DEFAULT_VIDEO_CONSTRAINTS, signal);
+      engine.integrity.begin();
+      const next = this.#nextCamera;
+      this.#nextCamera = null;
+      const opened = await engine.choice.open(video, signal, { camera: next ?? (this.camera || null), remember: this.rememberCamera });
+      this.#cameraOpened(engine, next && this.camera && opened.deviceId !== this.camera ? { ...opened, fellBack: true } : opened);
       await loading;
       signal.throwIfAborted();
     } catch (error) {
@@ -479,8 +545,22 @@ export class LivenessCapture extends LitElement {
     const { signal } = attempt;
     try {
       const passed = await this.#detect(video, signal, engine);
+      const integrity = this.#integrityReport(engine);
+      engine.integrity.end();
       this.#setStatus('capturing');
       engine.camera.close();
+      const pose = engine.lib.estimatePose(passed.face);
+      const quality = {
+        faceBox: passed.face.box,
+        brightness: passed.quality?.brightness,
+        sharpness: passed.quality?.sharpness,
+        roll: passed.quality?.roll ?? pose.roll,
+        yaw: passed.quality?.yaw ?? pose.yaw,
+      };
+      // The report travels only to a server that expects it: one that opened a session, or a page that opted in.
+      const report: Record<string, string> = this.session || this.integrityHeader
+        ? { [engine.lib.CAPTURE_HEADER]: engine.lib.captureHeader(engine.lib.VERSION, integrity, quality) }
+        : {};
       const outcome = await engine.lib.checkLiveness({
         frame: passed.canvas,
         faceBox: passed.face.box,
@@ -489,7 +569,7 @@ export class LivenessCapture extends LitElement {
         threshold: this.threshold,
         apiKey: this.apiKey,
         session: this.session,
-        headers: this.headers,
+        headers: { ...this.headers, ...report },
         timeoutMs: this.requestTimeout,
         signal,
         onEncoded: (encoded) => {
@@ -500,6 +580,7 @@ export class LivenessCapture extends LitElement {
             height: encoded.height,
             faceBox: encoded.faceBox,
             detectorThread: engine.pipeline.thread ?? 'main',
+            integrity,
           }));
           // A listener may have stopped the element.
           if (!signal.aborted) this.#setStatus('submitting');
@@ -525,7 +606,20 @@ export class LivenessCapture extends LitElement {
         if (this.#paused) {
           await this.#visibility.shown(signal);
           this.#paused = false;
-          await engine.camera.open(video, engine.lib.DEFAULT_VIDEO_CONSTRAINTS, signal);
+          this.#cameraOpened(engine, await engine.choice.reopen(video, signal));
+        }
+        const picked = this.#cameraRequest;
+        const lost = this.#cameraLost;
+        this.#cameraRequest = null;
+        this.#cameraLost = null;
+        if (picked !== null) {
+          this.#cameraOpened(engine, await engine.choice.choose(video, signal, picked, !this.camera && this.rememberCamera));
+          continue;
+        }
+        if (lost) {
+          engine.integrity.lost();
+          this.#cameraOpened(engine, await engine.choice.replace(video, signal, lost.cause));
+          continue;
         }
         const run = engine.pipeline.run({
           video,
@@ -541,9 +635,65 @@ export class LivenessCapture extends LitElement {
         this.#captureQueued = false;
         return await run;
       } catch (error) {
-        if (!this.#paused || signal.aborted) throw error;
+        if (signal.aborted) throw error;
+        // A pause or a camera switch stopped the run: the loop goes on with the same attempt.
+        if (this.#paused || this.#cameraRequest !== null || this.#cameraLost) continue;
+        if (error instanceof LivenessError && error.code === 'CAMERA_LOST' && engine.choice.ended) {
+          this.#cameraLost = { cause: error };
+          continue;
+        }
+        throw error;
       }
     }
+  }
+
+  /** A camera opened: record it, tell the page which one, and refuse a virtual one under `virtual-camera="block"`. */
+  #cameraOpened(engine: Engine, opened: OpenedCamera): void {
+    const track = engine.camera.stream?.getVideoTracks()[0];
+    if (track) engine.integrity.watch(track);
+    const { deviceId, label, kind, fellBack } = opened;
+    this.dispatchEvent(new LivenessCameraEvent({ deviceId, label, kind, fellBack }));
+    if (kind === 'virtual' && this.virtualCamera === 'block') {
+      // The retry opens the best other camera; the error panel's picker lets the person choose another.
+      this.#nextCamera = this.#otherCameras()[0]?.deviceId ?? null;
+      throw new LivenessError('VIRTUAL_CAMERA', `"${label}" is a virtual camera, and virtual-camera="block" refuses it.`);
+    }
+  }
+
+  /** Cameras the person may pick: under `virtual-camera="block"`, no virtual ones. */
+  #otherCameras(): CameraInfo[] {
+    const all = this.#engine?.choice.cameras ?? [];
+    return this.virtualCamera === 'block' ? all.filter((c) => c.kind !== 'virtual') : [...all];
+  }
+
+  /** The integrity report of the frame about to be captured (read before the camera closes). */
+  #integrityReport(engine: Engine): IntegrityReport {
+    const track = engine.camera.stream?.getVideoTracks()[0];
+    const camera = engine.choice.current ?? { label: track?.label ?? '', kind: 'unknown' as const };
+    return engine.lib.integrityReport({
+      camera: { label: camera.label, kind: camera.kind },
+      settings: track?.getSettings() ?? {},
+      events: engine.integrity.events,
+      virtualCamera: (VIRTUAL_CAMERA_POLICIES as readonly string[]).includes(this.virtualCamera) ? this.virtualCamera : 'flag',
+    });
+  }
+
+  /** The person picked a camera while detecting: stop looking and open it (the attempt and its session go on). */
+  #chooseCamera(deviceId: string): void {
+    if (this.#status === 'error' && this.#error?.code === 'VIRTUAL_CAMERA') {
+      this.#nextCamera = deviceId;
+      return;
+    }
+    if (this.#status !== 'detecting' || !this.#attempt || deviceId === this.#engine?.choice.current?.deviceId) return;
+    this.#cameraRequest = deviceId;
+    this.#engine?.pipeline.stop();
+  }
+
+  /** The open camera left the device list while detecting: the detection loop replaces it. */
+  #onCameraGone(): void {
+    if (this.#status !== 'detecting' || !this.#attempt || this.#paused) return;
+    this.#cameraLost = { cause: new LivenessError('CAMERA_LOST', 'The camera stopped: it was unplugged.') };
+    this.#engine?.pipeline.stop();
   }
 
   /** The page was hidden: while detecting, stop looking and release the camera (see `#detect`). */
@@ -558,10 +708,14 @@ export class LivenessCapture extends LitElement {
   #cancel(): void {
     this.#paused = false;
     this.#captureQueued = false;
+    this.#cameraRequest = null;
+    this.#cameraLost = null;
     this.#attempt?.abort(new DOMException('The liveness check was stopped.', 'AbortError'));
     this.#attempt = null;
     this.#engine?.pipeline.stop();
     this.#engine?.camera.close();
+    this.#engine?.choice.release();
+    this.#engine?.integrity.end();
     this.#loading = false;
     this.#setSnapshot(null);
     this.#setHint(null);
@@ -640,8 +794,12 @@ export class LivenessCapture extends LitElement {
   }
 
   #afterResult(): void {
+    this.#cameraRequest = null;
+    this.#cameraLost = null;
     this.#engine?.pipeline.stop();
     this.#engine?.camera.close();
+    this.#engine?.choice.release();
+    this.#engine?.integrity.end();
     this.#setHint(null);
     this.#focusResult = true;
   }
@@ -692,8 +850,15 @@ export class LivenessCapture extends LitElement {
         slotted: isServer ? [] : [...this.children].map((c) => c.getAttribute('slot') ?? ''),
         politeness: (POLITENESS as readonly string[]).includes(this.politeness) ? this.politeness : 'polite',
         ...(this.#error ? { error: this.#error } : {}),
+        cameras: this.#otherCameras(),
+        camera: this.#status === 'error' ? this.#nextCamera : this.#cameraRequest ?? this.#engine?.choice.current?.deviceId ?? null,
       },
-      { start: () => void this.start(), stop: () => this.stop(), capture: () => this.capture() },
+      {
+        start: () => void this.start(),
+        stop: () => this.stop(),
+        capture: () => this.capture(),
+        chooseCamera: (deviceId) => this.#chooseCamera(deviceId),
+      },
     );
   }
 }

@@ -6,7 +6,7 @@ import * as React from 'react';
 import { createComponent, type EventName } from '@lit/react';
 import { LivenessCapture as LivenessCaptureElement } from './liveness-capture.js';
 import './define.js';
-import type { LivenessCaptureEvent, LivenessErrorEvent, LivenessFailEvent, LivenessPassEvent, LivenessProgressEvent } from './events.js';
+import type { LivenessCameraEvent, LivenessCaptureEvent, LivenessErrorEvent, LivenessFailEvent, LivenessPassEvent, LivenessProgressEvent } from './events.js';
 
 export const LivenessCapture = createComponent({
   tagName: 'liveness-capture',
@@ -15,6 +15,8 @@ export const LivenessCapture = createComponent({
   events: {
     /** The hint or the steady-hold progress changed. */
     onLivenessProgress: 'liveness-progress' as EventName<LivenessProgressEvent>,
+    /** A camera opened (at start, on a switch, after a pause or an unplugged camera). */
+    onLivenessCamera: 'liveness-camera' as EventName<LivenessCameraEvent>,
     /** A frame was captured and is about to be sent. */
     onLivenessCapture: 'liveness-capture' as EventName<LivenessCaptureEvent>,
     /** The backend returned a valid `prob_real` strictly above `threshold`. */

@@ -157,6 +157,28 @@ export const styles = css`
     color: var(--liveness-foreground, #f5f6f8);
     border-color: currentColor;
   }
+  .camera {
+    display: flex;
+    gap: 8px;
+    align-items: center;
+    justify-content: center;
+    flex-wrap: wrap;
+    margin-block-end: 12px;
+  }
+  .camera select {
+    font: inherit;
+    min-height: 44px;
+    max-width: 100%;
+    padding: 8px 12px;
+    border: 2px solid currentColor;
+    border-radius: 8px;
+    background: var(--liveness-background, #0f1115);
+    color: var(--liveness-foreground, #f5f6f8);
+  }
+  .camera select:focus-visible {
+    outline: var(--liveness-focus-ring, 3px solid var(--liveness-accent, #2563eb));
+    outline-offset: 3px;
+  }
   .actions {
     display: flex;
     gap: 12px;

@@ -35,12 +35,18 @@ export interface ViewModel extends ViewState {
   slotted?: readonly string[];
   /** `aria-live` of the live region; `polite` when absent. */
   politeness?: 'polite' | 'assertive' | 'off';
+  /** The cameras the person may switch between while detecting: the picker shows when there are two or more. */
+  cameras?: readonly { readonly deviceId: string; readonly label: string }[];
+  /** The deviceId of the open camera. */
+  camera?: string | null;
 }
 
 export interface ViewActions {
   start(): void;
   stop(): void;
   capture(): void;
+  /** The person picked a camera in the picker. */
+  chooseCamera(deviceId: string): void;
 }
 
 /** The element's shadow DOM for one state: the stage (preview, guide, progress), the hint and the panel. */
@@ -65,10 +71,29 @@ export function renderView(m: ViewModel, actions: ViewActions): TemplateResult {
       <div part="body" class="body">
         <p part="hint" class="hint" role=${politeness === 'polite' ? 'status' : nothing} aria-live=${politeness}
           aria-atomic="true">${m.announcement ?? hintText(m)}</p>
+        ${renderCameraPicker(m, actions)}
         ${renderPanel(m, actions)}
       </div>
     </div>
   `;
+}
+
+/**
+ * The camera picker, while detecting with two or more cameras, and with a refused virtual camera: a native select (keyboard, screen readers and
+ * phones' own pickers for free), labelled by a visible label. It stays in place while the chosen camera opens.
+ */
+function renderCameraPicker(m: ViewModel, actions: ViewActions): TemplateResult | typeof nothing {
+  const cameras = m.cameras ?? [];
+  // After VIRTUAL_CAMERA, the picker offers the other cameras for the retry.
+  const refused = m.status === 'error' && m.error?.code === 'VIRTUAL_CAMERA' && cameras.length > 0;
+  if (!refused && (m.status !== 'detecting' || cameras.length < 2)) return nothing;
+  return html`<div class="camera">
+    <label for="camera-select">${m.t['label.camera']}</label>
+    <select id="camera-select" part="camera-select"
+      @change=${(e: Event) => actions.chooseCamera((e.target as HTMLSelectElement).value)}>
+      ${cameras.map((c) => html`<option value=${c.deviceId} .selected=${c.deviceId === m.camera}>${c.label}</option>`)}
+    </select>
+  </div>`;
 }
 
 /**

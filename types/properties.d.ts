@@ -47,4 +47,12 @@ export interface LivenessCaptureProperties {
   maxYaw?: LivenessCapture['maxYaw'];
   /** Smallest face, as a share of the frame's longer side, before "move closer" stops (default 0.18: below about 220 px in 1280x720 the detector's keypoints are too unsteady for the pose check). 0 leaves only `min-face-size`. */
   minFaceFraction?: LivenessCapture['minFaceFraction'];
+  /** The deviceId of the camera to open (one of `LivenessCapture.cameras()`). When it is gone, the element opens its own choice and says so with `fellBack: true` in `liveness-camera`. Unset: the person's last choice, else a front camera, physical before virtual, never an infrared one unless it is the only camera. */
+  camera?: LivenessCapture['camera'];
+  /** Remember the camera the person picks, for this origin (`localStorage`), and open it next time: on by default; `remember-camera="off"` (or `false` as a property) turns it off. Not used while `camera` is set. */
+  rememberCamera?: LivenessCapture['rememberCamera'];
+  /** A virtual camera (OBS, Snap Camera, …; see docs/cameras.md): `flag` (default) uses it and reports the `virtual-camera` flag in `detail.integrity`; `allow` uses it without the flag; `block` refuses it before detection with the recoverable `VIRTUAL_CAMERA`, offering the other cameras. Anything else is `INVALID_CONFIG`. */
+  virtualCamera?: LivenessCapture['virtualCamera'];
+  /** Send the integrity report with the check as the `x-liveness-capture` header even without a `session` (with a `session` it is always sent). Off by default: a bare SpoofSense endpoint would refuse the unknown header's CORS pre-flight. */
+  integrityHeader?: LivenessCapture['integrityHeader'];
 }

@@ -2,13 +2,15 @@
 // Vue 3 templates (vue-tsc, strictTemplates): `import type {} from 'liveness-capture/vue'`; compile
 // <liveness-capture> as a custom element (`isCustomElement: (tag) => tag === 'liveness-capture'`).
 import type { DefineComponent } from 'vue';
-import type { LivenessCaptureEvent, LivenessErrorEvent, LivenessFailEvent, LivenessPassEvent, LivenessProgressEvent } from '../dist/index.js';
+import type { LivenessCameraEvent, LivenessCaptureEvent, LivenessErrorEvent, LivenessFailEvent, LivenessPassEvent, LivenessProgressEvent } from '../dist/index.js';
 import type { LivenessCaptureProperties } from './properties.js';
 
 /** Properties of <liveness-capture> and its events as `@liveness-pass` handlers. */
 export interface LivenessCaptureVueProps extends LivenessCaptureProperties {
   /** The hint or the steady-hold progress changed. */
   onLivenessProgress?: (event: LivenessProgressEvent) => void;
+  /** A camera opened (at start, on a switch, after a pause or an unplugged camera). */
+  onLivenessCamera?: (event: LivenessCameraEvent) => void;
   /** A frame was captured and is about to be sent. */
   onLivenessCapture?: (event: LivenessCaptureEvent) => void;
   /** The backend returned a valid `prob_real` strictly above `threshold`. */

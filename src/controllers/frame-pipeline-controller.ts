@@ -6,7 +6,7 @@ import { frameToCanvas, grabFrame, RegionSampler } from '../frame.js';
 import { checkFrame, DEFAULT_EDGE_MARGIN, type FaceDetection } from '../gate.js';
 import { Guidance, type GuidanceOptions } from '../guidance.js';
 import { DEFAULT_DETECT_SIZE, DEFAULT_MAX_FPS } from '../pacing.js';
-import type { PixelRegion } from '../quality.js';
+import type { PixelRegion, QualityAssessment } from '../quality.js';
 import { DetectorController, type DetectorBackend } from './detector-controller.js';
 
 /** What the pipeline shows while it looks for a face: the steadied hint, the hold progress and readiness. */
@@ -21,6 +21,8 @@ export interface PipelineState {
 export interface PassedFrame {
   readonly canvas: HTMLCanvasElement;
   readonly face: FaceDetection;
+  /** The quality measured on the frame that made the face ready (brightness and sharpness are NaN when not sampled). */
+  readonly quality?: QualityAssessment;
 }
 
 export interface PipelineRun {
@@ -142,6 +144,7 @@ export class FramePipelineController implements ReactiveController {
       let lastFrameAt = performance.now();
       let done = false;
       let stopLoop: (() => void) | null = null;
+      let quality: QualityAssessment | undefined;
 
       const end = (settle: () => void) => {
         if (done) return;
@@ -185,6 +188,7 @@ export class FramePipelineController implements ReactiveController {
         },
         evaluate: (faces, width, height, region, time) => {
           const state = guidance.update(faces, width, height, region, time);
+          quality = state.quality;
           this.#set({ hint: state.hint, progress: Math.floor(state.progress * 100) / 100, ready: state.ready });
           return state.ready && state.face && (!manual || this.#captureRequested) ? state.face : null;
         },
@@ -192,7 +196,7 @@ export class FramePipelineController implements ReactiveController {
           guidance.reset();
           this.#captureRequested = false;
         },
-        finish: (canvas, face) => end(() => resolve({ canvas, face })),
+        finish: (canvas, face) => end(() => resolve({ canvas, face, ...(quality ? { quality } : {}) })),
         fail: (error) => {
           // A detector that threw may be broken: the next attempt loads a fresh one.
           if (!(error instanceof LivenessError)) this.#detector.discard();

@@ -46,6 +46,7 @@ export const en = {
   'label.score': 'Score: {score}',
   'label.error-code': 'Error code: {code}',
   'label.progress': 'Getting ready for the photo',
+  'label.camera': 'Camera',
   countdown: 'Hold still… {seconds}',
   progress: '{percent}% ready',
 
@@ -75,6 +76,7 @@ export const en = {
   'error.SESSION_INVALID': 'This check has expired or was already used. Reload the page to start a new one.',
   'error.IMAGE_REPLAYED': 'This photo was already used. Please take a new one.',
   'error.STORE_UNAVAILABLE': 'The service is briefly unavailable. Wait a moment, then try again.',
+  'error.VIRTUAL_CAMERA': "This camera is a virtual camera, which can't be used here. Choose your device's own camera and try again.",
   'error.SESSION_INVALID.renew': 'This check has expired. Select Try again to start a new one.',
 } satisfies Record<string, string>;
 

@@ -8,6 +8,7 @@ import {
   CONFIG_DEFAULTS,
   keywordAttribute,
   numberAttribute,
+  onOffAttribute,
   type LivenessConfig,
 } from '../../src/config.js';
 
@@ -30,6 +31,8 @@ function valid(): LivenessConfig {
     maxRoll: undefined,
     maxYaw: undefined,
     minFaceFraction: undefined,
+    camera: null,
+    rememberCamera: true,
   };
 }
 
@@ -219,6 +222,22 @@ describe('config: each attribute', () => {
     refused({ minFaceFraction: -0.1 }, 'min-face-fraction=-0.1');
     accepted({ minFaceFraction: 0 });
     accepted({ minFaceFraction: 0.18 });
+  });
+
+  it('camera: a deviceId string when set; remember-camera: on or off, absent is on', () => {
+    accepted({ camera: 'a1b2' });
+    accepted({ camera: '' });
+    refused({ camera: 42 }, 'camera', 'number');
+    accepted({ rememberCamera: false });
+    refused({ rememberCamera: 'sometimes' }, 'remember-camera', '"sometimes"', '"off"');
+    const read = (text: string | null) => onOffAttribute.fromAttribute!(text, undefined);
+    expect([read(null), read(''), read('on'), read('TRUE'), read('off'), read('false')]).to.deep.equal([true, true, true, true, false, false]);
+    expect(read('sometimes')).to.equal('sometimes');
+  });
+
+  it('virtual-camera: allow, flag or block', () => {
+    for (const virtualCamera of ['allow', 'flag', 'block']) accepted({ virtualCamera });
+    refused({ virtualCamera: 'deny' }, 'virtual-camera', '"deny"', '"block"');
   });
 
   it('api-key: any value the Fetch API accepts in a header; the key itself is never quoted', () => {

@@ -17,7 +17,10 @@ const STATUSES: LivenessStatus[] = ['idle', 'starting', 'detecting', 'capturing'
 const PARTS = [
   'stage', 'video', 'snapshot', 'guide', 'progress', 'progress-bar', 'body', 'hint', 'panel', 'result-pass',
   'result-fail', 'result-error', 'button', 'start-button', 'capture-button', 'retry-button', 'cancel-button',
+  'camera-select',
 ];
+
+const TWO_CAMERAS = [{ deviceId: 'a', label: 'Integrated Webcam' }, { deviceId: 'b', label: 'USB Camera' }];
 
 function model(overrides: Partial<ViewModel> = {}): ViewModel {
   return {
@@ -40,6 +43,7 @@ const actions: ViewActions = {
   start: () => calls.push('start'),
   stop: () => calls.push('stop'),
   capture: () => calls.push('capture'),
+  chooseCamera: (deviceId) => calls.push(`camera ${deviceId}`),
 };
 
 function show(overrides: Partial<ViewModel> = {}): HTMLElement {
@@ -103,7 +107,7 @@ describe('view: renderView', () => {
     const seen = new Set<string>();
     const states: Partial<ViewModel>[] = [
       { status: 'idle' },
-      { status: 'detecting', captureMode: 'manual', hint: 'hold-still', progress: 0.5 },
+      { status: 'detecting', captureMode: 'manual', hint: 'hold-still', progress: 0.5, cameras: TWO_CAMERAS, camera: 'b' },
       { status: 'submitting', snapshotUrl: 'data:image/gif;base64,R0lGODlhAQABAAAAACw=' },
       { status: 'passed' },
       { status: 'failed' },
@@ -250,5 +254,26 @@ describe('view: the guide follows the layout the element computes', () => {
     const plain = show({ status: 'detecting' });
     expect(part(plain, 'guide')!.getAttribute('style') ?? '').to.equal('');
     expect(part(plain, 'stage')!.style.aspectRatio).to.equal('');
+  });
+
+  it('shows the camera picker only while detecting with two or more cameras, labelled, the open one selected', () => {
+    for (const status of STATUSES) {
+      const host = show({ status, cameras: TWO_CAMERAS, camera: 'b' });
+      expect(!!part(host, 'camera-select'), status).to.equal(status === 'detecting');
+    }
+    expect(part(show({ status: 'detecting', cameras: TWO_CAMERAS.slice(0, 1) }), 'camera-select')).to.equal(null);
+    const host = show({ status: 'detecting', cameras: TWO_CAMERAS, camera: 'b' });
+    document.body.append(host);
+    try {
+      const select = part(host, 'camera-select') as HTMLSelectElement;
+      expect(select.labels[0]!.textContent).to.equal(en['label.camera']);
+      expect([...select.options].map((o) => o.text)).to.deep.equal(['Integrated Webcam', 'USB Camera']);
+      expect(select.value).to.equal('b');
+      select.value = 'a';
+      select.dispatchEvent(new Event('change'));
+      expect(calls).to.deep.equal(['camera a']);
+    } finally {
+      host.remove();
+    }
   });
 });

@@ -38,6 +38,7 @@ export const ar: Messages = {
   'label.score': 'النتيجة: {score}',
   'label.error-code': 'رمز الخطأ: {code}',
   'label.progress': 'التحضير لالتقاط الصورة',
+  'label.camera': 'الكاميرا',
   countdown: 'لا تتحرك… {seconds}',
   progress: 'التقدّم: {percent}٪',
 
@@ -64,5 +65,6 @@ export const ar: Messages = {
   'error.SESSION_INVALID': 'انتهت صلاحية هذا التحقق أو تم استخدامه من قبل. أعد تحميل الصفحة لبدء تحقق جديد.',
   'error.IMAGE_REPLAYED': 'تم استخدام هذه الصورة من قبل. يُرجى التقاط صورة جديدة.',
   'error.STORE_UNAVAILABLE': 'الخدمة غير متاحة مؤقتًا. انتظر قليلًا ثم حاول مرة أخرى.',
+  'error.VIRTUAL_CAMERA': 'هذه كاميرا افتراضية ولا يمكن استخدامها هنا. اختر الكاميرا الخاصة بجهازك وحاول مرة أخرى.',
   'error.SESSION_INVALID.renew': 'انتهت صلاحية هذا التحقق. اختر إعادة المحاولة لبدء تحقق جديد.',
 };

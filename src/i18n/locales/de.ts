@@ -39,6 +39,7 @@ export const de: Messages = {
   'label.score': 'Punktzahl: {score}',
   'label.error-code': 'Fehlercode: {code}',
   'label.progress': 'Foto wird vorbereitet',
+  'label.camera': 'Kamera',
   countdown: 'Nicht bewegen… {seconds}',
   progress: 'Fortschritt: {percent}\u00a0%',
 
@@ -73,5 +74,6 @@ export const de: Messages = {
   'error.SESSION_INVALID': 'Diese Prüfung ist abgelaufen oder wurde bereits verwendet. Laden Sie die Seite neu, um eine neue zu starten.',
   'error.IMAGE_REPLAYED': 'Dieses Foto wurde bereits verwendet. Bitte nehmen Sie ein neues auf.',
   'error.STORE_UNAVAILABLE': 'Der Dienst ist kurz nicht verfügbar. Warten Sie einen Moment und versuchen Sie es dann erneut.',
+  'error.VIRTUAL_CAMERA': 'Dies ist eine virtuelle Kamera, die hier nicht verwendet werden kann. Wählen Sie die Kamera Ihres Geräts und versuchen Sie es erneut.',
   'error.SESSION_INVALID.renew': 'Diese Prüfung ist abgelaufen. Wählen Sie „Erneut versuchen“, um eine neue zu starten.',
 };

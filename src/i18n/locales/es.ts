@@ -38,6 +38,7 @@ export const es: Messages = {
   'label.score': 'Puntuación: {score}',
   'label.error-code': 'Código de error: {code}',
   'label.progress': 'Preparando la foto',
+  'label.camera': 'Cámara',
   countdown: 'No te muevas… {seconds}',
   progress: 'Progreso: {percent}\u00a0%',
 
@@ -68,5 +69,6 @@ export const es: Messages = {
   'error.SESSION_INVALID': 'Esta verificación ha caducado o ya se ha usado. Recarga la página para empezar una nueva.',
   'error.IMAGE_REPLAYED': 'Esta foto ya se ha usado. Toma una nueva, por favor.',
   'error.STORE_UNAVAILABLE': 'El servicio no está disponible por un momento. Espera un poco y vuelve a intentarlo.',
+  'error.VIRTUAL_CAMERA': 'Esta cámara es virtual y no se puede usar aquí. Elige la cámara de tu dispositivo y vuelve a intentarlo.',
   'error.SESSION_INVALID.renew': 'Esta verificación ha caducado. Selecciona Reintentar para empezar una nueva.',
 };

@@ -38,6 +38,7 @@ export const fr: Messages = {
   'label.score': 'Score\u00a0: {score}',
   'label.error-code': 'Code d’erreur\u00a0: {code}',
   'label.progress': 'Préparation de la photo',
+  'label.camera': 'Caméra',
   countdown: 'Ne bougez plus… {seconds}',
   progress: 'Progression\u00a0: {percent}\u00a0%',
 
@@ -69,5 +70,6 @@ export const fr: Messages = {
   'error.SESSION_INVALID': 'Cette vérification a expiré ou a déjà été utilisée. Rechargez la page pour en commencer une nouvelle.',
   'error.IMAGE_REPLAYED': 'Cette photo a déjà été utilisée. Veuillez en prendre une nouvelle.',
   'error.STORE_UNAVAILABLE': 'Le service est momentanément indisponible. Patientez un instant, puis réessayez.',
+  'error.VIRTUAL_CAMERA': 'Cette caméra est une caméra virtuelle, qui ne peut pas être utilisée ici. Choisissez la caméra de votre appareil et réessayez.',
   'error.SESSION_INVALID.renew': 'Cette vérification a expiré. Sélectionnez Réessayer pour en commencer une nouvelle.',
 };

@@ -38,6 +38,7 @@ export const hi: Messages = {
   'label.score': 'स्कोर: {score}',
   'label.error-code': 'त्रुटि कोड: {code}',
   'label.progress': 'फ़ोटो की तैयारी',
+  'label.camera': 'कैमरा',
   countdown: 'हिलें नहीं… {seconds}',
   progress: '{percent}% तैयार',
 
@@ -66,5 +67,6 @@ export const hi: Messages = {
   'error.SESSION_INVALID': 'यह जाँच समाप्त हो गई है या पहले ही इस्तेमाल हो चुकी है। नई जाँच शुरू करने के लिए पेज फिर से लोड करें।',
   'error.IMAGE_REPLAYED': 'यह फ़ोटो पहले ही इस्तेमाल हो चुकी है। कृपया नई फ़ोटो लें।',
   'error.STORE_UNAVAILABLE': 'सेवा कुछ समय के लिए उपलब्ध नहीं है। थोड़ा रुकें, फिर से कोशिश करें।',
+  'error.VIRTUAL_CAMERA': 'यह एक वर्चुअल कैमरा है, जिसका यहाँ इस्तेमाल नहीं हो सकता। अपने डिवाइस का कैमरा चुनें और फिर से कोशिश करें।',
   'error.SESSION_INVALID.renew': 'यह जाँच समाप्त हो गई है। नई जाँच शुरू करने के लिए फिर से कोशिश करें चुनें।',
 };

@@ -38,6 +38,7 @@ export const pt: Messages = {
   'label.score': 'Pontuação: {score}',
   'label.error-code': 'Código do erro: {code}',
   'label.progress': 'Preparando a foto',
+  'label.camera': 'Câmera',
   countdown: 'Não se mexa… {seconds}',
   progress: 'Progresso: {percent}%',
 
@@ -69,5 +70,6 @@ export const pt: Messages = {
   'error.SESSION_INVALID': 'Esta verificação expirou ou já foi usada. Recarregue a página para iniciar uma nova.',
   'error.IMAGE_REPLAYED': 'Esta foto já foi usada. Tire uma nova, por favor.',
   'error.STORE_UNAVAILABLE': 'O serviço está indisponível no momento. Aguarde um pouco e tente novamente.',
+  'error.VIRTUAL_CAMERA': 'Esta é uma câmera virtual, que não pode ser usada aqui. Escolha a câmera do seu aparelho e tente novamente.',
   'error.SESSION_INVALID.renew': 'Esta verificação expirou. Selecione Tentar novamente para iniciar uma nova.',
 };
