@@ -29,7 +29,9 @@ export function chromiumVersion() {
 /** `Measured 2026-12-03 on commit abc1234 (+ uncommitted changes); 2 cores (model), 23 GiB RAM; Node v20.x; load average 3.1`. */
 export function stamp({ browser = false } = {}) {
   const commit = git('rev-parse', '--short', 'HEAD') || 'unknown';
-  const dirty = git('status', '--porcelain', '--untracked-files=no', '--', 'src', 'server', 'scripts', 'bench', 'package.json', 'package-lock.json') ? ' (+ uncommitted changes)' : '';
+  // Changes to what is measured (not to the results being written) make the commit alone untrue.
+  const measured = ['src', 'server', 'scripts', 'bench', 'package.json', 'package-lock.json', ':(exclude)bench/RESULTS.md', ':(exclude)bench/peers.svg'];
+  const dirty = git('status', '--porcelain', '--untracked-files=no', '--', ...measured) ? ' (+ uncommitted changes)' : '';
   const cpu = cpus();
   const load = readFileSync('/proc/loadavg', 'utf8').split(' ')[0];
   return `Measured ${new Date().toISOString().slice(0, 10)} on commit ${commit}${dirty}; ${cpu.length} cores (${cpu[0]?.model.trim() ?? '?'}), ` +
