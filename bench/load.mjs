@@ -19,6 +19,7 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import sharp from 'sharp';
 import { startRedis } from '../scripts/redis.mjs';
+import { stamp } from './stamp.mjs';
 
 const { values } = parseArgs({
   options: {
@@ -274,6 +275,7 @@ async function level(clients) {
 }
 
 const report = {
+  stamp: stamp(),
   machine: `${cpus().length} × ${cpus()[0]?.model ?? 'CPU'}, node ${process.version}, ${process.platform}/${process.arch}`,
   loadBefore: loadavg().map((x) => x.toFixed(1)).join(' '),
   upstreamMs: UPSTREAM_MS,
@@ -305,6 +307,7 @@ const f = (x) => (Number.isFinite(x) ? x.toFixed(1) : '–');
 if (values.json) {
   process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
 } else {
+  console.log(`${report.stamp}\n`);
   console.log(`${report.machine}; load average ${report.loadBefore} before, ${report.loadAfter} after.`);
   console.log(`Upstream ${UPSTREAM_MS} ms; ${SECONDS} s per level, at most ${MAX_CHECKS} checks per level; mean image ${report.levels[0]?.meanImageKiB} KiB.\n`);
   console.log('| clients | checks | checks/s | p50 | p99 | p50 overhead | p99 overhead | instance CPU per check | not a verdict | RSS A (MiB) | RSS B (MiB) | integrity |');

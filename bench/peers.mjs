@@ -15,10 +15,10 @@
 import { spawnSync } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
-import { cpus } from 'node:os';
 import { dirname, extname, join, normalize, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import { stamp } from './stamp.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const { values } = parseArgs({
@@ -31,6 +31,8 @@ const { values } = parseArgs({
     'no-write': { type: 'boolean' },
   },
 });
+/** Date, commit and machine, taken before anything runs (the load average then). */
+const STAMP = stamp({ browser: true });
 const SECONDS = Number(values.seconds);
 const SIZES = values.sizes.split(',').map((s) => s.split('x').map(Number));
 const PEERS = values.peers.split(',');
@@ -154,8 +156,7 @@ const pct = (x) => (Number.isFinite(x) ? `${(x * 100).toFixed(1)}%` : '—');
 
 function report(results, boxes) {
   const lines = [];
-  lines.push(`Run: ${new Date().toISOString().slice(0, 10)}, ${cpus().length} cores, ${SECONDS} s per measurement, load average at the end ${(
-    (globalThis.process && readFileSync('/proc/loadavg', 'utf8').split(' ')[0]) || '?')}.`, '');
+  lines.push(`${STAMP} ${SECONDS} s per measurement, load average at the end ${readFileSync('/proc/loadavg', 'utf8').split(' ')[0]}.`, '');
   lines.push('| size | detector | start → detecting (ms) | detection median / p95 (ms) | detections/s | main thread in long tasks | rAF gap p95 (ms) | rAF/s | bytes transferred |');
   lines.push('|---|---|---:|---:|---:|---:|---:|---:|---:|');
   for (const r of results) {

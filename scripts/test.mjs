@@ -12,6 +12,10 @@
 // `N passed, N failed` (also written to .cache/test-summary.txt).
 // Usage: node scripts/test.mjs [--engine chromium|firefox|webkit|all] [--only node|browser|checks] [--file F] [wtr args...]
 //   --file test/camera/face/a11y.test.ts: only that browser test file (with --only browser).
+//        node scripts/test.mjs --group server|node [--repeat N] [--no-build]
+//   --group: only the Node tests of test/node/server (server) or of test/node (node), built and packed once, then
+//   run N times in a row (default 1) as the suite runs them; stops at the first failing run and prints its output,
+//   else ends with `N/N green`. For finding flaky tests: run it on a loaded machine too.
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync, existsSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
@@ -36,6 +40,8 @@ if (!engines.every((e) => ENGINES.includes(e))) {
 /** Firefox runs headed (its headless mode has no WebGL) and WebKitGTK has no headless mode: both need a display. */
 const needsDisplay = engines.some((e) => e !== 'chromium') && !process.env.DISPLAY;
 const xvfb = (cmd, cmdArgs) => (needsDisplay ? ['xvfb-run', ['-a', '-s', '-screen 0 1280x1024x24', cmd, ...cmdArgs]] : [cmd, cmdArgs]);
+const groupIndex = args.indexOf('--group');
+if (groupIndex >= 0) process.exit(repeatGroup(args[groupIndex + 1]));
 const perEngine = [];
 const total = { passed: 0, failed: 0, skipped: 0 };
 const failures = [];
@@ -133,6 +139,49 @@ if (!only || only === 'browser') {
     const counts = addCounts(countsFile, `browser tests (${engine})`);
     if (counts) perEngine.push({ engine, ...counts });
   }
+}
+
+/**
+ * `--group`: the Node test files of one folder, run `--repeat` times in a row with the suite's own flags (one file
+ * at a time). Returns the exit code: 0 when every run was green.
+ */
+function repeatGroup(group) {
+  const GROUPS = { server: join('test', 'node', 'server'), node: join('test', 'node') };
+  const repeatIndex = args.indexOf('--repeat');
+  const times = repeatIndex >= 0 ? Number(args[repeatIndex + 1]) : 1;
+  if (!(group in GROUPS) || !Number.isInteger(times) || times < 1) {
+    console.error(`--group must be one of ${Object.keys(GROUPS).join(', ')}; --repeat a whole number >= 1`);
+    return 2;
+  }
+  if (!args.includes('--no-build') && run('npm', ['run', '--silent', 'build']).status !== 0) return 1;
+  // The tests that install the package take it packed, as the suite does (packing per run would build per run).
+  const packDir = join(cache, 'pack');
+  rmSync(packDir, { recursive: true, force: true });
+  mkdirSync(packDir, { recursive: true });
+  const packed = run('npm', ['pack', '--silent', '--ignore-scripts', '--pack-destination', packDir], { stdio: ['ignore', 'pipe', 'inherit'], encoding: 'utf8' });
+  if (packed.status !== 0) return 1;
+  const env = { ...process.env, LIVENESS_TARBALL: join(packDir, packed.stdout.trim().split('\n').at(-1)) };
+  const files = listTests(join(root, GROUPS[group]), /\.test\.mjs$/);
+  const log = join(cache, `repeat-${group}.log`);
+  const started = Date.now();
+  for (let i = 1; i <= times; i++) {
+    const runStarted = Date.now();
+    const result = spawnSync(process.execPath, ['--test', '--test-concurrency=1', '--test-reporter=spec', ...files], {
+      cwd: root, env, encoding: 'utf8', maxBuffer: 256 * 1024 * 1024,
+    });
+    const output = `${result.stdout}${result.stderr}`;
+    writeFileSync(log, output);
+    const seconds = ((Date.now() - runStarted) / 1000).toFixed(0);
+    if (result.status !== 0) {
+      console.log(output);
+      console.log(`run ${i}/${times} FAILED after ${seconds} s (its output above, and in ${relative(root, log)}); ${i - 1} green before it`);
+      return 1;
+    }
+    const tests = /^ℹ tests (\d+)/m.exec(output)?.[1] ?? '?';
+    console.log(`run ${i}/${times} green: ${files.length} files, ${tests} tests, ${seconds} s`);
+  }
+  console.log(`${times}/${times} green (${group}: ${files.length} files, ${((Date.now() - started) / 60_000).toFixed(1)} min)`);
+  return 0;
 }
 
 if (perEngine.length) {

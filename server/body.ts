@@ -61,15 +61,19 @@ export async function readLimitedBody(
   for (;;) {
     const wake = wakeAt();
     let timer: ReturnType<typeof setTimeout> | undefined;
-    const next = Number.isFinite(wake.at)
-      ? await Promise.race([
-        reader.read(),
-        new Promise<'late'>((resolve) => {
-          timer = setTimeout(() => resolve('late'), Math.max(0, wake.at - (performance.now() - started)));
-        }),
-      ])
-      : await reader.read();
-    clearTimeout(timer);
+    let next: ReadableStreamReadResult<Uint8Array> | 'late';
+    try {
+      next = Number.isFinite(wake.at)
+        ? await Promise.race([
+          reader.read(),
+          new Promise<'late'>((resolve) => {
+            timer = setTimeout(() => resolve('late'), Math.max(0, wake.at - (performance.now() - started)));
+          }),
+        ])
+        : await reader.read();
+    } finally {
+      clearTimeout(timer); // also when the read fails (the client went away): no timer outlives the request
+    }
     if (next === 'late') {
       return refuse({ ok: false, size, declared: false, timedOut: true, ...(wake.slow ? { slow: true } : {}) });
     }

@@ -147,12 +147,54 @@ interface Engine { human: Human; tf: Tf }
 let humanInstance: Promise<{ human: Human; tf: Tf }> | null = null;
 let shared: { engine: Promise<Engine>; refs: number } | null = null;
 let queueTail: Promise<unknown> = Promise.resolve();
+/** Tasks queued and not started yet, and who waits for that number to change (see {@link holdQueue}). */
+let waiting = 0;
+const waitingWatchers = new Set<() => void>();
 
 /** Run `task` after every task queued before it (human is not re-entrant). */
 function enqueue<T>(task: () => Promise<T>): Promise<T> {
-  const result = queueTail.then(task);
+  waiting += 1;
+  for (const watch of waitingWatchers) watch();
+  const result = queueTail.then(() => {
+    waiting -= 1;
+    return task();
+  });
   queueTail = result.then(() => undefined, () => undefined);
   return result;
+}
+
+/** A hold on the model queue: see {@link holdQueue}. */
+export interface QueueHold {
+  /** Resolves once at least `count` tasks wait in the queue. */
+  waiting(count: number): Promise<void>;
+  /** Lets the queue run again. */
+  release(): void;
+}
+
+/**
+ * For tests: holds the process's model queue, so that what reaches it waits (work already running finishes
+ * first). Lets a test put images in line, act on them (abort a request) and then release the queue, instead of
+ * racing the models. Not part of the package's API (`liveness-capture/server` does not export this module).
+ * @internal
+ */
+export function holdQueue(): QueueHold {
+  let release!: () => void;
+  const released = new Promise<void>((resolve) => { release = resolve; });
+  void enqueue(() => released);
+  return {
+    waiting(count) {
+      return new Promise((resolve) => {
+        const watch = (): void => {
+          if (waiting < count) return;
+          waitingWatchers.delete(watch);
+          resolve();
+        };
+        waitingWatchers.add(watch);
+        watch();
+      });
+    },
+    release,
+  };
 }
 
 function humanConfig(minDetectionConfidence: number): Partial<Config> {

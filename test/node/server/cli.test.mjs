@@ -42,10 +42,17 @@ function postWithHost(url, host, body = SAMPLE_BODY) {
   return new Promise((resolve, reject) => {
     const req = request(url, { method: 'POST', headers: { host, 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) } });
     req.on('error', reject);
-    req.on('response', async (res) => {
+    req.on('response', (res) => {
       const chunks = [];
-      for await (const c of res) chunks.push(c);
-      resolve({ status: res.statusCode, code: JSON.parse(Buffer.concat(chunks).toString()).error_code });
+      res.on('data', (c) => chunks.push(c));
+      res.on('error', reject);
+      res.on('end', () => {
+        try {
+          resolve({ status: res.statusCode, code: JSON.parse(Buffer.concat(chunks).toString()).error_code });
+        } catch (error) {
+          reject(error);
+        }
+      });
     });
     req.end(body);
   });
@@ -65,6 +72,7 @@ function runWith(env) {
 }
 
 function stop(child) {
+  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
   return new Promise((resolve) => {
     child.once('exit', resolve);
     child.kill('SIGTERM');

@@ -11,52 +11,88 @@ import { SAMPLE_BODY, close, listen, postJson, startHandler, startUpstream } fro
 
 const KEY = 'k'.repeat(20);
 
-/** A raw HTTP/1.1 request with an exact request target (fetch would normalise it). */
-function raw(url, path, { method = 'POST', headers = {}, body } = {}) {
-  return new Promise((resolve, reject) => {
-    const req = request(url, { method, path, headers: { ...(body ? { 'content-length': Buffer.byteLength(body) } : {}), ...headers } });
+/**
+ * A raw HTTP/1.1 request with an exact request target (fetch would normalise it), on a connection of its own.
+ * The client owns that connection until it is closed: its socket has an 'error' listener from the moment it is
+ * made (a server that answers before reading a whole body may reset it while the body is still being written),
+ * and the promise settles only once the socket has closed, so nothing of it outlives the test.
+ */
+async function raw(url, path, { method = 'POST', headers = {}, body } = {}) {
+  const { hostname, port } = new URL(url);
+  let closed;
+  const answered = new Promise((resolve, reject) => {
+    const req = request(url, {
+      method,
+      path,
+      headers: { ...(body ? { 'content-length': Buffer.byteLength(body) } : {}), ...headers },
+      createConnection: () => {
+        const socket = connect(Number(port), hostname);
+        socket.on('error', () => undefined); // reported through the request, or moot once the answer is read
+        closed = new Promise((done) => socket.once('close', done));
+        return socket;
+      },
+    });
     req.on('error', reject);
-    req.on('response', async (res) => {
+    req.on('response', (res) => {
       const chunks = [];
-      for await (const c of res) chunks.push(c);
-      resolve({ status: res.statusCode, headers: res.headers, text: Buffer.concat(chunks).toString() });
+      res.on('data', (c) => chunks.push(c));
+      res.on('end', () => {
+        resolve({ status: res.statusCode, headers: res.headers, text: Buffer.concat(chunks).toString() });
+        req.destroy(); // the answer is read; the rest of the body need not go out
+      });
+      res.on('close', () => reject(new Error('the connection closed before the whole answer was read')));
     });
     req.end(body);
   });
+  const [result] = await Promise.allSettled([answered]);
+  await closed;
+  if (result.status === 'rejected') throw result.reason;
+  return result.value;
 }
 
 /**
  * As a browser busy uploading: writes the whole request (head and `body`) before reading anything, then reads
  * until `until` appears or the connection closes. Returns what was read (latin1), with the write error if any.
+ * Owns its socket: an 'error' listener from the start, and it returns only once the socket has closed.
  */
 async function sendAllThenRead(url, body, headers, until) {
   const { hostname, port } = new URL(url);
   const socket = connect(Number(port), hostname);
   socket.pause();
-  const failed = new Promise((resolve) => socket.once('error', resolve));
-  await new Promise((resolve) => socket.once('connect', resolve));
-  const extra = Object.entries(headers).map(([k, v]) => `${k}: ${v}\r\n`).join('');
-  const head = `POST / HTTP/1.1\r\nHost: ${hostname}:${port}\r\nContent-Type: application/json\r\n${extra}Content-Length: ${body.length}\r\n\r\n`;
-  const payload = Buffer.from(head + body);
-  let error = null;
-  for (let at = 0; at < payload.length && !error; at += 256 * 1024) {
-    if (!socket.write(payload.subarray(at, at + 256 * 1024))) {
-      error = await Promise.race([new Promise((resolve) => socket.once('drain', () => resolve(null))), failed]);
+  const failures = [];
+  const failed = new Promise((resolve) => socket.on('error', (error) => {
+    failures.push(error);
+    resolve(error);
+  }));
+  const closed = new Promise((resolve) => socket.once('close', resolve));
+  try {
+    await Promise.race([new Promise((resolve) => socket.once('connect', resolve)), failed]);
+    if (failures.length) return `(connect failed: ${failures[0].code})`;
+    const extra = Object.entries(headers).map(([k, v]) => `${k}: ${v}\r\n`).join('');
+    const head = `POST / HTTP/1.1\r\nHost: ${hostname}:${port}\r\nContent-Type: application/json\r\n${extra}Content-Length: ${body.length}\r\n\r\n`;
+    const payload = Buffer.from(head + body);
+    let error = null;
+    for (let at = 0; at < payload.length && !error; at += 256 * 1024) {
+      if (!socket.write(payload.subarray(at, at + 256 * 1024))) {
+        error = await Promise.race([new Promise((resolve) => socket.once('drain', () => resolve(null))), failed]);
+      }
     }
-  }
-  const received = [];
-  const answered = new Promise((resolve) => {
-    socket.on('data', (c) => {
-      received.push(c);
-      if (Buffer.concat(received).includes(until)) resolve();
+    const received = [];
+    const answered = new Promise((resolve) => {
+      socket.on('data', (c) => {
+        received.push(c);
+        if (Buffer.concat(received).includes(until)) resolve();
+      });
+      closed.then(resolve);
     });
-    socket.once('close', resolve);
-  });
-  socket.resume();
-  if (!error) error = await Promise.race([answered.then(() => null), failed]);
-  socket.destroy();
-  const text = Buffer.concat(received).toString('latin1');
-  return error ? `${text} (write failed: ${error.code})` : text;
+    socket.resume();
+    if (!error) error = await Promise.race([answered.then(() => null), failed]);
+    const text = Buffer.concat(received).toString('latin1');
+    return error ? `${text} (write failed: ${error.code})` : text;
+  } finally {
+    socket.destroy();
+    await closed;
+  }
 }
 
 describe('hardening (proxy mode)', () => {
@@ -183,13 +219,15 @@ describe('body read deadline', () => {
 
   // The test's own timeout only turns a hang (no deadline) into a failure.
   it('answers 408 to a body that trickles and never ends, and closes the connection', { timeout: 30_000 }, async () => {
-    const req = request(app.url, { method: 'POST', headers: { 'content-type': 'application/json', 'content-length': '100000' } });
+    const req = request(app.url, { method: 'POST', headers: { 'content-type': 'application/json', 'content-length': '100000' }, agent: false });
     req.on('error', () => undefined);
+    const closed = new Promise((resolve) => req.once('close', resolve));
     req.write('{"data":"');
     const res = await new Promise((resolve) => req.on('response', resolve));
     const chunks = [];
     for await (const c of res) chunks.push(c);
     req.destroy();
+    await closed;
     assert.equal(res.statusCode, 408);
     assert.equal(res.headers.connection, 'close');
     assert.equal(JSON.parse(Buffer.concat(chunks).toString()).error_code, 'REQUEST_TIMEOUT');

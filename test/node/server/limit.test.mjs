@@ -15,8 +15,13 @@ const LIMIT = 10_485_760;
  * A server that waited for the whole body would never answer (the test would hit its timeout and fail).
  */
 async function streamUntilAnswered(url) {
-  const req = request(url, { method: 'POST', headers: { 'content-type': 'application/json' } });
+  const req = request(url, { method: 'POST', headers: { 'content-type': 'application/json' }, agent: false });
   req.on('error', () => undefined); // the server may close the connection after answering
+  // Its own connection, owned until closed: an 'error' listener from the start, and awaited below.
+  const closed = new Promise((resolve) => req.once('socket', (socket) => {
+    socket.on('error', () => undefined);
+    socket.once('close', resolve);
+  }));
   const answered = new Promise((resolve) => req.on('response', resolve));
   const chunk = Buffer.alloc(64 * 1024, 0x20); // JSON whitespace
   let sent = 0;
@@ -36,6 +41,7 @@ async function streamUntilAnswered(url) {
   for await (const c of res) chunks.push(c);
   const ended = req.writableEnded;
   req.destroy();
+  await closed;
   return { status: res.statusCode, headers: res.headers, text: Buffer.concat(chunks).toString(), sent, ended };
 }
 
@@ -77,10 +83,12 @@ for (const mode of ['proxy', 'local']) {
     });
 
     it('logs a client that goes away mid-body as client-aborted, without contacting upstream', { timeout: 60_000 }, async () => {
-      const req = request(app.url, { method: 'POST', headers: { 'content-type': 'application/json', 'content-length': '1000000' } });
+      const req = request(app.url, { method: 'POST', headers: { 'content-type': 'application/json', 'content-length': '1000000' }, agent: false });
       req.on('error', () => undefined);
+      const closed = new Promise((resolve) => req.once('close', resolve));
       await new Promise((resolve) => req.write(`{"data":"${'A'.repeat(100_000)}`, resolve));
       req.destroy(); // 100 kB of a declared 1 MB sent
+      await closed;
       while (app.logs.length === 0) await new Promise((resolve) => setTimeout(resolve, 10)); // wait for the log line
       assert.equal(app.logs[0].outcome, 'client-aborted');
       assert.equal(app.logs[0].status, 499);

@@ -33,12 +33,15 @@ describe('memory store eviction', () => {
   });
 
   it('a session never used does not outlive its TTL; a used one stays readable', async () => {
-    const sessions = createLivenessSessions({ store: createMemoryStore(), ttlSeconds: 0.05 });
+    // One clock for the sessions and their store, moved by the test: nothing expires before the test says so.
+    let now = Date.now();
+    const clock = () => now;
+    const sessions = createLivenessSessions({ store: createMemoryStore({ now: clock }), ttlSeconds: 60, now: clock });
     const unused = await sessions.createSession();
     const used = await sessions.createSession();
     const opened = await sessions.open(used.id);
     assert.equal(await sessions.beginAttempt(opened.session), 1);
-    while (Date.now() < Date.parse(used.expiresAt) + 1) await new Promise((r) => setTimeout(r, 5));
+    now = Date.parse(used.expiresAt) + 1;
     assert.equal(await sessions.getSessionResult(unused.id), null);
     assert.equal((await sessions.getSessionResult(used.id)).state, 'expired');
     assert.deepEqual(await sessions.open(used.id), { ok: false, code: 'SESSION_EXPIRED' });

@@ -7,10 +7,13 @@ import { connect } from 'node:net';
 import { SAMPLE_BODY, postJson, startHandler, startUpstream } from './support.mjs';
 
 const KEY = 'k'.repeat(20);
+/** Upload limits under which a trickling body is never cut for its pace while a test holds it. */
+const HELD = { minBytesPerSecond: 1, graceMs: 600_000 };
 
 /**
  * Sends a POST head announcing a 100 000-byte body and its first bytes, and then nothing unless `drip()` is
- * called. `answer` resolves with what the server wrote once it closes the connection or the test does.
+ * called. `answer` resolves with what the server wrote once it closes the connection or the test does. The socket's
+errors are its own (a server may reset it) from the moment it is made.
  */
 async function trickle(url, headers = {}) {
   const { hostname, port } = new URL(url);
@@ -26,6 +29,11 @@ async function trickle(url, headers = {}) {
     socket,
     answer,
     drip: () => socket.writable && socket.write('A'),
+    /** Closes the connection; resolves once it is closed (nothing of it outlives the test). */
+    close: () => {
+      socket.destroy();
+      return answer;
+    },
   };
 }
 
@@ -66,7 +74,7 @@ describe('slow uploads', () => {
       assert.equal(upstream.state.requests.length, 1);
     } finally {
       clearInterval(dripping);
-      for (const s of sockets) s.socket.destroy();
+      await Promise.all(sockets.map((s) => s.close()));
       await app.close();
       await upstream.close();
     }
@@ -83,7 +91,7 @@ describe('slow uploads', () => {
       assert.match(app.logs[0].detail, /slower than 1000 bytes\/s/);
       assert.equal(upstream.state.requests.length, 0);
     } finally {
-      slow.socket.destroy();
+      await slow.close();
       await app.close();
       await upstream.close();
     }
@@ -91,7 +99,8 @@ describe('slow uploads', () => {
 
   it('caps uploads in flight per client address (429 TOO_MANY_UPLOADS), not other clients', { timeout: 30_000 }, async () => {
     const upstream = await startUpstream();
-    const app = await startHandler({ apiKey: KEY, baseUrl: upstream.url, uploads: { perClient: 2 } }, { trustProxy: true });
+    // No pace or deadline can end the held uploads during the test (the default 3 s grace could on a slow machine).
+    const app = await startHandler({ apiKey: KEY, baseUrl: upstream.url, bodyTimeoutMs: 600_000, uploads: { perClient: 2, ...HELD } }, { trustProxy: true });
     const from = (address) => ({ 'x-forwarded-for': address });
     const sockets = [];
     try {
@@ -108,7 +117,7 @@ describe('slow uploads', () => {
       while (app.logs.filter((r) => r.outcome === 'client-aborted').length < 2) await new Promise((r) => setImmediate(r));
       assert.equal((await postJson(app.url, SAMPLE_BODY, from('198.51.100.1'))).status, 200);
     } finally {
-      for (const s of sockets) s.socket.destroy();
+      await Promise.all(sockets.map((s) => s.close()));
       await app.close();
       await upstream.close();
     }
@@ -117,7 +126,7 @@ describe('slow uploads', () => {
   it('caps uploads in flight per session; the refused ones count no attempt', { timeout: 30_000 }, async () => {
     const upstream = await startUpstream();
     const app = await startHandler(
-      { apiKey: KEY, baseUrl: upstream.url, sessions: 'on', uploads: { perSession: 1, perClient: 100 } },
+      { apiKey: KEY, baseUrl: upstream.url, sessions: 'on', bodyTimeoutMs: 600_000, uploads: { perSession: 1, perClient: 100, ...HELD } },
     );
     const { id } = await app.handler.sessions.createSession();
     const other = await app.handler.sessions.createSession();
@@ -134,7 +143,7 @@ describe('slow uploads', () => {
       assert.equal(fine.status, 200);
       assert.equal(upstream.state.requests.length, 1);
     } finally {
-      slow?.socket.destroy();
+      await slow?.close();
       await app.close();
       await upstream.close();
     }
