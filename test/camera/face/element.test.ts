@@ -246,4 +246,40 @@ describe('<liveness-capture> with a face in front of the camera', () => {
     const r = await result;
     expect(r.type, JSON.stringify(r.detail)).to.equal('liveness-pass');
   });
+
+  it('an element added while a removed one is still loading its detector starts and passes', async () => {
+    // WebKitGTK detects on the main thread and refuses a new WebGL context while another detector holds one: the
+    // second element must wait for the first one's detector to be released, not fail with DETECTOR_UNAVAILABLE.
+    const media = navigator.mediaDevices;
+    const real = media.getUserMedia;
+    let release!: () => void;
+    const gate = new Promise<void>((r) => (release = r));
+    let asked = false;
+    media.getUserMedia = async function (this: MediaDevices, c?: MediaStreamConstraints) {
+      if (!asked) {
+        asked = true;
+        await gate; // the first element's camera: its detector loads meanwhile
+      }
+      return real.call(this, c);
+    };
+    try {
+      const first = await createElement({ endpoint: '/__backend/unused/antispoofing' });
+      const started = first.start();
+      await until(() => asked, 'getUserMedia to be called');
+      first.remove();
+      const backend = await new Backend().script(LIVE);
+      const second = document.createElement('liveness-capture');
+      second.setAttribute('endpoint', backend.endpoint);
+      second.setAttribute('autostart', '');
+      const result = nextResult(second);
+      document.body.append(second);
+      el = second;
+      release();
+      await started;
+      const r = await result;
+      expect(r.type, JSON.stringify(r.detail)).to.equal('liveness-pass');
+    } finally {
+      media.getUserMedia = real;
+    }
+  });
 });
