@@ -64,8 +64,10 @@ test('the server markup hydrates in Chromium: the same nodes stay, and start wor
     stdin: { contents: `import '@lit-labs/ssr-client/lit-element-hydrate-support.js';\nimport './dist/index.js';\n`, resolveDir: root },
     bundle: true, format: 'esm', outfile: join(work.dir, 'app.js'), logLevel: 'warning',
   });
-  // The bundle's detector files resolve beside it (./assets/), as with any bundler that keeps them.
+  // The bundle's detector files and worker script resolve beside it (./assets/, ./detector-worker.js), as with any
+  // bundler that keeps them (without the worker, whether its 404 came before the test ended was a matter of timing).
   cpSync(join(root, 'dist', 'assets'), join(work.dir, 'assets'), { recursive: true });
+  cpSync(join(root, 'dist', 'detector-worker.js'), join(work.dir, 'detector-worker.js'));
   writeFileSync(join(work.dir, 'index.html'), `<!doctype html><html lang="en"><body>${markup}
 <script>window.__serverButton = document.querySelector('liveness-capture').shadowRoot.querySelector('[part~="start-button"]');</script>
 <script type="module" src="/app.js"></script></body></html>`);
