@@ -353,7 +353,8 @@ async function main(): Promise<void> {
     });
     metricsServer.listen(metricsPort, '127.0.0.1', () => {
       const address = metricsServer.address();
-      note(`metrics on http://127.0.0.1:${typeof address === 'object' && address ? address.port : metricsPort}/metrics (loopback only, no token)`);
+      const shown = `127.0.0.1:${typeof address === 'object' && address ? address.port : metricsPort}`;
+      note(`metrics on http://${shown}/metrics (loopback only, no token)`);
     });
   } else if (!routes) {
     note('metrics not served: set LIVENESS_ADMIN_TOKEN (GET /metrics with the token) or --metrics-port');

@@ -45,8 +45,8 @@ const ALLOWED = [
   },
   {
     files: /dist\/server\/(node|cli|handler)\.js$/,
-    url: /^http:\/\/(localhost(:5173)?|\$\{shown\}|invalid\/)$/,
-    why: "the server half (Node, never loaded by the page): a base for parsing request paths (`http://invalid/`, a reserved name) and the CLI's own listening address in its messages",
+    url: /^http:\/\/(localhost(:5173)?|\$\{shown\}(\/metrics)?|invalid\/)$/,
+    why: "the server half (Node, never loaded by the page): a base for parsing request paths (`http://invalid/`, a reserved name) and the CLI's own listening addresses (checks, metrics) in its messages",
   },
 ];
 
