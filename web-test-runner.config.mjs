@@ -6,7 +6,7 @@
 // file-backed camera, so their test page replays the same video through test/support/fake-camera.ts.
 import { esbuildPlugin } from '@web/dev-server-esbuild';
 import { chromeLauncher, puppeteerCore } from '@web/test-runner-chrome';
-import { webdriverLauncher } from '@web/test-runner-webdriver';
+import { WebdriverLauncher } from '@web/test-runner-webdriver';
 import { defaultReporter } from '@web/test-runner';
 import { existsSync, readdirSync, writeFileSync } from 'node:fs';
 import { makeFixtures } from './scripts/make-fixtures.mjs';
@@ -141,26 +141,88 @@ function firefox() {
   return chromeLauncher({ puppeteer: puppeteerCore, launchOptions: firefoxLaunchOptions() });
 }
 
-/** WebKitGTK's MiniBrowser, whose mock camera serves tests that need no face. */
-function webkit(port) {
-  return webdriverLauncher({
-    automationProtocol: 'webdriver',
-    hostname: '127.0.0.1',
-    port,
-    path: '/',
-    logLevel: 'error',
-    capabilities: webkitCapabilities(),
-  });
+/**
+ * WebKit through WebKitWebDriver, with these mends to @web/test-runner-webdriver 0.9:
+ * - The stock launcher navigates to a test page without awaiting it (its SessionManager drops the promise). A
+ *   navigation that failed rejected where nobody listened, and the runner died with no counts (one CI run). Here the
+ *   navigation is awaited, so a failure is the runner's to handle.
+ * - A navigation that does not finish means the browser, not a test, is stuck (a test page's own work cannot hold
+ *   it: navigations take under a second all run long). The launcher then logs it, ends WebKitWebDriver with its
+ *   MiniBrowser, starts both afresh and opens the page there once. No test has run on that page yet.
+ *   Tried by stopping the MiniBrowser (SIGSTOP) as it starts: the file then runs and passes in the new one.
+ * - A browser stuck after a file reported its results is restarted too (stopSession below).
+ */
+class WebKitLauncher extends WebdriverLauncher {
+  constructor(options, driver) {
+    super(options);
+    this.webkitDriver = driver;
+  }
+
+  async startSession(id, url) {
+    try {
+      await this.navigate(id, url);
+    } catch (error) {
+      console.error(`[webkit] the browser did not open ${url} (${error?.message ?? error}): restarting it`);
+      await this.restart();
+      await this.navigate(id, url);
+    }
+  }
+
+  /**
+   * Ending a session reads coverage and opens about:blank, after the page has reported its results. If the browser
+   * is stuck by then, the results stand: the launcher logs it and restarts the browser for the next file.
+   */
+  async stopSession(id) {
+    try {
+      return await super.stopSession(id);
+    } catch (error) {
+      console.error(`[webkit] the browser did not leave the test page (${error?.message ?? error}): restarting it`);
+      await this.restart();
+      return {};
+    }
+  }
+
+  async navigate(id, url) {
+    await this.ensureManagerInitialized();
+    const started = Date.now();
+    await this.driverManager.startSession(id, url);
+    if (process.env.WTR_NAV_LOG) console.error(`[webkit] navigation ${Date.now() - started} ms ${url}`);
+  }
+
+  async restart() {
+    if (this.pendingHeartbeat != null) clearInterval(this.pendingHeartbeat);
+    this.webkitDriver.stop();
+    this.driver = undefined;
+    this.driverManager = undefined;
+    this.__managerPromise = undefined; // the failed start's, which would be awaited again
+    this.webkitDriver = await startWebKitDriver();
+    this.options.port = this.webkitDriver.port;
+  }
 }
 
-const webkitPort = engine === 'webkit' ? (await startWebKitDriver()).port : 0;
+/** WebKitGTK's MiniBrowser, whose mock camera serves tests that need no face. */
+function webkit(driver) {
+  return new WebKitLauncher({
+    automationProtocol: 'webdriver',
+    hostname: '127.0.0.1',
+    port: driver.port,
+    path: '/',
+    logLevel: 'error',
+    // A command that takes a minute means a stuck browser: fail it then, once, rather than after 4 x 2 minutes.
+    connectionRetryTimeout: 60_000,
+    connectionRetryCount: 0,
+    capabilities: webkitCapabilities(),
+  }, driver);
+}
+
+const webkitDriver = engine === 'webkit' ? await startWebKitDriver() : null;
 
 /**
  * Firefox and WebKit: one browser for every group (the runner keeps one instance of a launcher shared by groups),
  * since their fake camera is chosen by the test page, not by a launch flag. One launch instead of one per group
  * is also one chance less for a MiniBrowser that never starts.
  */
-const shared = engine === 'firefox' ? firefox() : engine === 'webkit' ? webkit(webkitPort) : null;
+const shared = engine === 'firefox' ? firefox() : engine === 'webkit' ? webkit(webkitDriver) : null;
 
 /** The engine's browser for a group whose camera plays `video` (null: the engine's own fake camera). */
 function browserFor(video) {

@@ -55,8 +55,16 @@ export async function startWebKitDriver() {
       probe.close(() => resolve(free));
     });
   });
-  const driver = spawn('WebKitWebDriver', [`--port=${port}`], { stdio: 'ignore' });
-  const stop = () => driver.kill();
+  // Its own process group, so that stop() also ends the MiniBrowser and web processes it started.
+  const driver = spawn('WebKitWebDriver', [`--port=${port}`], { stdio: 'ignore', detached: true });
+  const stop = () => {
+    process.off('exit', stop);
+    try {
+      process.kill(-driver.pid, 'SIGKILL');
+    } catch {
+      // already gone
+    }
+  };
   process.on('exit', stop);
   for (let i = 0; i < 100; i++) {
     try {
