@@ -1,10 +1,10 @@
 // Proxy mode: forwards the browser's body to the hosted API with the server's key, and maps upstream failures
 // to JSON errors that say what happened without blaming the user.
 
-import { failure, isProbability, tooLarge } from './contract.js';
-import { readLimitedBody } from './body.js';
-import type { Outcome } from './log.js';
-import type { Decision, VerdictField } from './verdict.js';
+import { failure, isProbability, tooLarge } from '../contract/contract.js';
+import { readLimitedBody } from '../handler/body.js';
+import type { Outcome } from '../handler/log.js';
+import type { Decision, VerdictField } from '../stores/verdict.js';
 
 export interface ProxyConfig {
   readonly url: string;

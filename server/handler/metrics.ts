@@ -3,7 +3,7 @@
 
 import { Counter, Gauge, Histogram, Registry } from 'prom-client';
 import type { Outcome } from './log.js';
-import { StoreFullError, StoreUnavailableError, type LivenessStore } from './store.js';
+import { StoreFullError, StoreUnavailableError, type LivenessStore } from '../stores/store.js';
 
 /** The `route` label: the model a check asked for, or the other paths the handler serves. */
 export type MetricsRoute = 'antispoofing' | 'robust' | 'healthz' | 'readyz' | 'jwks' | 'other';

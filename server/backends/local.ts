@@ -1,10 +1,10 @@
 // Local mode: the in-process reference backend (./local-backend.js) answering as the contract says.
 
 import { createRequire } from 'node:module';
-import { faceNotDetected, faceTooSmall, failure, invalidImage, isProbability, json } from './contract.js';
+import { faceNotDetected, faceTooSmall, failure, invalidImage, isProbability, json } from '../contract/contract.js';
 import type { LocalBackend, LocalBackendOptions } from './local-backend.js';
-import type { Outcome } from './log.js';
-import type { Decision, VerdictField } from './verdict.js';
+import type { Outcome } from '../handler/log.js';
+import type { Decision, VerdictField } from '../stores/verdict.js';
 
 export interface LocalAnswer {
   readonly response: Response;

@@ -2,7 +2,7 @@
 // backend contract, in proxy mode (hosted API, server-held key) or local mode (in-process reference models).
 
 import { parseImagePayload, readLimitedBody, type BodyResult } from './body.js';
-import { CAPTURE_HEADER, parseCaptureHeader, refusesCapture } from './capture-header.js';
+import { CAPTURE_HEADER, parseCaptureHeader, refusesCapture } from '../contract/capture-header.js';
 import {
   BODY_LIMIT_BYTES,
   DEFAULT_THRESHOLDS,
@@ -17,7 +17,7 @@ import {
   tooLarge,
   type RefusalCode,
   type Variant,
-} from './contract.js';
+} from '../contract/contract.js';
 import {
   checkOrigin,
   corsHeaders,
@@ -27,19 +27,19 @@ import {
   type RateLimitOptions,
   type RateLimiter,
 } from './guard.js';
-import { answerLocally, localBackendSource } from './local.js';
-import type { LocalBackend } from './local-backend.js';
+import { answerLocally, localBackendSource } from '../backends/local.js';
+import type { LocalBackend } from '../backends/local-backend.js';
 import { consoleLogger, type LivenessLogger, type LivenessLogRecord, type Mode, type Outcome } from './log.js';
-import { attemptEntry, evidenceSource, type AttemptAnswer, type EvidenceSigner } from './evidence.js';
-import { forward } from './proxy.js';
-import { fingerprint } from './replay.js';
-import { createLivenessSessions, type LivenessSessions, type LivenessSessionsOptions, type SessionRecord } from './sessions.js';
-import { StoreFullError, StoreUnavailableError, createMemoryStore, createStoreRateLimiter, type LivenessStore } from './store.js';
+import { attemptEntry, evidenceSource, type AttemptAnswer, type EvidenceSigner } from '../stores/evidence.js';
+import { forward } from '../backends/proxy.js';
+import { fingerprint } from '../stores/replay.js';
+import { createLivenessSessions, type LivenessSessions, type LivenessSessionsOptions, type SessionRecord } from '../stores/sessions.js';
+import { StoreFullError, StoreUnavailableError, createMemoryStore, createStoreRateLimiter, type LivenessStore } from '../stores/store.js';
 import { createLivenessMetrics, type LivenessMetrics, type MetricsRoute } from './metrics.js';
 import type { Registry } from 'prom-client';
 import { redactUrl } from './redact.js';
 import { createUploadGate, uploadLimits, type UploadLimits } from './uploads.js';
-import { assertSecret, decideVerdict, sha256Hex, type Decision, type Secret, type VerdictField } from './verdict.js';
+import { assertSecret, decideVerdict, sha256Hex, type Decision, type Secret, type VerdictField } from '../stores/verdict.js';
 
 /** The request header that names the liveness session. */
 export const SESSION_HEADER = 'x-liveness-session';

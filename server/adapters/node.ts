@@ -2,8 +2,8 @@
 // (Express, Vite's dev server, Connect itself).
 
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import { createLivenessHandler, type LivenessHandler, type LivenessHandlerOptions, type RequestContext } from './handler.js';
-import { consoleLogger, type LivenessLogger, type Mode, type Outcome } from './log.js';
+import { createLivenessHandler, type LivenessHandler, type LivenessHandlerOptions, type RequestContext } from '../handler/handler.js';
+import { consoleLogger, type LivenessLogger, type Mode, type Outcome } from '../handler/log.js';
 
 export interface NodeAdapterOptions {
   /**

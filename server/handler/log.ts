@@ -1,7 +1,7 @@
 // One structured log line per request. Records never hold image bytes, request bodies, headers or keys.
 
-import type { Variant } from './contract.js';
-import type { Decision } from './verdict.js';
+import type { Variant } from '../contract/contract.js';
+import type { Decision } from '../stores/verdict.js';
 
 export type Mode = 'proxy' | 'local';
 
