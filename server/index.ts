@@ -68,7 +68,7 @@ export { createLocalBackend } from './backends/local.js';
 export type { AnalyzeOptions, FaceBox, LocalAnalysis, LocalBackend, LocalBackendOptions } from './backends/local-backend.js';
 export { createRateLimiter, type RateLimiter, type RateLimitOptions } from './handler/guard.js';
 export type { UploadLimits } from './handler/uploads.js';
-export type { AdminLogger, AdminLogRecord, LivenessLogger, LivenessLogRecord, Mode, Outcome } from './handler/log.js';
+export type { AdminLogger, AdminLogRecord, LivenessLogger, LivenessLogRecord, Mode, Outcome, RequestOutcome } from './handler/log.js';
 export {
   BODY_LIMIT_BYTES,
   DEFAULT_THRESHOLDS,
