@@ -200,7 +200,7 @@ export function routeStep(deps: {
     if (c.jwks && deps.sessions && reading) {
       return { response: json(200, await deps.sessions.evidence.jwks(), { 'cache-control': 'public, max-age=300' }), outcome: 'jwks' };
     }
-
+    // Without sessions (or not a read) the key set's path is routed as any other path.
     if (!route) return { response: failure(404, 'Not found', 'NOT_FOUND'), outcome: 'not-found' };
     if (route.kind === 'check') return next();
     if (!reading) {
