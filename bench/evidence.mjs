@@ -18,7 +18,7 @@ let server;
 let replay;
 try {
   server = await import('../dist/server/index.js');
-  replay = await import('../dist/server/replay.js');
+  replay = await import('../dist/server/stores/replay.js');
 } catch (error) {
   console.error('dist/server is missing or stale: run `npx tsc -p tsconfig.server.json` first.', error.message);
   process.exit(1);

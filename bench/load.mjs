@@ -35,7 +35,7 @@ const SECONDS = Number(values.seconds ?? (values.quick ? 3 : 20));
 const MAX_CHECKS = Number(values['max-checks'] ?? (values.quick ? 600 : 6000));
 const UPSTREAM_MS = 50;
 const TOKEN = 'bench-admin-token-0123456789abcdef';
-const CLI = fileURLToPath(new URL('../dist/server/cli.js', import.meta.url));
+const CLI = fileURLToPath(new URL('../dist/server/adapters/cli.js', import.meta.url));
 const astronaut = fileURLToPath(new URL('../test/fixtures/astronaut.png', import.meta.url));
 const log = (line) => process.stderr.write(`${line}\n`);
 const sha256 = (bytes) => createHash('sha256').update(bytes).digest('hex');

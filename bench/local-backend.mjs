@@ -7,7 +7,7 @@ const runs = Number(process.argv[2] ?? 10);
 const astronaut = fileURLToPath(new URL('../test/fixtures/astronaut.png', import.meta.url));
 
 let started = performance.now();
-const { createLocalBackend } = await import('../dist/server/local-backend.js');
+const { createLocalBackend } = await import('../dist/server/backends/local-backend.js');
 const backend = await createLocalBackend();
 console.log(`cold load (import + wasm + models): ${(performance.now() - started).toFixed(0)} ms`);
 

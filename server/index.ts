@@ -6,7 +6,7 @@ export {
   type LivenessHandler,
   type LivenessHandlerOptions,
   type RequestContext,
-} from './handler.js';
+} from './handler/handler.js';
 export {
   createNodeServer,
   toNodeMiddleware,
@@ -15,7 +15,7 @@ export {
   type NodeMiddleware,
   type LivenessNodeServer,
   type NodeServerOptions,
-} from './node.js';
+} from './adapters/node.js';
 export {
   createNonceStore,
   verifyVerdict,
@@ -30,7 +30,7 @@ export {
   type VerdictResult,
   type VerifiedVerdict,
   type VerifyOptions,
-} from './verdict.js';
+} from './stores/verdict.js';
 export {
   createLivenessSessions,
   type LivenessSessions,
@@ -38,7 +38,7 @@ export {
   type SessionInput,
   type SessionResult,
   type SessionState,
-} from './sessions.js';
+} from './stores/sessions.js';
 export {
   createMemoryStore,
   createRedisStore,
@@ -48,8 +48,8 @@ export {
   type MemoryStoreOptions,
   type RedisClientLike,
   type RedisStoreOptions,
-} from './store.js';
-export { createSessionRoutes, type SessionRoutesOptions } from './admin.js';
+} from './stores/store.js';
+export { createSessionRoutes, type SessionRoutesOptions } from './handler/admin.js';
 export {
   createEvidenceSigner,
   verifyEvidence,
@@ -62,13 +62,13 @@ export {
   type EvidenceSigner,
   type EvidenceSource,
   type VerifyEvidenceOptions,
-} from './evidence.js';
-export { CAPTURE_HEADER, type CameraPolicy, type CaptureReport } from './capture-header.js';
-export { createLocalBackend } from './local.js';
-export type { AnalyzeOptions, FaceBox, LocalAnalysis, LocalBackend, LocalBackendOptions } from './local-backend.js';
-export { createRateLimiter, type RateLimiter, type RateLimitOptions } from './guard.js';
-export type { UploadLimits } from './uploads.js';
-export type { AdminLogger, AdminLogRecord, LivenessLogger, LivenessLogRecord, Mode, Outcome } from './log.js';
+} from './stores/evidence.js';
+export { CAPTURE_HEADER, type CameraPolicy, type CaptureReport } from './contract/capture-header.js';
+export { createLocalBackend } from './backends/local.js';
+export type { AnalyzeOptions, FaceBox, LocalAnalysis, LocalBackend, LocalBackendOptions } from './backends/local-backend.js';
+export { createRateLimiter, type RateLimiter, type RateLimitOptions } from './handler/guard.js';
+export type { UploadLimits } from './handler/uploads.js';
+export type { AdminLogger, AdminLogRecord, LivenessLogger, LivenessLogRecord, Mode, Outcome, RequestOutcome } from './handler/log.js';
 export {
   BODY_LIMIT_BYTES,
   DEFAULT_THRESHOLDS,
@@ -78,4 +78,4 @@ export {
   TOO_LARGE_TEXT,
   type RefusalCode,
   type Variant,
-} from './contract.js';
+} from './contract/contract.js';

@@ -3,13 +3,13 @@
  * `navigator` at import time.
  */
 import type { LivenessErrorCode } from '../errors.js';
+import type { HintCode } from '../events.js';
 import type { LivenessStatus } from '../status.js';
 import { CATALOG_LOADERS, en, type MessageKey, type Messages } from './catalog.js';
 
 export type { MessageKey, Messages } from './catalog.js';
 
-/** The hint codes the catalog has text for (`hint.<code>`), e.g. `no-face`, `move-closer`, `hold-still`. */
-export type HintCode = MessageKey extends infer K ? (K extends `hint.${infer H}` ? H : never) : never;
+export type { HintCode };
 
 /** Languages with a built-in catalog, as primary language subtags. */
 export const SUPPORTED_LANGUAGES: readonly string[] = Object.freeze(['en', 'es', 'fr', 'de', 'pt', 'hi', 'ar']);
@@ -161,7 +161,7 @@ export function statusKey(status: LivenessStatus): MessageKey {
   return `state.${status}`;
 }
 
-/** The message id of a hint. */
+/** The message id of a hint. Every hint code must have one: a code without its `hint.<code>` text fails to compile here. */
 export function hintKey(hint: HintCode): MessageKey {
   return `hint.${hint}`;
 }

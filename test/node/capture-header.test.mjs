@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { CAPTURE_HEADER, CAPTURE_HEADER_LIMIT, captureHeader, INTEGRITY_FLAGS, integrityReport, MAX_EVENTS } from '../../dist/integrity.js';
 import { readFileSync } from 'node:fs';
 import { VERSION } from '../../dist/version.js';
-import { CAPTURE_HEADER as SERVER_HEADER, CAPTURE_HEADER_LIMIT as SERVER_LIMIT, parseCaptureHeader, refusesCapture } from '../../dist/server/capture-header.js';
+import { CAPTURE_HEADER as SERVER_HEADER, CAPTURE_HEADER_LIMIT as SERVER_LIMIT, parseCaptureHeader, refusesCapture } from '../../dist/server/contract/capture-header.js';
 
 const quality = { faceBox: { x: 101.4, y: 80.6, width: 300.2, height: 380 }, brightness: 128.37, sharpness: 61.04, roll: 2.26, yaw: 0.0412 };
 

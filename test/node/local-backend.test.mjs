@@ -1,4 +1,4 @@
-// Tests for the in-process reference liveness backend (server/local-backend.ts), on real photos.
+// Tests for the in-process reference liveness backend (server/backends/local-backend.ts), on real photos.
 // Build first: npx tsc -p tsconfig.server.json   Run: node --test test/node/local-backend.test.mjs
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
@@ -22,7 +22,7 @@ globalThis.fetch = async (input) => {
   throw new Error('network access is not allowed in this test');
 };
 
-const { createLocalBackend, combineScores } = await import('../../dist/server/local-backend.js');
+const { createLocalBackend, combineScores } = await import('../../dist/server/backends/local-backend.js');
 // The tfjs engine human runs on (the CJS build human's node-wasm bundle requires).
 const tf = createRequire(import.meta.url)('@tensorflow/tfjs-core');
 

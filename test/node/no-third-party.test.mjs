@@ -39,12 +39,12 @@ const ALLOWED = [
     why: 'text of native error messages inside the wasm binary; the binary has no network access of its own (its only I/O is the functions the loader imports)',
   },
   {
-    files: /dist\/server\/contract\.js$/,
+    files: /dist\/server\/contract\/contract\.js$/,
     url: /^https:\/\/[a-z0-9]+\.execute-api\.ap-south-1\.amazonaws\.com\/prod$/,
     why: 'the server half (Node, never loaded by the page): the default upstream of proxy mode, called by the server, not the browser',
   },
   {
-    files: /dist\/server\/(node|cli|handler)\.js$/,
+    files: /dist\/server\/(adapters\/(node|cli)|handler\/handler)\.js$/,
     url: /^http:\/\/(localhost(:5173)?|\$\{shown\}(\/metrics)?|invalid\/)$/,
     why: "the server half (Node, never loaded by the page): a base for parsing request paths (`http://invalid/`, a reserved name) and the CLI's own listening addresses (checks, metrics) in its messages",
   },

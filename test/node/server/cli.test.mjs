@@ -6,7 +6,7 @@ import { request } from 'node:http';
 import { fileURLToPath } from 'node:url';
 import { SAMPLE_BODY, postJson, startUpstream } from './support.mjs';
 
-const CLI = fileURLToPath(new URL('../../../dist/server/cli.js', import.meta.url));
+const CLI = fileURLToPath(new URL('../../../dist/server/adapters/cli.js', import.meta.url));
 
 /** Starts the CLI; resolves once it listens, with its URL and everything it wrote so far. */
 function startCli(args, env) {

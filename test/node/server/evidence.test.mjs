@@ -185,7 +185,7 @@ describe('evidence key', () => {
     assert.throws(() => createEvidenceSigner(publicJwk), /private|PKCS#8/);
   });
 
-  const CLI = fileURLToPath(new URL('../../../dist/server/cli.js', import.meta.url));
+  const CLI = fileURLToPath(new URL('../../../dist/server/adapters/cli.js', import.meta.url));
   /** Runs the command until it listens (then stops it) or exits; resolves with its stderr and exit code. */
   const startUp = (env, args = []) =>
     new Promise((resolve) => {

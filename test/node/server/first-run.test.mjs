@@ -7,7 +7,7 @@ import { spawn, spawnSync } from 'node:child_process';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { root, tarball, workdir } from '../../support/apps.mjs';
-import { LOCAL_PEERS } from '../../../dist/server/local.js';
+import { LOCAL_PEERS } from '../../../dist/server/backends/local.js';
 
 const work = workdir('first-run');
 const app = join(work.dir, 'app');

@@ -7,7 +7,7 @@ import { fileURLToPath } from 'node:url';
 import sharp from 'sharp';
 import { createLocalBackend, verifyVerdict } from '../../../dist/server/index.js';
 // The module local mode loads (the same instance): its model queue, held from the test.
-import { holdQueue } from '../../../dist/server/local-backend.js';
+import { holdQueue } from '../../../dist/server/backends/local-backend.js';
 import { postJson, startHandler } from './support.mjs';
 
 const fixture = (name) => fileURLToPath(new URL(`../../fixtures/${name}`, import.meta.url));

@@ -12,7 +12,7 @@ import { startRedis } from '../../../scripts/redis.mjs';
 import { createRedisStore } from '../../../dist/server/index.js';
 import { SAMPLE_BODY, close, listen, startHandler, startUpstream } from './support.mjs';
 
-const CLI = fileURLToPath(new URL('../../../dist/server/cli.js', import.meta.url));
+const CLI = fileURLToPath(new URL('../../../dist/server/adapters/cli.js', import.meta.url));
 const TOKEN = 'ops-admin-token-0123456789abcdef';
 const KEY = 'ops-key-0123456789';
 

@@ -283,7 +283,7 @@ describe('proxy mode loads no models', () => {
       assert.equal(code, 0, stderr);
       assert.equal(stdout, '200');
       const resolved = stderr.split('\n').filter((l) => l.startsWith('RESOLVED '));
-      assert.ok(resolved.some((l) => l.includes('dist/server/handler.js')), 'the hook saw the package load');
+      assert.ok(resolved.some((l) => l.includes('dist/server/handler/handler.js')), 'the hook saw the package load');
       for (const heavy of ['local-backend', 'sharp', '@vladmandic/human', '@tensorflow']) {
         assert.ok(!resolved.some((l) => l.includes(heavy)), `${heavy} was loaded`);
       }

@@ -2,8 +2,9 @@
 // (Express, Vite's dev server, Connect itself).
 
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import { createLivenessHandler, type LivenessHandler, type LivenessHandlerOptions, type RequestContext } from './handler.js';
-import { consoleLogger, type LivenessLogger, type Mode, type Outcome } from './log.js';
+import { createLivenessHandler, type LivenessHandler, type LivenessHandlerOptions, type RequestContext } from '../handler/handler.js';
+import { failure } from '../contract/contract.js';
+import { consoleLogger, type LivenessLogger, type Mode, type RequestOutcome } from '../handler/log.js';
 
 export interface NodeAdapterOptions {
   /**
@@ -112,9 +113,10 @@ const bodyStreams = new WeakMap<IncomingMessage, () => void>();
 function discard(req: IncomingMessage): void {
   if (discarding.has(req) || req.complete || req.destroyed) return;
   discarding.add(req);
-  // A body stream the handler never read (an answer decided from the headers alone) would otherwise keep
-  // queueing, pause the request once its queue is full, and stall the drain until the timeout reset the
-  // connection: a client that reads nothing before its upload is out (Firefox) saw a network error, not the 401.
+  // A body stream the handler never read (an answer decided from the headers alone) is detached first: left
+  // attached it would queue, pause the request once full and stall this drain until the timeout resets the
+  // connection, and a client that reads nothing before its upload is out (Firefox) would get a network error
+  // instead of the answer.
   bodyStreams.get(req)?.();
   bodyStreams.delete(req);
   let dropped = 0;
@@ -220,6 +222,13 @@ async function send(req: IncomingMessage, res: ServerResponse, response: Respons
   res.end(body);
 }
 
+/** Sends an answer of the adapter itself (a contract `failure()`), closing the connection unless told otherwise. */
+function answer(res: ServerResponse, response: Response): void {
+  res.statusCode = response.status;
+  response.headers.forEach((value, name) => res.setHeader(name, value));
+  void response.text().then((text) => res.end(text));
+}
+
 /** Serves `handler` as Connect-style middleware: `app.use(toNodeMiddleware(handler, { path: '/api/liveness' }))`. */
 export function toNodeMiddleware(
   handler: (request: Request, context?: RequestContext) => Promise<Response>,
@@ -229,12 +238,8 @@ export function toNodeMiddleware(
   const log = options.log === false ? undefined : (options.log ?? consoleLogger);
   const mode = (handler as Partial<LivenessHandler>).mode;
   /** An answer of the adapter itself: sent, closing the connection, and logged. */
-  const refuse = (req: ConnectRequest, res: ServerResponse, status: number, body: { message: string; code: string }, outcome: Outcome, headers: Record<string, string> = {}): void => {
-    res.statusCode = status;
-    res.setHeader('content-type', 'application/json; charset=utf-8');
-    res.setHeader('connection', 'close');
-    for (const [name, value] of Object.entries(headers)) res.setHeader(name, value);
-    res.end(JSON.stringify({ success: false, message: body.message, error_code: body.code }));
+  const refuse = (req: ConnectRequest, res: ServerResponse, status: number, body: { message: string; code: string }, outcome: RequestOutcome, headers: Record<string, string> = {}): void => {
+    answer(res, failure(status, body.message, body.code, { connection: 'close', ...headers }));
     try {
       log?.({
         time: new Date().toISOString(),
@@ -257,11 +262,7 @@ export function toNodeMiddleware(
     const req = incoming as ConnectRequest;
     if (!matches(req, options.path)) {
       if (next) next();
-      else {
-        res.statusCode = 404;
-        res.setHeader('content-type', 'application/json; charset=utf-8');
-        res.end(JSON.stringify({ success: false, message: 'Not found', error_code: 'NOT_FOUND' }));
-      }
+      else answer(res, failure(404, 'Not found', 'NOT_FOUND'));
       return;
     }
     // The handler's request.signal aborts when the client goes away before the answer is sent. Registered
@@ -296,10 +297,7 @@ export function toNodeMiddleware(
       .catch((error: unknown) => {
         if (next) return next(error);
         if (!res.headersSent) {
-          res.statusCode = 500;
-          res.setHeader('content-type', 'application/json; charset=utf-8');
-          res.setHeader('connection', 'close');
-          res.end(JSON.stringify({ success: false, message: 'The liveness endpoint failed', error_code: 'INTERNAL_ERROR' }));
+          answer(res, failure(500, 'The liveness endpoint failed', 'INTERNAL_ERROR', { connection: 'close' }));
         } else {
           res.destroy();
         }

@@ -2,8 +2,8 @@
 // binds every check to it; the app's server reads the result by id. A session decides once.
 
 import { randomBytes } from 'node:crypto';
-import { CAMERA_POLICIES, type CameraPolicy } from './capture-header.js';
-import { DEFAULT_THRESHOLDS, VARIANTS, type Variant } from './contract.js';
+import { CAMERA_POLICIES, type CameraPolicy } from '../contract/capture-header.js';
+import { DEFAULT_THRESHOLDS, VARIANTS, type Variant } from '../contract/contract.js';
 import {
   DEFAULT_EVIDENCE_TTL_SECONDS,
   createEvidenceSigner,

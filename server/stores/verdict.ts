@@ -4,7 +4,7 @@
 // Token: base64url(JSON claims) + "." + base64url(HMAC-SHA256(secret, "lcv1." + base64url(JSON claims))).
 
 import { createHash, createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
-import { isProbability, type Variant, VARIANTS } from './contract.js';
+import { isProbability, type Variant, VARIANTS } from '../contract/contract.js';
 import type { LivenessStore } from './store.js';
 
 export type Decision = 'pass' | 'fail';

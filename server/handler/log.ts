@@ -1,11 +1,12 @@
 // One structured log line per request. Records never hold image bytes, request bodies, headers or keys.
 
-import type { Variant } from './contract.js';
-import type { Decision } from './verdict.js';
+import type { Variant } from '../contract/contract.js';
+import type { Decision } from '../stores/verdict.js';
 
 export type Mode = 'proxy' | 'local';
 
-export type Outcome =
+/** How the handler answered a request, as its log line and metrics name it. */
+export type RequestOutcome =
   | 'scored'
   | 'face-not-detected'
   | 'face-too-small'
@@ -53,7 +54,7 @@ export interface LivenessLogRecord {
   readonly path: string;
   readonly variant?: Variant;
   readonly status: number;
-  readonly outcome: Outcome;
+  readonly outcome: RequestOutcome;
   /** Milliseconds from receiving the request to having the answer. */
   readonly latencyMs: number;
   /** Body bytes read (a refused body counts only what was read before refusing it). */
@@ -66,6 +67,9 @@ export interface LivenessLogRecord {
   /** A short human explanation for the operator (never user data). */
   readonly detail?: string;
 }
+
+/** @deprecated The same as `RequestOutcome` (the element's code has an `Outcome` of its own). */
+export type Outcome = RequestOutcome;
 
 export type LivenessLogger = (record: LivenessLogRecord) => void;
 

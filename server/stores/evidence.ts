@@ -11,8 +11,8 @@ import {
   type JSONWebKeySet,
   type JWK,
 } from 'jose';
-import type { CameraPolicy, CaptureReport } from './capture-header.js';
-import type { Variant } from './contract.js';
+import type { CameraPolicy, CaptureReport } from '../contract/capture-header.js';
+import type { Variant } from '../contract/contract.js';
 import { imageSize } from './image.js';
 
 /** The JWS `typ` of an evidence record. */

@@ -1,7 +1,7 @@
 // Uploads in flight: a body is read before a check slot is taken, so what a slow client can hold is an upload,
 // and uploads are capped per client address, per session, and in the bytes they hold together.
 
-import { BODY_LIMIT_BYTES } from './contract.js';
+import { BODY_LIMIT_BYTES } from '../contract/contract.js';
 
 export interface UploadLimits {
   /** Bodies being uploaded at once from one client address; more get 429 `TOO_MANY_UPLOADS`. Default 8. */

@@ -6,7 +6,7 @@
  * Nothing is fetched from the network: the wasm binaries are read from the installed
  * `@tensorflow/tfjs-backend-wasm` package and the model files from the installed
  * `@vladmandic/human` package, through a tfjs load router bound to a private URL scheme
- * (no global `fetch` patch). See `server/LOCAL-BACKEND.md`.
+ * (no global `fetch` patch). See `server/backends/LOCAL-BACKEND.md`.
  *
  * This is NOT a certified presentation-attack-detection (PAD) decision. The models are small
  * open models of unknown provenance, evaluated by no one against ISO 30107-3.

@@ -1,28 +1,17 @@
 // Proxy mode: forwards the browser's body to the hosted API with the server's key, and maps upstream failures
 // to JSON errors that say what happened without blaming the user.
 
-import { failure, isProbability, tooLarge } from './contract.js';
-import { readLimitedBody } from './body.js';
-import type { Outcome } from './log.js';
-import type { Decision, VerdictField } from './verdict.js';
+import { failure, isProbability, tooLarge } from '../contract/contract.js';
+import { readLimitedBody } from '../handler/body.js';
+import type { Answer } from '../handler/answer.js';
+import type { RequestOutcome } from '../handler/log.js';
+import type { Decision, VerdictField } from '../stores/verdict.js';
 
 export interface ProxyConfig {
   readonly url: string;
   readonly apiKey: string;
   readonly timeoutMs: number;
   readonly fetch: typeof fetch;
-}
-
-export interface ProxyAnswer {
-  readonly response: Response;
-  readonly outcome: Outcome;
-  readonly level?: 'warn' | 'error';
-  readonly detail?: string;
-  readonly upstreamStatus?: number;
-  readonly upstreamMs: number;
-  readonly decision?: Decision | undefined;
-  /** The upstream's `prob_real`, when it answered a success with a valid one. */
-  readonly probReal?: number | undefined;
 }
 
 /** Upstream answers larger than this are not a liveness result. */
@@ -42,7 +31,7 @@ type UpstreamCode = keyof typeof MESSAGES;
 const upstreamFailure = (status: number, code: UpstreamCode, headers?: Record<string, string>): Response =>
   failure(status, MESSAGES[code], code, headers);
 
-function outcomeOf(parsed: Record<string, unknown>): Outcome {
+function outcomeOf(parsed: Record<string, unknown>): RequestOutcome {
   if (parsed['success'] === true) return 'scored';
   switch (parsed['error_code']) {
     case 'FACE_NOT_DETECTED':
@@ -70,7 +59,7 @@ export async function forward(
   config: ProxyConfig,
   clientSignal: AbortSignal,
   verdict?: (probReal: unknown) => VerdictField,
-): Promise<ProxyAnswer> {
+): Promise<Answer> {
   const started = performance.now();
   const elapsed = (): number => Math.round(performance.now() - started);
   const timeout = AbortSignal.timeout(config.timeoutMs);

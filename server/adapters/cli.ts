@@ -2,15 +2,15 @@
 // liveness-capture-server: serves the liveness handler on a port. See --help.
 
 import { parseArgs } from 'node:util';
-import { HOSTED_BASE_URL, VARIANTS, type Variant } from './contract.js';
-import { WEAK_ADMIN_TOKEN_BITS, createSessionRoutes, estimateTokenBits } from './admin.js';
-import { createLivenessHandler, type LivenessHandler, type LivenessHandlerOptions } from './handler.js';
+import { HOSTED_BASE_URL, VARIANTS, type Variant } from '../contract/contract.js';
+import { WEAK_ADMIN_TOKEN_BITS, createSessionRoutes, estimateTokenBits } from '../handler/admin.js';
+import { createLivenessHandler, type LivenessHandler, type LivenessHandlerOptions } from '../handler/handler.js';
 import { allowedHostsFor } from './hosts.js';
-import { CORS_ALLOWED_HEADERS } from './guard.js';
+import { CORS_ALLOWED_HEADERS } from '../handler/guard.js';
 import { createServer as createHttpServer } from 'node:http';
 import { collectDefaultMetrics } from 'prom-client';
 import { createNodeServer } from './node.js';
-import { createRedisStore, type LivenessStore, type RedisClientLike } from './store.js';
+import { createRedisStore, type LivenessStore, type RedisClientLike } from '../stores/store.js';
 
 const HELP = `Usage: liveness-capture-server [options]
 

@@ -3,12 +3,12 @@
 
 import { createHash, timingSafeEqual } from 'node:crypto';
 import { readLimitedBody } from './body.js';
-import { CAMERA_POLICIES, type CameraPolicy } from './capture-header.js';
-import { VARIANTS, failure, json, type Variant } from './contract.js';
+import { CAMERA_POLICIES, type CameraPolicy } from '../contract/capture-header.js';
+import { VARIANTS, failure, json, type Variant } from '../contract/contract.js';
 import type { RequestContext } from './handler.js';
 import { consoleLogger, type AdminLogRecord, type AdminLogger } from './log.js';
-import type { LivenessSessions } from './sessions.js';
-import { StoreFullError, StoreUnavailableError } from './store.js';
+import type { LivenessSessions } from '../stores/sessions.js';
+import { StoreFullError, StoreUnavailableError } from '../stores/store.js';
 import { metricsResponse } from './metrics.js';
 import type { Registry } from 'prom-client';
 

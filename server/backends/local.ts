@@ -1,20 +1,10 @@
 // Local mode: the in-process reference backend (./local-backend.js) answering as the contract says.
 
 import { createRequire } from 'node:module';
-import { faceNotDetected, faceTooSmall, failure, invalidImage, isProbability, json } from './contract.js';
+import { faceNotDetected, faceTooSmall, failure, invalidImage, isProbability, json } from '../contract/contract.js';
 import type { LocalBackend, LocalBackendOptions } from './local-backend.js';
-import type { Outcome } from './log.js';
-import type { Decision, VerdictField } from './verdict.js';
-
-export interface LocalAnswer {
-  readonly response: Response;
-  readonly outcome: Outcome;
-  /** Set on a scored answer. */
-  readonly probReal?: number;
-  readonly decision?: Decision | undefined;
-  readonly level?: 'error';
-  readonly detail?: string;
-}
+import type { Answer } from '../handler/answer.js';
+import type { VerdictField } from '../stores/verdict.js';
 
 export interface LocalBackendSource {
   /** The backend, loaded on first use; a failed load is retried on the next request. */
@@ -106,7 +96,7 @@ export async function answerLocally(
   minFaceSize: number,
   verdict?: (probReal: number) => VerdictField,
   signal?: AbortSignal,
-): Promise<LocalAnswer> {
+): Promise<Answer> {
   if (!image) return { response: invalidImage(), outcome: 'invalid-image-payload' };
 
   let backend: LocalBackend;

@@ -2,14 +2,14 @@
 // handlers in one process do not clash), filled by the handler and its store as requests are answered.
 
 import { Counter, Gauge, Histogram, Registry } from 'prom-client';
-import type { Outcome } from './log.js';
-import { StoreFullError, StoreUnavailableError, type LivenessStore } from './store.js';
+import type { RequestOutcome } from './log.js';
+import { StoreFullError, StoreUnavailableError, type LivenessStore } from '../stores/store.js';
 
 /** The `route` label: the model a check asked for, or the other paths the handler serves. */
 export type MetricsRoute = 'antispoofing' | 'robust' | 'healthz' | 'readyz' | 'jwks' | 'other';
 
 /** Refusals before any model or upstream call, by the `reason` label. */
-const REFUSAL_REASONS: Partial<Record<Outcome, string>> = {
+const REFUSAL_REASONS: Partial<Record<RequestOutcome, string>> = {
   'origin-rejected': 'origin',
   'host-rejected': 'host',
   'rate-limited': 'rate-limit',
@@ -34,7 +34,7 @@ const STORE_BUCKETS = [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.2
 export interface LivenessMetrics {
   readonly registry: Registry;
   /** Records one answered request. `checkSeconds` is given for a POST to a check route. */
-  request(route: MetricsRoute, outcome: Outcome, code: string | undefined, checkSeconds?: number): void;
+  request(route: MetricsRoute, outcome: RequestOutcome, code: string | undefined, checkSeconds?: number): void;
   /** Records the time of one upstream call (proxy mode) or one local model run (local mode). */
   backend(mode: 'proxy' | 'local', variant: string, seconds: number): void;
   readonly inFlight: Gauge;
