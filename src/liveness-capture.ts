@@ -9,6 +9,7 @@ import type { CameraController } from './controllers/camera-controller.js';
 import type { FramePipelineController, PassedFrame, PipelineState } from './controllers/frame-pipeline-controller.js';
 import type { GuideController } from './controllers/guide-controller.js';
 import type { IntegrityRecorder } from './controllers/integrity-recorder.js';
+import { LangController } from './controllers/lang-controller.js';
 import { VisibilityController } from './controllers/visibility-controller.js';
 import { LivenessError, type LivenessErrorDetail } from './errors.js';
 import {
@@ -329,6 +330,8 @@ export class LivenessCapture extends LitElement {
     this.virtualCamera = CONFIG_DEFAULTS.virtualCamera;
     this.integrityHeader = false;
     this.addEventListener('keydown', this.#onKeydown);
+    // Re-renders when the inherited language changes (an ancestor's `lang`, `<html lang>`); its own is observed below.
+    this.addController(new LangController(this));
   }
 
   /** Escape cancels while the attempt runs (where the cancel button shows), as the cancel button does. */
