@@ -2,7 +2,7 @@ import type { ReactiveController, ReactiveControllerHost } from 'lit';
 import type { DetectorAssets } from '../assets.js';
 import { LivenessError } from '../errors.js';
 import type { HintCode } from '../events.js';
-import { frameToCanvas, grabFrame, RegionSampler } from '../frame.js';
+import { frameDue, frameToCanvas, grabFrame, RegionSampler } from '../frame.js';
 import { checkFrame, DEFAULT_EDGE_MARGIN, type FaceDetection } from '../gate.js';
 import { Guidance, type GuidanceOptions } from '../guidance.js';
 import { DEFAULT_DETECT_SIZE, DEFAULT_MAX_FPS } from '../pacing.js';
@@ -259,7 +259,7 @@ export class FramePipelineController implements ReactiveController {
         if ((meta || mediaTime !== lastMediaTime) && video.videoWidth > 0) {
           lastMediaTime = mediaTime;
           ctx.sawFrame();
-          if (now - lastDetection >= ctx.intervalMs - 3) {
+          if (frameDue(now - lastDetection, ctx.intervalMs)) {
             lastDetection = now;
             const faces = this.#detector.detect(video, now);
             const region = options.regionChecks && faces.length === 1 ? this.#sampler.sample(video, faces[0]!.box) : null;
@@ -368,7 +368,7 @@ function workerLoop(backend: Extract<DetectorBackend, { thread: 'worker' }>, ctx
     try {
       if (video.videoWidth > 0) {
         ctx.sawFrame();
-        if (!run.busy && now - lastSent >= ctx.intervalMs - 3) {
+        if (!run.busy && frameDue(now - lastSent, ctx.intervalMs)) {
           lastSent = now;
           run.send(new VideoFrame(video, { timestamp: Math.round(now * 1000) }));
         }
