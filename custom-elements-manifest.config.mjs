@@ -143,6 +143,7 @@ export default {
     // The React wrapper is generated from this manifest (scripts/framework-types.mjs).
     'src/react.ts',
     // Internals: the pure logic, the controllers, the view, the styles and the message catalog.
+    'src/abort.ts',
     'src/config.ts',
     'src/controllers/**',
     'src/encoder.ts',

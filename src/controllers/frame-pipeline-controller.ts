@@ -1,4 +1,5 @@
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
+import { whenAborted } from '../abort.js';
 import type { DetectorAssets } from '../assets.js';
 import { LivenessError } from '../errors.js';
 import type { HintCode } from '../events.js';
@@ -154,13 +155,13 @@ export class FramePipelineController implements ReactiveController {
         this.#end = null;
         stopLoop?.();
         clearInterval(watchdog);
-        signal.removeEventListener('abort', onAbort);
+        unlistenAbort();
         track?.removeEventListener('ended', onEnded);
         document.removeEventListener('visibilitychange', onVisibility);
         settle();
       };
       const fail = (error: unknown) => end(() => reject(error));
-      const onAbort = () => fail(signal.reason);
+      let unlistenAbort = () => {};
       const onEnded = () => fail(new LivenessError('CAMERA_LOST', 'The camera stopped: it was unplugged, turned off or taken by another application.'));
       // A hidden page gets no frames; the wait starts again when it is shown.
       const onVisibility = () => {
@@ -210,7 +211,7 @@ export class FramePipelineController implements ReactiveController {
         fail(signal.reason);
         return;
       }
-      signal.addEventListener('abort', onAbort, { once: true });
+      unlistenAbort = whenAborted(signal, fail);
       track?.addEventListener('ended', onEnded);
       document.addEventListener('visibilitychange', onVisibility);
       this.#end = () => fail(new DOMException('The frame pipeline was stopped.', 'AbortError'));
