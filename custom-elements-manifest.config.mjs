@@ -7,6 +7,9 @@
 // Lit's internal reactive state, events it found in code without a resolvable name) and refuses to write a
 // manifest that does not describe exactly one element, `<liveness-capture>`, with every event named and typed.
 
+import { readFileSync } from 'node:fs';
+import ts from 'typescript';
+
 const TAG = 'liveness-capture';
 const CLASS = 'LivenessCapture';
 
@@ -47,6 +50,69 @@ function publicApiOnly() {
   };
 }
 
+/**
+ * The element's constructor writes a setting's default once, as `CONFIG_DEFAULTS.<key>` (the value its attribute
+ * converter returns to when the attribute is removed); the analyzer keeps only literal defaults. This plugin
+ * writes the value behind it into the manifest, e.g. `0.55` for `this.threshold = CONFIG_DEFAULTS.threshold`.
+ */
+function configDefaults() {
+  /** Top-level `const NAME = <initializer>` of a source file, by name. */
+  const constants = (path) => {
+    const file = ts.createSourceFile(path, readFileSync(path, 'utf8'), ts.ScriptTarget.Latest, true);
+    const found = new Map();
+    for (const statement of file.statements) {
+      if (!ts.isVariableStatement(statement)) continue;
+      for (const d of statement.declarationList.declarations) if (d.initializer) found.set(d.name.getText(), d.initializer);
+    }
+    return found;
+  };
+  const known = new Map([...constants('src/pacing.ts'), ...constants('src/config-attributes.ts')]);
+  const unwrap = (node) => (ts.isAsExpression(node) ? node.expression : node);
+  const defaults = new Map();
+  for (const property of unwrap(known.get('CONFIG_DEFAULTS')).properties) {
+    let value = property.initializer;
+    if (ts.isIdentifier(value)) value = known.get(value.text);
+    if (!value) throw new Error(`CONFIG_DEFAULTS.${property.name.getText()} cannot be resolved to a value`);
+    defaults.set(property.name.getText(), unwrap(value).getText());
+  }
+  /** `object` with `default` set, placed before `before` as the analyzer places it. */
+  const withDefault = (object, value, before) => {
+    const out = {};
+    for (const [key, v] of Object.entries(object)) {
+      if (key === 'default') continue;
+      if (key === before) out.default = value;
+      out[key] = v;
+    }
+    out.default ??= value;
+    return out;
+  };
+  const assigned = new Map();
+  return {
+    name: 'liveness-config-defaults',
+    // The analyzer's own TypeScript parses the sources: its node kinds are read with the `ts` it passes.
+    analyzePhase({ ts, node }) {
+      if (!ts.isConstructorDeclaration(node) || node.parent?.name?.text !== CLASS) return;
+      for (const statement of node.body?.statements ?? []) {
+        const e = ts.isExpressionStatement(statement) ? statement.expression : null;
+        if (!e || !ts.isBinaryExpression(e) || !ts.isPropertyAccessExpression(e.left) || !ts.isPropertyAccessExpression(e.right)) continue;
+        if (e.right.expression.getText() !== 'CONFIG_DEFAULTS') continue;
+        const value = defaults.get(e.right.name.text);
+        if (value === undefined) throw new Error(`${e.getText()}: no such default`);
+        assigned.set(e.left.name.text, value);
+      }
+    },
+    packageLinkPhase({ customElementsManifest }) {
+      for (const mod of customElementsManifest.modules) {
+        for (const decl of mod.declarations ?? []) {
+          if (decl.name !== CLASS) continue;
+          decl.members = decl.members.map((m) => (assigned.has(m.name) ? withDefault(m, assigned.get(m.name), 'attribute') : m));
+          decl.attributes = decl.attributes.map((a) => (assigned.has(a.fieldName) ? withDefault(a, assigned.get(a.fieldName), 'fieldName') : a));
+        }
+      }
+    },
+  };
+}
+
 function validate(manifest, elements) {
   const problems = [];
   if (elements.length !== 1) problems.push(`expected exactly one custom element, found ${elements.length}`);
@@ -77,6 +143,7 @@ export default {
     // The React wrapper is generated from this manifest (scripts/framework-types.mjs).
     'src/react.ts',
     // Internals: the pure logic, the controllers, the view, the styles and the message catalog.
+    'src/abort.ts',
     'src/config.ts',
     'src/controllers/**',
     'src/encoder.ts',
@@ -94,5 +161,5 @@ export default {
   outdir: '.',
   litelement: true,
   packagejson: false,
-  plugins: [publicApiOnly()],
+  plugins: [configDefaults(), publicApiOnly()],
 };

@@ -24,6 +24,7 @@ export const LIVENESS_ERROR_CODES = [
   'IMAGE_REPLAYED',
   'STORE_UNAVAILABLE',
   'VIRTUAL_CAMERA',
+  'INTERNAL_ERROR',
 ] as const;
 
 export type LivenessErrorCode = (typeof LIVENESS_ERROR_CODES)[number];
@@ -52,6 +53,7 @@ const RECOVERABLE: Record<LivenessErrorCode, boolean> = {
   IMAGE_REPLAYED: true,
   STORE_UNAVAILABLE: true,
   VIRTUAL_CAMERA: true,
+  INTERNAL_ERROR: false,
 };
 
 /** Default English messages; the UI may show localized text, but event details carry these. */
@@ -79,6 +81,7 @@ const MESSAGES: Record<LivenessErrorCode, string> = {
   IMAGE_REPLAYED: 'The liveness service already checked this exact image in another session.',
   STORE_UNAVAILABLE: 'The liveness service cannot reach its session store for a moment; try again shortly.',
   VIRTUAL_CAMERA: 'The camera is a virtual camera (software that makes up its picture), which this page does not accept.',
+  INTERNAL_ERROR: 'An unexpected error stopped the liveness check (a bug, not the camera or the backend).',
 };
 
 export function isRecoverable(code: LivenessErrorCode): boolean {
@@ -98,6 +101,8 @@ export interface LivenessErrorDetail {
   readonly httpStatus?: number;
   /** The parsed JSON body or raw text of the backend's answer, when there was one. */
   readonly response?: unknown;
+  /** What led to the error, when something did: for `INTERNAL_ERROR`, the unexpected exception itself. */
+  readonly cause?: unknown;
 }
 
 /** An error with a stable code, thrown inside the element's pipeline and turned into a `liveness-error` event. */
@@ -128,6 +133,7 @@ export class LivenessError extends Error {
     };
     if (this.httpStatus !== undefined) detail.httpStatus = this.httpStatus;
     if (this.response !== undefined) detail.response = this.response;
+    if (this.cause !== undefined) detail.cause = this.cause;
     return detail;
   }
 }

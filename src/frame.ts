@@ -1,6 +1,17 @@
 import type { FaceBox } from './events.js';
 import { faceRegionRect, REGION_SIZE, type PixelRegion } from './quality.js';
 
+/**
+ * How early, in milliseconds, a frame may arrive and still be due for detection: frame callbacks jitter around the
+ * camera's period, and a strict `>= intervalMs` would skip every other frame when the camera runs near `max-fps`.
+ */
+export const FRAME_SLACK_MS = 3;
+
+/** Whether a frame `elapsedMs` after the last detection is due, at one detection per `intervalMs`. */
+export function frameDue(elapsedMs: number, intervalMs: number): boolean {
+  return elapsedMs >= intervalMs - FRAME_SLACK_MS;
+}
+
 /** Draws the video's current frame at its full intrinsic size: never cropped, never mirrored. */
 export function grabFrame(video: HTMLVideoElement): HTMLCanvasElement {
   return drawn(video, video.videoWidth, video.videoHeight);

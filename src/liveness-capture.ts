@@ -9,6 +9,7 @@ import type { CameraController } from './controllers/camera-controller.js';
 import type { FramePipelineController, PassedFrame, PipelineState } from './controllers/frame-pipeline-controller.js';
 import type { GuideController } from './controllers/guide-controller.js';
 import type { IntegrityRecorder } from './controllers/integrity-recorder.js';
+import { LangController } from './controllers/lang-controller.js';
 import { VisibilityController } from './controllers/visibility-controller.js';
 import { LivenessError, type LivenessErrorDetail } from './errors.js';
 import {
@@ -64,6 +65,17 @@ function loadAttemptModule(): Promise<AttemptModule> {
     attemptModule = null;
   });
   return attemptModule;
+}
+
+/**
+ * The error an attempt ends with. One channel: an expected failure is a `LivenessError` and keeps its code; anything
+ * else (a bug, or a page's property that throws) is `INTERNAL_ERROR` with the original as `cause`, so a bug never
+ * blames the camera or the backend.
+ */
+function asLivenessError(error: unknown): LivenessError {
+  if (error instanceof LivenessError) return error;
+  const what = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+  return new LivenessError('INTERNAL_ERROR', `An unexpected error stopped the liveness check: ${what}`, { cause: error });
 }
 
 /** The attempt's machinery, made once per element when its chunk has loaded. */
@@ -299,17 +311,17 @@ export class LivenessCapture extends LitElement {
     this.apiKey = null;
     this.session = null;
     this.sessionProvider = null;
-    this.threshold = 0.55;
-    this.minFaceSize = 128;
+    this.threshold = CONFIG_DEFAULTS.threshold;
+    this.minFaceSize = CONFIG_DEFAULTS.minFaceSize;
     this.autostart = false;
-    this.captureMode = 'auto';
+    this.captureMode = CONFIG_DEFAULTS.captureMode;
     this.politeness = CONFIG_DEFAULTS.politeness;
     this.checks = [...ALL_CHECKS];
     this.stableFrames = undefined;
     this.holdMs = CONFIG_DEFAULTS.holdMs;
     this.maxFps = CONFIG_DEFAULTS.maxFps;
     this.preload = false;
-    this.requestTimeout = 30_000;
+    this.requestTimeout = CONFIG_DEFAULTS.requestTimeout;
     this.assetsBase = null;
     this.headers = {};
     this.messages = {};
@@ -318,6 +330,8 @@ export class LivenessCapture extends LitElement {
     this.virtualCamera = CONFIG_DEFAULTS.virtualCamera;
     this.integrityHeader = false;
     this.addEventListener('keydown', this.#onKeydown);
+    // Re-renders when the inherited language changes (an ancestor's `lang`, `<html lang>`); its own is observed below.
+    this.addController(new LangController(this));
   }
 
   /** Escape cancels while the attempt runs (where the cancel button shows), as the cancel button does. */
@@ -459,6 +473,7 @@ export class LivenessCapture extends LitElement {
     this.#error = undefined;
     this.#setStatus('starting');
     let engine: Engine;
+    let video: HTMLVideoElement;
     try {
       // Before anything is downloaded: a browser that cannot run the check is told so by name.
       const support = checkSupport();
@@ -466,18 +481,9 @@ export class LivenessCapture extends LitElement {
       engine = await this.#loadEngine();
       signal.throwIfAborted();
       if (this.#renewSession) await this.#renew(signal);
-    } catch (error) {
-      this.#fail(attempt, error);
-      return;
-    }
-    // Every attribute is checked before the camera opens; a bad value is INVALID_CONFIG, never a late or silent default.
-    const invalid = engine.lib.configError(this, document.baseURI);
-    if (invalid) {
-      this.#fail(attempt, invalid);
-      return;
-    }
-    let video: HTMLVideoElement;
-    try {
+      // Every attribute is checked before the camera opens; a bad value is INVALID_CONFIG, never a late or silent default.
+      const invalid = engine.lib.configError(this, document.baseURI);
+      if (invalid) throw invalid;
       await this.updateComplete;
       signal.throwIfAborted();
       const preview = this.renderRoot.querySelector('video');
@@ -561,7 +567,7 @@ export class LivenessCapture extends LitElement {
       const report: Record<string, string> = this.session || this.integrityHeader
         ? { [engine.lib.CAPTURE_HEADER]: engine.lib.captureHeader(engine.lib.VERSION, integrity, quality) }
         : {};
-      const outcome = await engine.lib.checkLiveness({
+      const verdict = await engine.lib.checkLiveness({
         frame: passed.canvas,
         faceBox: passed.face.box,
         minFaceSize: this.minFaceSize,
@@ -587,8 +593,7 @@ export class LivenessCapture extends LitElement {
         },
       });
       signal.throwIfAborted();
-      if (outcome.kind === 'error') throw outcome.error;
-      this.#finish(attempt, outcome.passed, outcome.detail);
+      this.#finish(attempt, verdict.passed, verdict.detail);
     } catch (error) {
       this.#fail(attempt, error);
     }
@@ -780,9 +785,7 @@ export class LivenessCapture extends LitElement {
     if (attempt.signal.aborted || this.#attempt !== attempt || !this.isConnected) return;
     this.#attempt = null;
     attempt.abort(new DOMException('The liveness check ended with an error.', 'AbortError'));
-    const failure = error instanceof LivenessError
-      ? error
-      : new LivenessError('INVALID_RESPONSE', error instanceof Error ? error.message : String(error), { cause: error });
+    const failure = asLivenessError(error);
     const detail = failure.toDetail();
     // A refused session is recoverable when the page can supply another.
     this.#renewSession = failure.code === 'SESSION_INVALID' && !!this.sessionProvider;

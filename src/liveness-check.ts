@@ -1,7 +1,6 @@
 // Capture → encode → submit for one frame that passed the checks, as one async function. No element state: the
-// caller passes everything in and gets the outcome back.
+// caller passes everything in and gets the verdict back, or a `LivenessError`.
 import { encodeWithinBudget, type EncodedImage } from './encoder.js';
-import { LivenessError } from './errors.js';
 import type { FaceBox } from './events.js';
 import type { Outcome } from './response.js';
 import { submitImage } from './submit.js';
@@ -25,28 +24,25 @@ export interface LivenessCheckInput {
   onEncoded?: (image: EncodedImage) => void;
 }
 
+/** A verdict of the backend. */
+export type Verdict = Extract<Outcome, { kind: 'verdict' }>;
+
 /**
- * Encodes the frame under the body limit and sends it. Resolves with a verdict or an error outcome
- * (IMAGE_TOO_LARGE, the backend's errors, NETWORK_ERROR); rejects only with the signal's reason, or with a
- * programming error (invalid options).
+ * Encodes the frame under the body limit and sends it. Resolves with the backend's verdict; rejects with a
+ * `LivenessError` for every expected failure (IMAGE_TOO_LARGE, the backend's errors, NETWORK_ERROR,
+ * INVALID_CONFIG), with the signal's reason when aborted, and with anything else only on a bug.
  */
-export async function checkLiveness(input: LivenessCheckInput): Promise<Outcome> {
+export async function checkLiveness(input: LivenessCheckInput): Promise<Verdict> {
   const { signal } = input;
-  let image: EncodedImage;
-  try {
-    image = await encodeWithinBudget(input.frame, input.frame.width, input.frame.height, {
-      faceBox: input.faceBox,
-      minFaceSize: input.minFaceSize,
-      signal,
-    });
-  } catch (error) {
-    if (error instanceof LivenessError) return { kind: 'error', error };
-    throw error;
-  }
+  const image = await encodeWithinBudget(input.frame, input.frame.width, input.frame.height, {
+    faceBox: input.faceBox,
+    minFaceSize: input.minFaceSize,
+    signal,
+  });
   signal.throwIfAborted();
   input.onEncoded?.(image);
   signal.throwIfAborted();
-  return submitImage({
+  const outcome = await submitImage({
     endpoint: input.endpoint,
     image: image.blob,
     threshold: input.threshold,
@@ -56,4 +52,6 @@ export async function checkLiveness(input: LivenessCheckInput): Promise<Outcome>
     signal,
     ...(input.timeoutMs !== undefined ? { timeoutMs: input.timeoutMs } : {}),
   });
+  if (outcome.kind === 'error') throw outcome.error;
+  return outcome;
 }

@@ -29,8 +29,3 @@ export function canTransition(from: LivenessStatus, to: LivenessStatus): boolean
 export function isFinal(status: LivenessStatus): boolean {
   return status === 'passed' || status === 'failed' || status === 'error';
 }
-
-/** Statuses during which the camera may be open. */
-export function isActive(status: LivenessStatus): boolean {
-  return status === 'starting' || status === 'detecting' || status === 'capturing';
-}

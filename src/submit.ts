@@ -1,3 +1,4 @@
+import { whenAborted } from './abort.js';
 import { shown } from './config.js';
 import { defaultMessage, LivenessError } from './errors.js';
 import { blobToBase64 } from './encoder.js';
@@ -91,8 +92,7 @@ export async function submitImage(options: SubmitOptions): Promise<Outcome> {
   const timed = typeof timeoutMs === 'number' && Number.isFinite(timeoutMs) && timeoutMs > 0;
   const request = new AbortController();
   let timedOut = false;
-  const onAbort = () => request.abort(signal?.reason);
-  signal?.addEventListener('abort', onAbort, { once: true });
+  const unlisten = whenAborted(signal, (reason) => request.abort(reason));
   const timer = timed
     ? setTimeout(() => {
         timedOut = true;
@@ -123,7 +123,7 @@ export async function submitImage(options: SubmitOptions): Promise<Outcome> {
     return networkError(crossOriginHint(url, headers), cause);
   } finally {
     clearTimeout(timer);
-    signal?.removeEventListener('abort', onAbort);
+    unlisten();
   }
   if (text === null) {
     return {

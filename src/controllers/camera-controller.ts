@@ -1,4 +1,5 @@
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
+import { whenAborted } from '../abort.js';
 import { LivenessError } from '../errors.js';
 
 /**
@@ -60,17 +61,16 @@ export class CameraController implements ReactiveController {
     this.close();
     signal?.throwIfAborted();
     const generation = ++this.#generation;
-    const onAbort = () => {
+    const unlisten = whenAborted(signal, () => {
       if (generation === this.#generation) this.close();
-    };
-    signal?.addEventListener('abort', onAbort, { once: true });
+    });
     try {
       await this.#open(video, constraints, generation);
     } catch (error) {
       if (signal?.aborted) throw signal.reason;
       throw error;
     } finally {
-      signal?.removeEventListener('abort', onAbort);
+      unlisten();
     }
   }
 

@@ -1,4 +1,5 @@
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
+import { whenAborted } from '../abort.js';
 import type { FaceDetector } from '@mediapipe/tasks-vision';
 import type { DetectorAssets } from '../assets.js';
 import { DetectorWorker, workersCanDetect } from '../detector-client.js';
@@ -201,8 +202,7 @@ function abortable<T>(promise: Promise<T>, signal?: AbortSignal): Promise<T> {
   if (!signal) return promise;
   signal.throwIfAborted();
   return new Promise<T>((resolve, reject) => {
-    const onAbort = () => reject(signal.reason);
-    signal.addEventListener('abort', onAbort, { once: true });
-    promise.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort));
+    const unlisten = whenAborted(signal, reject);
+    promise.then(resolve, reject).finally(unlisten);
   });
 }

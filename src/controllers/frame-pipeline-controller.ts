@@ -1,8 +1,9 @@
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
+import { whenAborted } from '../abort.js';
 import type { DetectorAssets } from '../assets.js';
 import { LivenessError } from '../errors.js';
 import type { HintCode } from '../events.js';
-import { frameToCanvas, grabFrame, RegionSampler } from '../frame.js';
+import { frameDue, frameToCanvas, grabFrame, RegionSampler } from '../frame.js';
 import { checkFrame, DEFAULT_EDGE_MARGIN, type FaceDetection } from '../gate.js';
 import { Guidance, type GuidanceOptions } from '../guidance.js';
 import { DEFAULT_DETECT_SIZE, DEFAULT_MAX_FPS } from '../pacing.js';
@@ -154,13 +155,13 @@ export class FramePipelineController implements ReactiveController {
         this.#end = null;
         stopLoop?.();
         clearInterval(watchdog);
-        signal.removeEventListener('abort', onAbort);
+        unlistenAbort();
         track?.removeEventListener('ended', onEnded);
         document.removeEventListener('visibilitychange', onVisibility);
         settle();
       };
       const fail = (error: unknown) => end(() => reject(error));
-      const onAbort = () => fail(signal.reason);
+      let unlistenAbort = () => {};
       const onEnded = () => fail(new LivenessError('CAMERA_LOST', 'The camera stopped: it was unplugged, turned off or taken by another application.'));
       // A hidden page gets no frames; the wait starts again when it is shown.
       const onVisibility = () => {
@@ -210,7 +211,7 @@ export class FramePipelineController implements ReactiveController {
         fail(signal.reason);
         return;
       }
-      signal.addEventListener('abort', onAbort, { once: true });
+      unlistenAbort = whenAborted(signal, fail);
       track?.addEventListener('ended', onEnded);
       document.addEventListener('visibilitychange', onVisibility);
       this.#end = () => fail(new DOMException('The frame pipeline was stopped.', 'AbortError'));
@@ -259,7 +260,7 @@ export class FramePipelineController implements ReactiveController {
         if ((meta || mediaTime !== lastMediaTime) && video.videoWidth > 0) {
           lastMediaTime = mediaTime;
           ctx.sawFrame();
-          if (now - lastDetection >= ctx.intervalMs - 3) {
+          if (frameDue(now - lastDetection, ctx.intervalMs)) {
             lastDetection = now;
             const faces = this.#detector.detect(video, now);
             const region = options.regionChecks && faces.length === 1 ? this.#sampler.sample(video, faces[0]!.box) : null;
@@ -368,7 +369,7 @@ function workerLoop(backend: Extract<DetectorBackend, { thread: 'worker' }>, ctx
     try {
       if (video.videoWidth > 0) {
         ctx.sawFrame();
-        if (!run.busy && now - lastSent >= ctx.intervalMs - 3) {
+        if (!run.busy && frameDue(now - lastSent, ctx.intervalMs)) {
           lastSent = now;
           run.send(new VideoFrame(video, { timestamp: Math.round(now * 1000) }));
         }

@@ -1,5 +1,5 @@
 import type { ReactiveController, ReactiveElement } from 'lit';
-import { guideGeometry, stageAspectRatio, type GuideGeometry, type GuideRules } from '../guide.js';
+import { guideGeometry, stageAspectRatio, type GuideRules } from '../guide.js';
 
 /** Styles for the stage and the guide (custom properties and plain properties), set through the CSSOM by the view. */
 export interface GuideStyle {
@@ -19,7 +19,6 @@ export class GuideController implements ReactiveController {
   #video: HTMLVideoElement | null = null;
   #stage: HTMLElement | null = null;
   #key = '';
-  geometry: GuideGeometry | null = null;
   style: GuideStyle = { stage: {}, guide: {} };
 
   constructor(host: ReactiveElement, rules: () => GuideRules) {
@@ -79,7 +78,6 @@ export class GuideController implements ReactiveController {
       };
     }
     const key = JSON.stringify(style);
-    this.geometry = geometry;
     if (key === this.#key) return;
     this.#key = key;
     this.style = style;

@@ -1,4 +1,5 @@
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
+import { whenAborted } from '../abort.js';
 
 /**
  * The page's visibility (tab switched, app sent to the background, screen locked). Calls `onHidden` when the page
@@ -24,15 +25,14 @@ export class VisibilityController implements ReactiveController {
     return new Promise<void>((resolve, reject) => {
       const done = () => {
         this.#waiting.delete(done);
-        signal.removeEventListener('abort', onAbort);
+        unlisten();
         resolve();
       };
-      const onAbort = () => {
+      const unlisten = whenAborted(signal, (reason) => {
         this.#waiting.delete(done);
-        reject(signal.reason);
-      };
+        reject(reason);
+      });
       this.#waiting.add(done);
-      signal.addEventListener('abort', onAbort, { once: true });
     });
   }
 

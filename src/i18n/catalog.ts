@@ -77,6 +77,8 @@ export const en = {
   'error.IMAGE_REPLAYED': 'This photo was already used. Please take a new one.',
   'error.STORE_UNAVAILABLE': 'The service is briefly unavailable. Wait a moment, then try again.',
   'error.VIRTUAL_CAMERA': "This camera is a virtual camera, which can't be used here. Choose your device's own camera and try again.",
+  'error.INTERNAL_ERROR':
+    "This page's camera check stopped on an unexpected error. Reload the page, or contact the site's support team if it happens again.",
   'error.SESSION_INVALID.renew': 'This check has expired. Select Try again to start a new one.',
 } satisfies Record<string, string>;
 

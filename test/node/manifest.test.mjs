@@ -160,9 +160,19 @@ test('liveness-capture/element (and ./liveness-capture.js) is the class module, 
   assert.ok(pkg.sideEffects.includes('./dist/define.js'));
 });
 
+test('every setting with a default shows it, including those written as CONFIG_DEFAULTS.<key>', () => {
+  const byName = new Map(element.members.map((m) => [m.name, m]));
+  const attributes = new Map(element.attributes.map((a) => [a.fieldName, a]));
+  for (const [name, value] of [['threshold', '0.55'], ['minFaceSize', '128'], ['captureMode', "'auto'"], ['politeness', "'polite'"], ['requestTimeout', '30_000'], ['virtualCamera', "'flag'"]]) {
+    assert.equal(byName.get(name)?.default, value, name);
+    assert.equal(attributes.get(name)?.default, value, name);
+  }
+  for (const name of ['holdMs', 'maxFps']) assert.match(byName.get(name)?.default ?? '', /^\d+$/, name);
+});
+
 test('the analyzer plugin drops what is not API and refuses a manifest that is wrong', async () => {
   const { default: config } = await import(new URL('custom-elements-manifest.config.mjs', root).href);
-  const plugin = config.plugins.find((p) => p.packageLinkPhase);
+  const plugin = config.plugins.find((p) => p.name === 'liveness-public-api');
   const element = (extra = {}) => ({
     kind: 'class',
     name: 'LivenessCapture',

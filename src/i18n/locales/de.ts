@@ -75,5 +75,7 @@ export const de: Messages = {
   'error.IMAGE_REPLAYED': 'Dieses Foto wurde bereits verwendet. Bitte nehmen Sie ein neues auf.',
   'error.STORE_UNAVAILABLE': 'Der Dienst ist kurz nicht verfügbar. Warten Sie einen Moment und versuchen Sie es dann erneut.',
   'error.VIRTUAL_CAMERA': 'Dies ist eine virtuelle Kamera, die hier nicht verwendet werden kann. Wählen Sie die Kamera Ihres Geräts und versuchen Sie es erneut.',
+  'error.INTERNAL_ERROR':
+    'Die Kameraprüfung dieser Seite wurde durch einen unerwarteten Fehler beendet. Laden Sie die Seite neu oder wenden Sie sich an den Support der Website, wenn es wieder passiert.',
   'error.SESSION_INVALID.renew': 'Diese Prüfung ist abgelaufen. Wählen Sie „Erneut versuchen“, um eine neue zu starten.',
 };

@@ -70,5 +70,7 @@ export const es: Messages = {
   'error.IMAGE_REPLAYED': 'Esta foto ya se ha usado. Toma una nueva, por favor.',
   'error.STORE_UNAVAILABLE': 'El servicio no está disponible por un momento. Espera un poco y vuelve a intentarlo.',
   'error.VIRTUAL_CAMERA': 'Esta cámara es virtual y no se puede usar aquí. Elige la cámara de tu dispositivo y vuelve a intentarlo.',
+  'error.INTERNAL_ERROR':
+    'La verificación con cámara de esta página se detuvo por un error inesperado. Vuelve a cargar la página o contacta con el equipo de soporte del sitio si vuelve a ocurrir.',
   'error.SESSION_INVALID.renew': 'Esta verificación ha caducado. Selecciona Reintentar para empezar una nueva.',
 };

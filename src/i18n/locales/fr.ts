@@ -71,5 +71,7 @@ export const fr: Messages = {
   'error.IMAGE_REPLAYED': 'Cette photo a déjà été utilisée. Veuillez en prendre une nouvelle.',
   'error.STORE_UNAVAILABLE': 'Le service est momentanément indisponible. Patientez un instant, puis réessayez.',
   'error.VIRTUAL_CAMERA': 'Cette caméra est une caméra virtuelle, qui ne peut pas être utilisée ici. Choisissez la caméra de votre appareil et réessayez.',
+  'error.INTERNAL_ERROR':
+    'La vérification par caméra de cette page s’est arrêtée sur une erreur inattendue. Rechargez la page, ou contactez l’équipe d’assistance du site si cela se reproduit.',
   'error.SESSION_INVALID.renew': 'Cette vérification a expiré. Sélectionnez Réessayer pour en commencer une nouvelle.',
 };

@@ -71,5 +71,7 @@ export const pt: Messages = {
   'error.IMAGE_REPLAYED': 'Esta foto já foi usada. Tire uma nova, por favor.',
   'error.STORE_UNAVAILABLE': 'O serviço está indisponível no momento. Aguarde um pouco e tente novamente.',
   'error.VIRTUAL_CAMERA': 'Esta é uma câmera virtual, que não pode ser usada aqui. Escolha a câmera do seu aparelho e tente novamente.',
+  'error.INTERNAL_ERROR':
+    'A verificação com câmera desta página parou por um erro inesperado. Recarregue a página ou entre em contato com o suporte do site se isso acontecer de novo.',
   'error.SESSION_INVALID.renew': 'Esta verificação expirou. Selecione Tentar novamente para iniciar uma nova.',
 };

@@ -2,8 +2,9 @@
 // DOMException names (restored after each test); the detector failure by pointing assets-base at a missing folder.
 import { expect } from '@open-wc/testing';
 import '../../../src/index.js';
+import { en } from '../../../src/i18n/catalog.js';
 import type { LivenessCapture } from '../../../src/liveness-capture.js';
-import { Backend, createElement, expectCameraOff, nextResult, trackGetUserMedia } from '../../support/helpers.js';
+import { Backend, createElement, elementPerTest, expectCameraOff, nextResult, trackGetUserMedia } from '../../support/helpers.js';
 
 describe('<liveness-capture> camera and detector errors', () => {
   const media = navigator.mediaDevices;
@@ -90,5 +91,52 @@ describe('<liveness-capture> without an endpoint', () => {
     } finally {
       camera.restore();
     }
+  });
+});
+
+// A bug is provoked for real: a `headers` object whose getter throws, read by the element's own code (the check
+// at start(), then the request after capture). Nothing is stubbed.
+describe('<liveness-capture> on an unexpected exception', () => {
+  const t = elementPerTest();
+
+  async function expectInternalError(event: Event & { detail: any }, thrown: unknown, backend: Backend): Promise<void> {
+    expect(event.type).to.equal('liveness-error');
+    expect(event.detail.code).to.equal('INTERNAL_ERROR');
+    expect(event.detail.cause).to.equal(thrown);
+    expect(event.detail.message).to.contain('page header failed');
+    expect(event.detail.recoverable).to.equal(false);
+    expect(t.el!.status).to.equal('error');
+    expect(await backend.requests()).to.deep.equal([]);
+    await t.el!.updateComplete;
+    expect(t.el!.shadowRoot!.querySelector('[part~="result-error"]')?.textContent).to.contain(en['error.INTERNAL_ERROR']);
+    expect(t.el!.shadowRoot!.querySelector('[part~="retry-button"]')).to.equal(null);
+  }
+
+  it('before the camera opens: INTERNAL_ERROR with the exception as cause, not a rejected start()', async () => {
+    const thrown = new TypeError('page header failed');
+    const headers = Object.defineProperty({}, 'x-page', { enumerable: true, get: () => { throw thrown; } });
+    const backend = new Backend();
+    t.el = await createElement({ endpoint: backend.endpoint }, { headers });
+    const result = nextResult(t.el);
+    await t.el.start();
+    await expectInternalError(await result, thrown, backend);
+    expect(t.camera.tracks).to.deep.equal([]);
+  });
+
+  it('after the capture: INTERNAL_ERROR with the exception as cause, not INVALID_RESPONSE', async () => {
+    const thrown = new TypeError('page header failed');
+    const headers = Object.defineProperty({}, 'x-page', {
+      enumerable: true,
+      get: () => {
+        if (t.el?.status === 'capturing') throw thrown;
+        return 'fine';
+      },
+    });
+    const backend = new Backend();
+    t.el = await createElement({ endpoint: backend.endpoint }, { headers });
+    const result = nextResult(t.el);
+    await t.el.start();
+    await expectInternalError(await result, thrown, backend);
+    expectCameraOff(t.camera.tracks);
   });
 });

@@ -212,6 +212,40 @@ describe('<liveness-capture> interface with a face in view', () => {
       expect(text(part(inFrench, 'start-button'))).to.equal(es['button.start']);
     });
 
+    it('follows the page: a switch of <html lang> or of a container\'s lang re-renders it', async () => {
+      document.documentElement.setAttribute('lang', 'de');
+      extra = document.createElement('div');
+      const inner = document.createElement('div');
+      extra.append(inner);
+      document.body.append(extra);
+      el = document.createElement('liveness-capture');
+      inner.append(el);
+      await el.updateComplete;
+      expect(text(part(el, 'start-button'))).to.equal(de['button.start']);
+      const shows = (messages: typeof en, dir: string) => () =>
+        text(part(el!, 'start-button')) === messages['button.start'] && el!.shadowRoot!.querySelector('.root')!.getAttribute('dir') === dir;
+
+      // A single-page app switches the page's language.
+      document.documentElement.setAttribute('lang', 'ar');
+      await until(shows(ar, 'rtl'), 'Arabic after <html lang="ar">');
+      // A container gains a lang, then the one nearer the element does, which wins.
+      extra.setAttribute('lang', 'es');
+      await until(shows(es, 'ltr'), 'Spanish after the container\'s lang="es"');
+      inner.setAttribute('lang', 'fr');
+      await until(shows(fr, 'ltr'), 'French after the nearer lang="fr"');
+      // Removed, the next one decides again.
+      inner.removeAttribute('lang');
+      await until(shows(es, 'ltr'), 'Spanish again');
+      extra.removeAttribute('lang');
+      await until(shows(ar, 'rtl'), 'Arabic again, from <html lang>');
+      // Moved into another container, it takes that container's language.
+      const german = document.createElement('div');
+      german.setAttribute('lang', 'de');
+      extra.append(german);
+      german.append(el);
+      await until(shows(de, 'ltr'), 'German after the move');
+    });
+
     it('the messages property overrides single strings and leaves the rest', async () => {
       const backend = await new Backend().script(LIVE);
       el = await createElement(
