@@ -63,6 +63,9 @@ function probe(file) {
   return { width: j.streams[0].width, height: j.streams[0].height, fps: n / d, duration: Number(j.format.duration) };
 }
 
+/** Time spent in the meter per compared frame (lumaGrid + compare), as the worker spends it. */
+const cost = { ms: 0, frames: 0 };
+
 /** One attempt as the worker sees it: every frame arrives, at most 15 a second are compared. */
 function measure(frames, fps, width, height) {
   const meter = new FrameMeter();
@@ -72,7 +75,10 @@ function measure(frames, fps, width, height) {
     meter.arrived(t);
     if (t - last >= 1000 / FPS_CAP - 3) {
       last = t;
+      const started = performance.now();
       meter.compare(lumaGrid(data, width, height));
+      cost.ms += performance.now() - started;
+      cost.frames++;
     }
   });
   return meter.report();
@@ -137,13 +143,14 @@ const rows = FLAGS.map((flag) => {
 const stills = genuine.map((r) => r.frames.stillScore).sort((a, b) => a - b);
 
 if (values.json) {
-  console.log(JSON.stringify({ seconds: SECONDS, limits: FRAME_LIMITS, rows, results }, null, 2));
+  console.log(JSON.stringify({ seconds: SECONDS, limits: FRAME_LIMITS, rows, costMicroseconds: (cost.ms * 1000) / cost.frames, results }, null, 2));
 } else {
   console.log(`Frame flags, attempts of ${SECONDS} s, compared at most ${FPS_CAP} frames a second (limits: ${JSON.stringify(FRAME_LIMITS)})`);
   console.log('| flag | genuine flagged | attacks caught (this flag) | attacks with any frame flag |');
   console.log('| --- | --- | --- | --- |');
   for (const r of rows) console.log(`| \`${r.flag}\` | ${r.genuine} | ${r.caught} | ${r.anyFlagOnAttack} |`);
-  console.log(`\nGenuine still score: min ${stills[0]}, median ${stills[Math.floor(stills.length / 2)]}, max ${stills.at(-1)}`);
+  console.log(`\nMeter cost: ${((cost.ms * 1000) / cost.frames).toFixed(1)} µs per compared frame (${cost.frames} frames, this process)`);
+  console.log(`Genuine still score: min ${stills[0]}, median ${stills[Math.floor(stills.length / 2)]}, max ${stills.at(-1)}`);
   const flagged = genuine.filter((r) => r.flags.length > 0);
   for (const r of flagged) console.log(`genuine flagged: ${r.source} ${r.flags.join(', ')} ${JSON.stringify(r.frames)}`);
   for (const r of results.filter((x) => x.set !== 'genuine' && !x.flags.includes(x.set))) console.log(`missed ${r.set}: ${r.source} ${JSON.stringify(r.frames)} ${r.flags.join(', ')}`);
