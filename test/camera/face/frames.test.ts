@@ -48,30 +48,40 @@ type Draw = (ctx: CanvasRenderingContext2D, frame: number) => void;
 
 /**
  * getUserMedia answers with `canvas.captureStream()` of a canvas drawn by `draw` FPS times a second (until the
- * test ends). Returns the number of frames drawn so far.
+ * test ends). Each drawing is delivered as exactly one frame (`requestFrame`), so a frame repeats only when `draw`
+ * repeats it: a stream captured at a fixed rate would repeat a frame whenever a timer ran late.
  */
-function canvasCamera(t: ReturnType<typeof elementPerTest>, draw: Draw): { drawn: () => number } {
+function canvasCamera(t: ReturnType<typeof elementPerTest>, draw: Draw): void {
   const canvas = document.createElement('canvas');
   canvas.width = 1280;
   canvas.height = 720;
   const ctx = canvas.getContext('2d')!;
   let drawn = 0;
-  draw(ctx, drawn++);
-  const timer = setInterval(() => draw(ctx, drawn++), 1000 / FPS);
-  const stream = canvas.captureStream(FPS);
+  const stream = canvas.captureStream(0);
+  const handedOut: MediaStreamTrack[] = [];
+  type CanvasTrack = MediaStreamTrack & { requestFrame?: () => void };
+  const frame = () => {
+    draw(ctx, drawn++);
+    for (const track of [stream.getVideoTracks()[0]!, ...handedOut] as CanvasTrack[]) {
+      if (track.readyState === 'live') track.requestFrame?.();
+    }
+  };
+  frame();
+  const timer = setInterval(frame, 1000 / FPS);
   const media = navigator.mediaDevices;
   const original = media.getUserMedia;
   media.getUserMedia = async (constraints?: MediaStreamConstraints) => {
     if (!constraints?.video) return original.call(media, constraints);
     // A fresh clone per call, like a camera opened again.
-    return new MediaStream([stream.getVideoTracks()[0]!.clone()]);
+    const track = stream.getVideoTracks()[0]!.clone();
+    handedOut.push(track);
+    return new MediaStream([track]);
   };
   t.restores.push(() => {
     clearInterval(timer);
     media.getUserMedia = original;
-    for (const track of stream.getTracks()) track.stop();
+    for (const track of [...stream.getTracks(), ...handedOut]) track.stop();
   });
-  return { drawn: () => drawn };
 }
 
 /** One attempt in manual mode: ready, then `before()`, then SETTLE preview frames, then capture. */
