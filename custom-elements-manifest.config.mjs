@@ -148,6 +148,7 @@ export default {
     'src/controllers/**',
     'src/encoder.ts',
     'src/frame.ts',
+    'src/frame-measure.ts',
     'src/gate.ts',
     'src/guidance.ts',
     'src/i18n/**',

@@ -78,11 +78,17 @@ const peers = {
     const { LivenessCapture } = await import('../dist/index.js');
     // Results from the detector's worker, read off its messages (the page never sees the detection itself).
     const latencies = [];
+    // Of each, the integrity frame measurements (src/frame-measure.ts): worker time, never main-thread time.
+    const measures = [];
     const Original = window.Worker;
     if (Original) window.Worker = class extends Original {
       constructor(...args) {
         super(...args);
-        this.addEventListener('message', (e) => { if (e.data?.type === 'result') latencies.push(e.data.busyMs); });
+        this.addEventListener('message', (e) => {
+          if (e.data?.type !== 'result') return;
+          latencies.push(e.data.busyMs);
+          measures.push(e.data.measureMs);
+        });
       }
     };
     if (preload) await LivenessCapture.preload();
@@ -96,11 +102,12 @@ const peers = {
     const startMs = performance.now() - t0;
     if (el.status !== 'detecting') throw new Error(`element status ${el.status}`);
     latencies.length = 0;
+    measures.length = 0;
     const stop = observeMainThread();
     await sleep(seconds * 1000);
     const main = stop();
     const video = el.shadowRoot.querySelector('video');
-    const out = { startMs, ...main, latencies: [...latencies], detectionsPerSecond: latencies.length / (main.spanMs / 1000), video: [video.videoWidth, video.videoHeight] };
+    const out = { startMs, ...main, latencies: [...latencies], measures: [...measures], detectionsPerSecond: latencies.length / (main.spanMs / 1000), video: [video.videoWidth, video.videoHeight] };
     el.stop();
     return out;
   },

@@ -121,10 +121,12 @@ async function main() {
         const r = await page.evaluate((peer, opts) => window.bench.peers[peer](opts), peer, { width: w, height: h, seconds: SECONDS, preload });
         const lat = stats(r.latencies);
         const gaps = stats(r.rafGaps);
+        const measure = r.measures?.length ? stats(r.measures) : null;
         const row = {
           size: `${w}x${h}`, peer: label, video: r.video?.join('x'), backend: r.backend, startMs: r.startMs,
           latencyMedian: lat.median, latencyP95: lat.p95, detectionsPerSecond: r.detectionsPerSecond, longTaskShare: r.longTaskShare,
           rafGapP95: gaps.p95, rafPerSecond: r.rafFrames / (r.spanMs / 1000), bytes, foreign: foreign.length,
+          ...(measure ? { measureMedian: measure.median, measureP95: measure.p95 } : {}),
         };
         results.push(row);
         console.log(JSON.stringify(row));
@@ -173,6 +175,9 @@ function report(results, boxes) {
   const preview = get('1280x720', 'preview');
   if (el) {
     lines.push(`- long tasks at 1280x720: ${pct(el.longTaskShare)} (goal ≤ 5%)`);
+    if (el.measureMedian !== undefined) {
+      lines.push(`- integrity frame measurements (in the worker, part of its time per frame; none on the main thread): ${el.measureMedian.toFixed(3)} ms median / ${el.measureP95.toFixed(3)} ms p95 per detected frame at 1280x720`);
+    }
     if (preview) lines.push(`- rAF gap p95 at 1280x720: ${f1(el.rafGapP95)} ms = ${(el.rafGapP95 / preview.rafGapP95).toFixed(2)}x the plain preview's ${f1(preview.rafGapP95)} ms (goal ≤ 2x)`);
     lines.push(`- detection median at 1280x720: ${f1(el.latencyMedian)} ms in the worker (goal ≤ 10 ms)`);
     for (const peer of ['mediapipe', 'human', 'faceapi']) {

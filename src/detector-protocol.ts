@@ -1,5 +1,6 @@
 // Messages between the page and the detector's worker (src/detector-worker.ts). Types only.
 import type { DetectorAssets } from './assets.js';
+import type { FrameReport } from './frame-measure.js';
 import type { FaceDetection } from './gate.js';
 import type { PixelRegion } from './quality.js';
 
@@ -41,9 +42,14 @@ export type FromWorker =
     time: number;
     /** Time the worker spent on this frame (pixels + detection), in milliseconds. */
     busyMs: number;
+    /** Of `busyMs`, the frame measurements (src/frame-measure.ts), in milliseconds. */
+    measureMs: number;
   }
-  /** The frame of result `seq`, with the faces the detector found in it at full size when confirmation was asked. */
-  | { type: 'captured'; run: number; seq: number; frame: VideoFrame; faces: FaceDetection[] | null }
+  /**
+   * The frame of result `seq`, with the faces the detector found in it at full size when confirmation was asked,
+   * and what the run's frames said about the camera up to it.
+   */
+  | { type: 'captured'; run: number; seq: number; frame: VideoFrame; faces: FaceDetection[] | null; frames: FrameReport }
   /** A transferred frame was closed unread (`frame` messages only): the page may send the next one. */
   | { type: 'skipped'; run: number }
   | { type: 'ended'; run: number }

@@ -6,6 +6,7 @@
 import type { FaceDetector } from '@mediapipe/tasks-vision';
 import type { FromWorker, ToWorker, WorkerRunOptions } from './detector-protocol.js';
 import { createFaceDetector, toFaceDetection } from './face-detector.js';
+import { FrameMeter, lumaGrid } from './frame-measure.js';
 import type { FaceDetection } from './gate.js';
 import { detectionSize, isSampledFormat, samplePlanes, type FramePlanes } from './pixels.js';
 import { faceRegionRect, REGION_SIZE, type PixelRegion } from './quality.js';
@@ -32,6 +33,8 @@ interface Run {
   lastTime: number;
   held: { seq: number; frame: VideoFrame } | null;
   verdict: ((v: { capture: boolean; confirm: boolean } | null) => void) | null;
+  /** What the run's frames say about the camera (src/frame-measure.ts). */
+  meter: FrameMeter;
 }
 let current: Run | null = null;
 
@@ -61,11 +64,12 @@ scope.addEventListener('message', (event) => {
       break;
     case 'run':
       stop();
-      current = { id: msg.run, options: msg.options, reader: msg.stream?.getReader() ?? null, stopped: false, seq: 0, lastTime: -Infinity, held: null, verdict: null };
+      current = { id: msg.run, options: msg.options, reader: msg.stream?.getReader() ?? null, stopped: false, seq: 0, lastTime: -Infinity, held: null, verdict: null, meter: new FrameMeter() };
       if (current.reader) void readLoop(current);
       break;
     case 'frame':
       openFrames++;
+      if (current?.id === msg.run && !current.stopped) current.meter.arrived(msg.frame.timestamp / 1000);
       if (current?.id !== msg.run || current.stopped || current.held) {
         close(msg.frame);
         post({ type: 'skipped', run: msg.run });
@@ -111,6 +115,7 @@ async function readLoop(run: Run): Promise<void> {
       }
       openFrames++;
       const time = frame.timestamp / 1000;
+      run.meter.arrived(time);
       // A timestamp going back (a looping source) starts the pacing again.
       if (run.stopped || (time - run.lastTime < run.options.intervalMs - 3 && time >= run.lastTime)) {
         close(frame);
@@ -134,7 +139,11 @@ async function handle(run: Run, frame: VideoFrame): Promise<void> {
     const height = frame.displayHeight;
     const pixels = await readPixels(frame);
     const size = run.options.detectSize > 0 ? detectionSize(width, height, run.options.detectSize) : { width, height };
-    const faces = detect(pixels.sample(0, 0, width, height, size.width, size.height, 'nearest'), width, height);
+    const image = pixels.sample(0, 0, width, height, size.width, size.height, 'nearest');
+    const measuring = performance.now();
+    run.meter.compare(lumaGrid(image.data, image.width, image.height));
+    const measureMs = performance.now() - measuring;
+    const faces = detect(image, width, height);
     const region = run.options.regionChecks && faces.length === 1 ? regionOf(pixels, faces[0]!, width, height) : null;
     if (run.stopped) return;
     const seq = ++run.seq;
@@ -143,7 +152,7 @@ async function handle(run: Run, frame: VideoFrame): Promise<void> {
       run.verdict = resolve;
     });
     post(
-      { type: 'result', run: run.id, seq, faces, width, height, region, time: frame.timestamp / 1000, busyMs: performance.now() - started },
+      { type: 'result', run: run.id, seq, faces, width, height, region, time: frame.timestamp / 1000, busyMs: performance.now() - started, measureMs },
       region ? [region.data.buffer] : [],
     );
     const decision = await verdict;
@@ -155,7 +164,7 @@ async function handle(run: Run, frame: VideoFrame): Promise<void> {
     if (run.stopped) return;
     owned = false;
     openFrames--;
-    post({ type: 'captured', run: run.id, seq, frame, faces: full }, [frame]);
+    post({ type: 'captured', run: run.id, seq, frame, faces: full, frames: run.meter.report() }, [frame]);
   } finally {
     if (owned) close(frame);
   }

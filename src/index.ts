@@ -10,6 +10,6 @@ export type { LivenessErrorCode, LivenessErrorDetail } from './errors.js';
 export type { LivenessStatus } from './status.js';
 export type { CameraInfo, CameraKind } from './camera-kind.js';
 export { INTEGRITY_FLAGS } from './integrity.js';
-export type { IntegrityEvent, IntegrityFlag, IntegrityReport, IntegritySettings } from './integrity.js';
+export type { FrameMeasures, IntegrityEvent, IntegrityFlag, IntegrityReport, IntegritySettings } from './integrity.js';
 export type { DetectorAssets } from './assets.js';
 export type { SupportReport } from './support.js';

@@ -3,6 +3,9 @@
 // Everything here comes from the client, so a server can use it to refuse what the client itself flagged, never as
 // proof that a capture is genuine (see docs/cameras.md).
 import type { CameraKind } from './camera-kind.js';
+import type { FrameMeasures, FrameReport } from './frame-measure.js';
+
+export type { FrameMeasures } from './frame-measure.js';
 
 /** Stable flag names a page or server may switch on. */
 export const INTEGRITY_FLAGS = ['virtual-camera', 'infrared-camera', 'still-image', 'looped-video', 'frozen', 'track-interrupted'] as const;
@@ -28,7 +31,13 @@ export interface IntegrityReport {
   /** The camera the frame came from: its label and kind (see docs/cameras.md). */
   readonly camera: { readonly label: string; readonly kind: CameraKind };
   readonly settings: IntegritySettings;
+  /**
+   * What the camera's frames said, measured in the detector's worker (src/frame-measure.ts, docs/integrity.md).
+   * Absent where detection runs on the page's main thread (no worker), which measures nothing.
+   */
+  readonly frames?: FrameMeasures;
   readonly events: readonly IntegrityEvent[];
+  /** In the order of {@link INTEGRITY_FLAGS}. */
   readonly flags: readonly IntegrityFlag[];
 }
 
@@ -55,6 +64,8 @@ export interface IntegrityInput {
   readonly events: readonly IntegrityEvent[];
   /** The page's `virtual-camera`: `allow` does not flag a virtual camera. */
   readonly virtualCamera: 'allow' | 'flag' | 'block';
+  /** The frame measurements and their flags, from the detector's worker. */
+  readonly frames?: FrameReport;
 }
 
 const round = (n: number, digits = 0) => Math.round(n * 10 ** digits) / 10 ** digits;
@@ -65,6 +76,8 @@ export function integrityReport(input: IntegrityInput): IntegrityReport {
   if (input.camera.kind === 'virtual' && input.virtualCamera !== 'allow') flags.push('virtual-camera');
   if (input.camera.kind === 'infrared') flags.push('infrared-camera');
   if (input.events.some((e) => e.type === 'mute' || e.type === 'ended')) flags.push('track-interrupted');
+  for (const flag of input.frames?.flags ?? []) if (!flags.includes(flag)) flags.push(flag);
+  flags.sort((a, b) => INTEGRITY_FLAGS.indexOf(a) - INTEGRITY_FLAGS.indexOf(b));
   const s = input.settings;
   const settings: { -readonly [K in keyof IntegritySettings]: IntegritySettings[K] } = {};
   if (typeof s.width === 'number') settings.width = s.width;
@@ -75,6 +88,7 @@ export function integrityReport(input: IntegrityInput): IntegrityReport {
     v: 1,
     camera: { label: input.camera.label.slice(0, MAX_LABEL), kind: input.camera.kind },
     settings,
+    ...(input.frames ? { frames: { ...input.frames.frames } } : {}),
     events: input.events.slice(0, MAX_EVENTS).map((e) => ({ type: e.type, t: Math.max(0, Math.round(e.t)) })),
     flags,
   };

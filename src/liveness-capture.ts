@@ -23,6 +23,7 @@ import {
   type LivenessResultDetail,
 } from './events.js';
 import type { GuidanceOptions } from './guidance.js';
+import type { FrameReport } from './frame-measure.js';
 import type { IntegrityReport } from './integrity.js';
 import { catalogLoaded, isRtl, languageOf, loadCatalog, messagesFor, resolveLanguage, type MessageKey } from './i18n/localize.js';
 import { canTransition, isFinal, type LivenessStatus } from './status.js';
@@ -551,7 +552,7 @@ export class LivenessCapture extends LitElement {
     const { signal } = attempt;
     try {
       const passed = await this.#detect(video, signal, engine);
-      const integrity = this.#integrityReport(engine);
+      const integrity = this.#integrityReport(engine, passed.frames);
       engine.integrity.end();
       this.#setStatus('capturing');
       engine.camera.close();
@@ -672,13 +673,14 @@ export class LivenessCapture extends LitElement {
   }
 
   /** The integrity report of the frame about to be captured (read before the camera closes). */
-  #integrityReport(engine: Engine): IntegrityReport {
+  #integrityReport(engine: Engine, frames?: FrameReport): IntegrityReport {
     const track = engine.camera.stream?.getVideoTracks()[0];
     const camera = engine.choice.current ?? { label: track?.label ?? '', kind: 'unknown' as const };
     return engine.lib.integrityReport({
       camera: { label: camera.label, kind: camera.kind },
       settings: track?.getSettings() ?? {},
       events: engine.integrity.events,
+      ...(frames ? { frames } : {}),
       virtualCamera: (VIRTUAL_CAMERA_POLICIES as readonly string[]).includes(this.virtualCamera) ? this.virtualCamera : 'flag',
     });
   }

@@ -4,6 +4,7 @@ import type { DetectorAssets } from '../assets.js';
 import { LivenessError } from '../errors.js';
 import type { HintCode } from '../events.js';
 import { frameDue, frameToCanvas, grabFrame, RegionSampler } from '../frame.js';
+import type { FrameReport } from '../frame-measure.js';
 import { checkFrame, DEFAULT_EDGE_MARGIN, type FaceDetection } from '../gate.js';
 import { Guidance, type GuidanceOptions } from '../guidance.js';
 import { DEFAULT_DETECT_SIZE, DEFAULT_MAX_FPS } from '../pacing.js';
@@ -24,6 +25,8 @@ export interface PassedFrame {
   readonly face: FaceDetection;
   /** The quality measured on the frame that made the face ready (brightness and sharpness are NaN when not sampled). */
   readonly quality?: QualityAssessment;
+  /** What the camera's frames said, measured in the detector's worker (absent when detection ran on the main thread). */
+  readonly frames?: FrameReport;
 }
 
 export interface PipelineRun {
@@ -71,7 +74,7 @@ interface RunContext {
   evaluate(faces: FaceDetection[], width: number, height: number, region: PixelRegion | null, time: number): FaceDetection | null;
   /** The captured frame passed its full-size check too: forget the current hold. */
   rejectCapture(): void;
-  finish(canvas: HTMLCanvasElement, face: FaceDetection): void;
+  finish(canvas: HTMLCanvasElement, face: FaceDetection, frames?: FrameReport): void;
   fail(error: unknown): void;
   readonly done: boolean;
 }
@@ -197,7 +200,7 @@ export class FramePipelineController implements ReactiveController {
           guidance.reset();
           this.#captureRequested = false;
         },
-        finish: (canvas, face) => end(() => resolve({ canvas, face, ...(quality ? { quality } : {}) })),
+        finish: (canvas, face, frames) => end(() => resolve({ canvas, face, ...(quality ? { quality } : {}), ...(frames ? { frames } : {}) })),
         fail: (error) => {
           // A detector that threw may be broken: the next attempt loads a fresh one.
           if (!(error instanceof LivenessError)) this.#detector.discard();
@@ -341,7 +344,7 @@ function workerLoop(backend: Extract<DetectorBackend, { thread: 'worker' }>, ctx
                 }
                 face = check.face;
               }
-              ctx.finish(frameToCanvas(frame), face);
+              ctx.finish(frameToCanvas(frame), face, message.frames);
             } finally {
               frame.close();
             }

@@ -10,8 +10,11 @@ import { CAPTURE_HEADER as SERVER_HEADER, CAPTURE_HEADER_LIMIT as SERVER_LIMIT, 
 
 const quality = { faceBox: { x: 101.4, y: 80.6, width: 300.2, height: 380 }, brightness: 128.37, sharpness: 61.04, roll: 2.26, yaw: 0.0412 };
 
-const report = (label, kind, events = [], virtualCamera = 'flag') =>
-  integrityReport({ camera: { label, kind }, settings: { width: 1280, height: 720, frameRate: 30.000030517578125, resizeMode: 'none', deviceId: 'x' }, events, virtualCamera });
+const report = (label, kind, events = [], virtualCamera = 'flag', frames) =>
+  integrityReport({ camera: { label, kind }, settings: { width: 1280, height: 720, frameRate: 30.000030517578125, resizeMode: 'none', deviceId: 'x' }, events, virtualCamera, ...(frames ? { frames } : {}) });
+
+/** The worker's frame report (src/frame-measure.ts) with `flags`; the largest numbers an hour-long attempt could give. */
+const frameReport = (flags = []) => ({ frames: { count: 1_000_000, intervalMean: 33.3, intervalJitter: 1234.5, duplicates: 999_999, stillScore: 0.999 }, flags });
 
 test('the element and the server name the same header and limit; the version sent is the package version', () => {
   assert.equal(CAPTURE_HEADER, SERVER_HEADER);
@@ -50,7 +53,7 @@ test('flags both ways: allow does not flag a virtual camera, infrared is flagged
 test('stays within 4 KB with the longest label and the most events, and parses', () => {
   const label = 'Ünïcødé 📷 camera '.repeat(40);
   const events = Array.from({ length: MAX_EVENTS * 3 }, (_, i) => ({ type: i % 2 ? 'unmute' : 'mute', t: i * 1000.5 }));
-  const integrity = report(label, 'physical', events);
+  const integrity = report(label, 'physical', events, 'flag', frameReport(['still-image', 'frozen', 'looped-video']));
   assert.equal(integrity.events.length, MAX_EVENTS);
   assert.ok(integrity.camera.label.length <= 120);
   const value = captureHeader('0.1.0', integrity, quality);
@@ -59,6 +62,27 @@ test('stays within 4 KB with the longest label and the most events, and parses',
   const parsed = parseCaptureHeader(value);
   assert.equal(parsed.status, 'ok');
   assert.equal(parsed.integrity.camera.label, integrity.camera.label);
+  assert.deepEqual(parsed.integrity.frames, integrity.frames);
+});
+
+test('frame measurements travel in the report; their flags join the others in INTEGRITY_FLAGS order; strict refuses them', () => {
+  const integrity = report('OBS Virtual Camera', 'virtual', [{ type: 'ended', t: 3 }], 'flag', frameReport(['looped-video', 'still-image', 'frozen']));
+  assert.deepEqual(integrity.flags, ['virtual-camera', 'still-image', 'looped-video', 'frozen', 'track-interrupted']);
+  assert.deepEqual(integrity.frames, frameReport().frames);
+  for (const flag of ['still-image', 'looped-video', 'frozen']) {
+    const parsed = parseCaptureHeader(captureHeader('0.1.0', report('Integrated Webcam', 'physical', [], 'flag', frameReport([flag])), quality));
+    assert.equal(parsed.status, 'ok');
+    assert.deepEqual(parsed.integrity.flags, [flag]);
+    assert.equal(parsed.integrity.frames.stillScore, 0.999);
+    assert.equal(refusesCapture('strict', parsed), `flagged ${flag}`);
+    // no-virtual refuses only a virtual camera.
+    assert.equal(refusesCapture('no-virtual', parsed), null);
+  }
+  // Measured and unflagged: strict lets it through.
+  const genuine = parseCaptureHeader(captureHeader('0.1.0', report('Integrated Webcam', 'physical', [], 'flag', frameReport()), quality));
+  assert.equal(refusesCapture('strict', genuine), null);
+  // No frames measured (detection on the main thread): no frames object, nothing invented.
+  assert.equal('frames' in report('Integrated Webcam', 'physical'), false);
 });
 
 test('a report too large for 4 KB drops its events first, and keeps its flags', () => {
