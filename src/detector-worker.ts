@@ -7,6 +7,7 @@ import type { FaceDetector } from '@mediapipe/tasks-vision';
 import type { FromWorker, ToWorker, WorkerRunOptions } from './detector-protocol.js';
 import { createFaceDetector, toFaceDetection } from './face-detector.js';
 import { FrameMeter, lumaGrid } from './frame-measure.js';
+import { frameDue } from './frame.js';
 import type { FaceDetection } from './gate.js';
 import { detectionSize, isSampledFormat, samplePlanes, type FramePlanes } from './pixels.js';
 import { faceRegionRect, REGION_SIZE, type PixelRegion } from './quality.js';
@@ -117,7 +118,7 @@ async function readLoop(run: Run): Promise<void> {
       const time = frame.timestamp / 1000;
       run.meter.arrived(time);
       // A timestamp going back (a looping source) starts the pacing again.
-      if (run.stopped || (time - run.lastTime < run.options.intervalMs - 3 && time >= run.lastTime)) {
+      if (run.stopped || (!frameDue(time - run.lastTime, run.options.intervalMs) && time >= run.lastTime)) {
         close(frame);
         continue;
       }
