@@ -41,6 +41,8 @@ export interface Check {
   readonly route: Route | null;
   /** The path is the evidence key set's (served only with sessions, to GET and HEAD). */
   readonly jwks: boolean;
+  /** The origin check, once the origin step made it (the CORS step reuses it). */
+  origin?: OriginCheck;
   /** The page's origin, when the browser sent one: what a verdict is bound to. */
   audience?: string | undefined;
   session?: SessionRecord | undefined;
@@ -144,7 +146,8 @@ export function logStep(deps: { mode: Mode; log: LivenessLogger | undefined; met
 export function corsStep(deps: { allowedOrigins: readonly string[] }): Step {
   return async (c, next) => {
     const answer = await next();
-    const cors = corsHeaders(checkOrigin(c.request, deps.allowedOrigins));
+    // Answers given before the origin step (a health check, a refused host) are checked here.
+    const cors = corsHeaders(c.origin ?? checkOrigin(c.request, deps.allowedOrigins));
     for (const [name, value] of Object.entries(cors)) answer.response.headers.set(name, value);
     return answer;
   };
@@ -230,7 +233,8 @@ function isJson(contentType: string | null): boolean {
 export function originStep(deps: { allowedOrigins: readonly string[]; allowedHeaders: readonly string[] }): Step {
   return async (c, next) => {
     const { request } = c;
-    const origin: OriginCheck = checkOrigin(request, deps.allowedOrigins);
+    const origin = checkOrigin(request, deps.allowedOrigins);
+    c.origin = origin;
     if (origin.kind === 'rejected') {
       return {
         response: failure(403, 'This origin may not call the liveness endpoint', 'ORIGIN_NOT_ALLOWED'),
